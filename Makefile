@@ -1,0 +1,46 @@
+# The two front doors: `make run` and `make test`. Everything they need is set up here.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: install run test lint translations extract clean
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+translations: $(COMPILED)
+
+# Re-read the messages from the code and templates and merge them into the catalogues.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o tracker/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+run: install
+	$(BIN)/tracker db upgrade
+	@test -s instance/demo-password || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(9))" > instance/demo-password
+	@chmod 600 instance/demo-password
+	$(BIN)/tracker demo --if-empty --password "$$(cat instance/demo-password)"
+	@echo "Откройте http://$(HOST):$(PORT) и войдите под одним из логинов выше."
+	$(BIN)/tracker run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check tracker tests bench
+
+test: install lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

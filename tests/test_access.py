@@ -1,0 +1,245 @@
+"""Every route of the app × every kind of visitor. A new route fails here until it is listed."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tracker.accounts.models import Position, School
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task, TaskStatus
+from tracker.plans.uploads import Upload
+
+ROLES = ("guest", "teacher", "director", "other_director")
+LOGINS = {"teacher": "teacher", "director": "director", "other_director": "director7"}
+LOGIN = 302  # a guest is sent to the login page
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    url: Callable[[dict], str]
+    expected: dict  # role -> status code
+    data: Callable[[dict], dict] | None = None
+
+
+def everyone(code: int, guest: int = LOGIN) -> dict:
+    return {"guest": guest, "teacher": code, "director": code, "other_director": code}
+
+
+def objects() -> dict:
+    """Objects of school № 20: the other school's director must not reach any of them."""
+    school = db.session.scalar(select(School).where(School.slug == "school20"))
+    plan = plans.school_plan(school)
+    tasks = plans.plan_tasks(plan)
+    # A task that is not the teacher's: the first one, the director's.
+    foreign = next(task for task in tasks if all(p.code == "director" for p in task.positions))
+    position = next(p for p in school.positions if p.code == "teacher")
+    teacher = position.holders[0].person
+    return {"task": foreign, "position": position, "teacher": teacher, "school": school}
+
+
+CASES = [
+    Case(
+        "accounts.login",
+        "GET",
+        lambda o: "/login",
+        {"guest": 200, "teacher": 302, "director": 302, "other_director": 302},
+    ),
+    Case(
+        "accounts.login",
+        "POST",
+        lambda o: "/login",
+        {"guest": 400, "teacher": 302, "director": 302, "other_director": 302},
+        data=lambda o: {"username": "nobody", "password": "wrong-password"},
+    ),
+    Case("accounts.logout", "POST", lambda o: "/logout", everyone(302)),
+    Case(
+        "accounts.language",
+        "POST",
+        lambda o: "/language",
+        everyone(302, guest=302),
+        data=lambda o: {"locale": "en"},
+    ),
+    Case(
+        "accounts.people",
+        "GET",
+        lambda o: "/people",
+        {"guest": LOGIN, "teacher": 403, "director": 200, "other_director": 200},
+    ),
+    Case(
+        "accounts.create_person",
+        "POST",
+        lambda o: "/people",
+        {"guest": LOGIN, "teacher": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"username": "", "full_name": ""},
+    ),
+    Case(
+        "accounts.edit_person",
+        "GET",
+        lambda o: f"/people/{o['teacher'].id}",
+        {"guest": LOGIN, "teacher": 403, "director": 200, "other_director": 404},
+    ),
+    Case(
+        "accounts.edit_person",
+        "POST",
+        lambda o: f"/people/{o['teacher'].id}",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+        data=lambda o: {
+            "full_name": "Фёдоров Алексей Михайлович",
+            "role": "staff",
+            "is_active": "y",
+            "positions": str(o["position"].id),
+        },
+    ),
+    Case(
+        "accounts.create_position",
+        "POST",
+        lambda o: "/positions",
+        {"guest": LOGIN, "teacher": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"title": ""},
+    ),
+    Case(
+        "accounts.fill_position",
+        "POST",
+        lambda o: f"/positions/{o['position'].id}/fill",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+        data=lambda o: {"person": str(o["teacher"].id), "back": "assign"},
+    ),
+    Case(
+        "accounts.vacate_position",
+        "POST",
+        lambda o: f"/positions/{o['position'].id}/vacate/{o['teacher'].id}",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+    ),
+    Case("plans.dashboard", "GET", lambda o: "/", everyone(200)),
+    Case("plans.plan", "GET", lambda o: "/plan", everyone(200)),
+    Case(
+        "plans.assign",
+        "GET",
+        lambda o: "/assign",
+        {"guest": LOGIN, "teacher": 403, "director": 200, "other_director": 200},
+    ),
+    Case(
+        "plans.assign_bulk",
+        "POST",
+        lambda o: "/assign",
+        {"guest": LOGIN, "teacher": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"person": "0"},
+    ),
+    Case(
+        "plans.task",
+        "GET",
+        lambda o: f"/tasks/{o['task'].id}",
+        {"guest": LOGIN, "teacher": 200, "director": 200, "other_director": 404},
+    ),
+    Case(
+        "plans.change_status",
+        "POST",
+        lambda o: f"/tasks/{o['task'].id}/status",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+        data=lambda o: {"status": "cancelled", "note": "проверка прав"},
+    ),
+    Case(
+        "plans.comment",
+        "POST",
+        lambda o: f"/tasks/{o['task'].id}/comments",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+        data=lambda o: {"body": "проверка прав"},
+    ),
+    Case(
+        "plans.edit_task",
+        "GET",
+        lambda o: f"/tasks/{o['task'].id}/edit",
+        {"guest": LOGIN, "teacher": 403, "director": 200, "other_director": 404},
+    ),
+    Case(
+        "plans.edit_task",
+        "POST",
+        lambda o: f"/tasks/{o['task'].id}/edit",
+        {"guest": LOGIN, "teacher": 403, "director": 302, "other_director": 404},
+        data=lambda o: {"title": "Новое название", "due_on": "31.05.2026"},
+    ),
+    Case(
+        "plans.task_file",
+        "GET",
+        lambda o: f"/tasks/{o['task'].id}/file",
+        {"guest": LOGIN, "teacher": 200, "director": 200, "other_director": 404},
+    ),
+]
+
+PUBLIC_ENDPOINTS = {"static"}
+
+
+def test_every_route_is_in_the_matrix(app):
+    listed = {(case.endpoint, case.method) for case in CASES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.endpoint, method) not in listed:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes missing from the access matrix: " + ", ".join(missing)
+
+
+def snapshot(task: Task) -> tuple:
+    db.session.expire_all()
+    task = db.session.get(Task, task.id)
+    return (task.title, task.status, task.due_on, len(task.comments))
+
+
+@pytest.mark.demo_data
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.endpoint}")
+def test_access(app, client, case, role):
+    found = objects()
+    plans.change_status(
+        found["task"],
+        found["teacher"],
+        TaskStatus(found["task"].status),
+        note="файл для проверки",
+        upload=Upload("akt.pdf", b"%PDF-1.4 test"),
+        upload_folder=__import__("pathlib").Path(app.config["UPLOAD_FOLDER"]),
+    )
+    db.session.commit()
+    if role != "guest":
+        login(client, LOGINS[role])
+    before = snapshot(found["task"])
+    url = case.url(found)
+    if case.method == "GET":
+        response = client.get(url)
+    else:
+        data = case.data(found) if case.data else {}
+        response = post(client, url, data)
+    assert response.status_code == case.expected[role], response.get_data(as_text=True)[:300]
+    if response.status_code in (403, 404) or role in ("guest", "other_director"):
+        assert snapshot(found["task"]) == before, "a refused request changed the task"
+    if response.status_code == LOGIN and role == "guest" and case.endpoint != "accounts.language":
+        assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.demo_data
+def test_id_beyond_64_bits_is_not_found(app, client):
+    login(client, "director")
+    for url in (f"/tasks/{2**70}", f"/tasks/{2**70}/edit", f"/people/{2**64}"):
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.demo_data
+def test_post_without_csrf_token_is_refused(app, client):
+    login(client, "director")
+    task = objects()["task"]
+    before = snapshot(task)
+    response = client.post(f"/tasks/{task.id}/status", data={"status": "cancelled"})
+    assert response.status_code == 400
+    assert snapshot(task) == before
+
+
+def test_position_query_helper_is_scoped(app):
+    # Positions belong to exactly one school: the same code may exist in two schools.
+    assert Position.__table__.c.school_id.nullable is False

@@ -1,0 +1,76 @@
+"""tracker: a school's transition project as a living plan."""
+
+from pathlib import Path
+
+from flask import Flask, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker import config as config_module
+from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    languages = ("ru", "en")
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return "ru"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    config = dict(config or {})
+    instance = Path(config.pop("INSTANCE_PATH", None) or ROOT / "instance")
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_mapping(config_module.DEFAULTS)
+    if "SQLALCHEMY_DATABASE_URI" in config and "SECRET_KEY" in config:
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    else:
+        app.config.from_mapping(config_module.from_environment(instance))
+    app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+
+    from tracker import web
+    from tracker.audit import models as _audit_models  # noqa: F401 -- its table joins the metadata
+
+    web.init_app(app)
+
+    from tracker.accounts.views import bp as accounts_bp
+    from tracker.plans.views import bp as plans_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(plans_bp)
+
+    from tracker.cli import register_commands
+
+    register_commands(app)
+
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Durability for the embedded database: every connection, not just the first."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,75 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from tracker.accounts.models import Role
+from tracker.forms import IdListField
+
+ROLE_LABELS = {
+    Role.DIRECTOR: _l("Директор: управляет всем в школе"),
+    Role.STAFF: _l("Сотрудник: работает со своими задачами"),
+    Role.ADMIN: _l("Администратор: управляет всем в школе"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Логин"), validators=[InputRequired(_l("Введите логин")), Length(max=64)]
+    )
+    password = PasswordField(
+        _l("Пароль"), validators=[InputRequired(_l("Введите пароль")), Length(max=128)]
+    )
+    submit = SubmitField(_l("Войти"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Выйти"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Язык"), choices=[("ru", "Русский"), ("en", "English")])
+    submit = SubmitField(_l("Сменить язык"))
+
+
+class PersonForm(FlaskForm):
+    full_name = StringField(
+        _l("Фамилия, имя, отчество"),
+        validators=[InputRequired(_l("Укажите ФИО")), Length(max=200)],
+    )
+    role = SelectField(
+        _l("Права"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()]
+    )
+    positions = IdListField(_l("Должности"))
+
+
+class PersonCreateForm(PersonForm):
+    username = StringField(
+        _l("Логин"),
+        validators=[InputRequired(_l("Укажите логин")), Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Добавить сотрудника"))
+
+
+class PersonEditForm(PersonForm):
+    is_active = BooleanField(_l("Учётная запись активна"))
+    submit = SubmitField(_l("Сохранить"))
+
+
+class PositionCreateForm(FlaskForm):
+    title = StringField(
+        _l("Новая должность"),
+        validators=[InputRequired(_l("Укажите название")), Length(max=200)],
+    )
+    submit = SubmitField(_l("Добавить должность"))
+
+
+class FillPositionForm(FlaskForm):
+    person = SelectField(_l("Сотрудник"), coerce=int)
+    note = StringField(_l("Примечание (например, класс)"), validators=[Length(max=200)])
+    submit = SubmitField(_l("Назначить"))
+
+
+class VacatePositionForm(FlaskForm):
+    submit = SubmitField(_l("Снять с должности"))

@@ -1,0 +1,132 @@
+"""Schools, their positions (должности), people and who fills which position."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a person may do in their school; positions say what they are responsible for."""
+
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    STAFF = "staff"
+
+
+MANAGING_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(500))
+    short_name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="school", order_by="Position.sort_order, Position.id"
+    )
+    people: Mapped[list[Person]] = relationship(
+        back_populates="school", order_by="Person.full_name"
+    )
+
+    @property
+    def directors(self) -> list[Person]:
+        """The people filling the director's position (the school's director in documents)."""
+        return [
+            holder.person
+            for position in self.positions
+            if position.code == "director"
+            for holder in position.holders
+        ]
+
+
+class Position(db.Model):
+    __tablename__ = "positions"
+    __table_args__ = (UniqueConstraint("school_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    school: Mapped[School] = relationship(back_populates="positions")
+    holders: Mapped[list[PositionHolder]] = relationship(
+        back_populates="position", cascade="all, delete-orphan", order_by="PositionHolder.id"
+    )
+
+    @property
+    def people(self) -> list[Person]:
+        return [holder.person for holder in self.holders]
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(String(16), default=Role.STAFF)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Returned by get_id() and changed on logout, so a replayed session cookie stops working.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(8), default="ru")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    school: Mapped[School] = relationship(back_populates="people")
+    holdings: Mapped[list[PositionHolder]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PositionHolder.id"
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def positions(self) -> list[Position]:
+        return [holding.position for holding in self.holdings]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова Т. П.» from «Иванова Татьяна Петровна»."""
+        surname, *given = self.full_name.split()
+        return " ".join([surname, *(f"{name[0]}." for name in given)]) if given else surname
+
+
+class PositionHolder(db.Model):
+    """A person filling a position; a position may have several (every class teacher)."""
+
+    __tablename__ = "position_holders"
+    __table_args__ = (UniqueConstraint("position_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    position: Mapped[Position] = relationship(back_populates="holders")
+    person: Mapped[Person] = relationship(back_populates="holdings")

@@ -1,0 +1,240 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from tracker.accounts import services
+from tracker.accounts.forms import (
+    FillPositionForm,
+    LanguageForm,
+    LoginForm,
+    LogoutForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PositionCreateForm,
+    VacatePositionForm,
+)
+from tracker.accounts.models import Person, Position, Role
+from tracker.accounts.permissions import can_manage_person, can_manage_school
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.views_common import form_error, safe_back
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = services.authenticate(form.username.data, form.password.data)
+        if person is None:
+            form.password.errors.append(_("Неверный логин или пароль"))
+        else:
+            session.clear()
+            login_user(person)
+            db.session.commit()
+            return redirect(url_for("plans.dashboard"))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if LogoutForm().validate_on_submit():
+        services.end_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_back(request.form.get("back")))
+
+
+def _school_positions(ids: list[int]) -> list[Position]:
+    positions = {position.id: position for position in current_user.school.positions}
+    if any(position_id not in positions for position_id in ids):
+        abort(400)
+    return [positions[position_id] for position_id in ids]
+
+
+def _people_page(create_form=None, position_form=None, status=200):
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+    school = current_user.school
+    return render_template(
+        "accounts/people.html",
+        school=school,
+        people=school.people,
+        create_form=create_form or PersonCreateForm(role=str(Role.STAFF)),
+        position_form=position_form or PositionCreateForm(),
+        roles=Role,
+    ), status
+
+
+@bp.get("/people")
+@login_required
+def people():
+    return _people_page()
+
+
+@bp.post("/people")
+@login_required
+def create_person():
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+    form = PersonCreateForm()
+    if form.validate_on_submit():
+        try:
+            person, password = services.create_person(
+                current_user.school,
+                username=form.username.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                actor=current_user,
+            )
+            services.set_positions(
+                person, _school_positions(form.positions.data or []), current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Сотрудник %(name)s добавлен. Логин: %(username)s, начальный пароль: "
+                    "%(password)s — передайте его лично, он показан один раз.",
+                    name=person.full_name,
+                    username=person.username,
+                    password=password,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.people"))
+    return _people_page(create_form=form, status=400)
+
+
+@bp.route("/people/<id:person_id>", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: int):
+    person = db.session.get(Person, person_id)
+    if person is None or person.school_id != current_user.school_id:
+        abort(404)
+    if not can_manage_person(current_user, person):
+        abort(403)
+    form = PersonEditForm(
+        obj=person,
+        role=str(person.role),
+        positions=[position.id for position in person.positions],
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_person(
+                person,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                is_active=form.is_active.data,
+                actor=current_user,
+            )
+            services.set_positions(
+                person, _school_positions(form.positions.data or []), current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Изменения сохранены"), "success")
+            return redirect(url_for("accounts.people"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/person.html", person=person, form=form), status
+
+
+@bp.post("/positions")
+@login_required
+def create_position():
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+    form = PositionCreateForm()
+    if form.validate_on_submit():
+        try:
+            services.create_position(current_user.school, form.title.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Должность добавлена"), "success")
+            return redirect(url_for("accounts.people"))
+    return _people_page(position_form=form, status=400)
+
+
+def _position_or_404(position_id: int) -> Position:
+    position = db.session.get(Position, position_id)
+    if position is None or position.school_id != current_user.school_id:
+        abort(404)
+    if not can_manage_school(current_user, position.school):
+        abort(403)
+    return position
+
+
+def _person_of_school(person_id: int | None) -> Person:
+    person = db.session.get(Person, person_id) if person_id else None
+    if person is None or person.school_id != current_user.school_id:
+        abort(400)
+    return person
+
+
+@bp.post("/positions/<id:position_id>/fill")
+@login_required
+def fill_position(position_id: int):
+    position = _position_or_404(position_id)
+    form = FillPositionForm()
+    form.person.choices = [(person.id, person.full_name) for person in position.school.people]
+    if form.validate_on_submit():
+        services.fill_position(
+            position, _person_of_school(form.person.data), current_user, note=form.note.data or ""
+        )
+        db.session.commit()
+        flash(_("%(position)s: назначение сохранено", position=position.title), "success")
+    else:
+        flash(_("Выберите сотрудника из списка"), "error")
+    return redirect(safe_back(request.form.get("back")))
+
+
+@bp.post("/positions/<id:position_id>/vacate/<id:person_id>")
+@login_required
+def vacate_position(position_id: int, person_id: int):
+    position = _position_or_404(position_id)
+    if VacatePositionForm().validate_on_submit():
+        try:
+            services.vacate_position(position, _person_of_school(person_id), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(position)s: сотрудник снят с должности", position=position.title), "success")
+    return redirect(safe_back(request.form.get("back")))
+
+
+def school_people() -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.school_id == current_user.school_id, Person.is_active.is_(True))
+            .order_by(Person.full_name)
+        )
+    )

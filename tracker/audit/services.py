@@ -1,0 +1,47 @@
+"""Appending to the audit log. There is deliberately no way here to change or remove an entry."""
+
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from tracker.audit.models import AuditEntry
+from tracker.extensions import db
+
+
+def _client_address() -> str:
+    if has_request_context():
+        return request.remote_addr or ""
+    return "cli"
+
+
+def record(
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    *,
+    school_id: int | None,
+    actor=None,
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Append one entry: `changes` maps a field to [before, after] (JSON-safe values)."""
+    entry = AuditEntry(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        school_id=school_id,
+        actor_id=getattr(actor, "id", None),
+        changes=changes or {},
+        address=_client_address(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def history(object_type: str, object_id: int) -> list[AuditEntry]:
+    """The entries about one object, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )

@@ -1,0 +1,170 @@
+"""The `tracker` command line: a Flask command group with the app's own commands."""
+
+import functools
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from tracker.accounts.models import Role, School
+from tracker.errors import DomainError
+from tracker.extensions import db
+
+
+def user_errors(command):
+    """A user's mistake ends the command with one line on stderr, a non-zero exit, no writes."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+            db.session.commit()
+            return result
+        except (DomainError, ValueError, FileNotFoundError, UnicodeDecodeError) as error:
+            db.session.rollback()
+            click.echo(f"Ошибка: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def find_school(slug: str | None) -> School:
+    query = select(School).order_by(School.id)
+    if slug:
+        query = query.where(School.slug == slug)
+    school = db.session.scalar(query.limit(1))
+    if school is None:
+        raise DomainError(f"Школа «{slug}» не найдена" if slug else "В базе нет ни одной школы")
+    return school
+
+
+@click.command("seed")
+@with_appcontext
+@user_errors
+def seed_command():
+    """Load the seed school, its positions and its plan (only what is missing)."""
+    from tracker.seed import load_seed
+
+    report = load_seed()
+    if not report.created:
+        click.echo(f"Всё уже загружено: {report.school.short_name}. Ничего не изменено.")
+    for line in report.created:
+        click.echo(f"Добавлено: {line}")
+    for task in report.needs_review:
+        click.echo(
+            f"Проверьте задачу {task.display_number} «{task.title[:60]}»: "
+            f"срок «{task.deadline_text}», ответственный «{task.responsible_text}»"
+        )
+
+
+@click.command("demo")
+@click.option("--password", help="Пароль для всех демо-учётных записей (иначе случайный).")
+@click.option("--if-empty", is_flag=True, help="Загрузить, только если база пуста.")
+@with_appcontext
+@user_errors
+def demo_command(password: str | None, if_empty: bool):
+    """Add demo people for every position and move the plan part-way through its year."""
+    from tracker.accounts.models import Person
+    from tracker.demo import load_demo
+    from tracker.types import today_in
+
+    if if_empty and db.session.scalar(select(School.id).limit(1)):
+        if not db.session.scalar(select(Person.id).where(Person.username == "director")):
+            click.echo("В базе уже есть данные; демо не загружается.")
+            return
+
+    report = load_demo(today_in("Europe/Moscow"), password=password)
+    click.echo("Демо-учётные записи созданы." if report.created else "Демо уже загружено.")
+    for username, name, position in report.logins:
+        click.echo(f"  {username:<20} {name} — {position}")
+    if report.password:
+        click.echo(f"Пароль демо-учётных записей: {report.password}")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--school", "slug", help="Код школы (по умолчанию все школы).")
+@with_appcontext
+@user_errors
+def export_command(fmt: str, slug: str | None):
+    """Print the whole plan (phases, tasks, people, statuses, comments) on stdout."""
+    from tracker.plans.export import export_schools
+
+    schools = [find_school(slug)] if slug else list(db.session.scalars(select(School)))
+    click.echo(json.dumps(export_schools(schools, date.today()), ensure_ascii=False, indent=2))
+
+
+@click.command("import-plan")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--school", "slug", help="Код школы.")
+@click.option("--title", help="Название плана (по умолчанию — заголовок из текста).")
+@with_appcontext
+@user_errors
+def import_plan_command(path: Path, slug: str | None, title: str | None):
+    """Import a plan-schedule text (tab-separated, as exported from Word)."""
+    from tracker.plans.importer import import_plan
+
+    school = find_school(slug)
+    result = import_plan(school, path.read_text(encoding="utf-8-sig"), title=title)
+    click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
+    for task in result.needs_review:
+        click.echo(
+            f"Проверьте задачу {task.display_number}: «{task.deadline_text}», "
+            f"«{task.responsible_text}»"
+        )
+
+
+@click.group("users")
+def users_group():
+    """People and their logins."""
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "full_name", required=True, help="Фамилия Имя Отчество")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="staff")
+@click.option("--school", "slug", help="Код школы.")
+@click.option(
+    "--position", "position_codes", multiple=True, help="Код должности (можно несколько)."
+)
+@with_appcontext
+@user_errors
+def users_create_command(username, full_name, role, slug, position_codes):
+    """Create a person with a random initial password, printed once."""
+    from tracker.accounts import services as accounts
+
+    school = find_school(slug)
+    by_code = {position.code: position for position in school.positions}
+    unknown = [code for code in position_codes if code not in by_code]
+    if unknown:
+        raise DomainError(f"Нет такой должности: {', '.join(unknown)}")
+    person, password = accounts.create_person(
+        school, username=username, full_name=full_name, role=Role(role)
+    )
+    for code in position_codes:
+        accounts.fill_position(by_code[code], person, actor=None)
+    click.echo(f"Создан {person.username} ({person.full_name}). Начальный пароль: {password}")
+
+
+COMMANDS = [seed_command, demo_command, export_command, import_plan_command, users_group]
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from tracker import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    create_app=_create_app, add_default_commands=True, help="tracker: план перехода школы."
+)

@@ -1,0 +1,45 @@
+"""Configuration from the environment, with safe defaults kept under `instance/`."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+SECRET_FILE = "secret_key"  # noqa: S105 -- the file name, not the key
+
+
+def instance_secret(instance: Path) -> str:
+    """A random key made once per installation and kept, so sessions survive a restart."""
+    path = instance / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        key = secrets.token_hex(32)
+        file.write(key)
+    return key
+
+
+def from_environment(instance: Path) -> dict:
+    database_url = os.environ.get("TRACKER_DATABASE_URL") or (
+        f"sqlite:///{instance / 'tracker.sqlite3'}"
+    )
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": os.environ.get("TRACKER_SECRET_KEY") or instance_secret(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "ru",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Moscow",
+    "LANGUAGES": ("ru", "en"),
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": None,
+}

@@ -1,0 +1,146 @@
+"""A demo state: people in every position and the plan moved part-way through its year.
+
+Everything goes through the same services the pages use, so the demo obeys the same rules and
+leaves the same audit trail.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tracker.accounts import services as accounts
+from tracker.accounts.models import Person, Role
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task, TaskStatus
+from tracker.seed import SEEDS, load_seed, position_specs
+
+# A second class teacher shows that one position can be filled by several people.
+EXTRA_PEOPLE = [("class_teacher", "class_teacher2", "Орлов Дмитрий Павлович", "7Б класс")]
+
+
+@dataclass
+class DemoReport:
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, position
+    password: str | None = None
+    created: bool = False
+
+
+def shift_years(day: date, years: int) -> date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def plan_year_shift(tasks: list[Task], today: date) -> int:
+    """Whole years to move the plan by so that today falls inside its span (0 if it does)."""
+    dated = [task for task in tasks if task.due_on]
+    if not dated:
+        return 0
+    start = min(task.starts_on or task.due_on for task in dated)
+    end = max(task.due_on for task in dated)
+    if start <= today <= end:
+        return 0
+    years = today.year - start.year
+    if shift_years(start, years) > today:
+        years -= 1
+    return years if shift_years(end, years) >= today else 0
+
+
+DONE_NOTES = {
+    "совещание": "Проведено, протокол совещания в папке проекта.",
+    "анализ": "Анализ проведён, справка передана директору.",
+    "приказ": "Приказ подписан и зарегистрирован.",
+    "консультац": "Консультации проведены по графику, лист регистрации приложен.",
+}
+
+
+def done_note(task: Task) -> str:
+    title = task.title.lower()
+    for word, note in DONE_NOTES.items():
+        if word in title:
+            return note
+    return "Выполнено в срок."
+
+
+def load_demo(today: date, password: str | None = None) -> DemoReport:
+    """Create the demo people and move the plan; a second run only lists the logins."""
+    report = DemoReport()
+    school = load_seed(SEEDS).school
+    by_code = {position.code: position for position in school.positions}
+    wanted = [
+        (spec["code"], spec["demo"], spec["demo_name"], "") for spec in position_specs(SEEDS)
+    ] + EXTRA_PEOPLE
+    existing = {
+        person.username: person
+        for person in db.session.scalars(select(Person).where(Person.school_id == school.id))
+    }
+    if password is None and any(username not in existing for _, username, _, _ in wanted):
+        password = accounts.random_password()
+    report.password = password
+    for code, username, full_name, note in wanted:
+        person = existing.get(username)
+        if person is None:
+            role = Role.DIRECTOR if code == "director" else Role.STAFF
+            person, _ = accounts.create_person(
+                school, username=username, full_name=full_name, role=role, password=password
+            )
+            accounts.fill_position(by_code[code], person, actor=None, note=note)
+            report.created = True
+        report.logins.append((username, person.full_name, by_code[code].title))
+    if report.created:
+        director = db.session.scalar(select(Person).where(Person.username == "director"))
+        plan = plans.school_plan(school)
+        if plan is not None and director is not None:
+            _move_plan(plans.plan_tasks(plan), director, today)
+    return report
+
+
+def _first_holder(task: Task, fallback: Person) -> Person:
+    for position in task.positions:
+        if position.holders:
+            return position.holders[0].person
+    return fallback
+
+
+def _move_plan(tasks: list[Task], director: Person, today: date) -> None:
+    years = plan_year_shift(tasks, today)
+    if years:
+        for task in tasks:
+            if task.due_on:
+                plans.redate_tasks(
+                    [task],
+                    shift_years(task.starts_on, years) if task.starts_on else None,
+                    shift_years(task.due_on, years),
+                    director,
+                )
+    late_left = False
+    for task in tasks:
+        actor = _first_holder(task, director)
+        if task.title.startswith("Составление графика обучения"):
+            # Re-dated by the director to come soon, so «ближайшие 30 дней» has something in it.
+            plans.redate_tasks([task], today, today + timedelta(days=14), director)
+            plans.change_status(task, actor, TaskStatus.IN_PROGRESS, note="График согласуем.")
+            continue
+        if task.due_on is None:
+            if task.sub_number in (1, 3):
+                plans.change_status(task, actor, TaskStatus.IN_PROGRESS, note="Идёт по плану ВШК.")
+            continue
+        if task.due_on < today:
+            if (
+                not late_left
+                and task.due_on.month == today.month - 1
+                or (not late_left and "Публикация" in task.title)
+            ):
+                # One late task, so the dashboard shows what «просрочено» looks like.
+                plans.change_status(task, actor, TaskStatus.IN_PROGRESS, note="Готовим материалы.")
+                late_left = True
+                continue
+            plans.change_status(task, actor, TaskStatus.DONE, note=done_note(task))
+        elif (task.starts_on or task.due_on) <= today:
+            plans.change_status(task, actor, TaskStatus.IN_PROGRESS)
+    for task in tasks:
+        if "персональных данных" in task.title:
+            plans.add_comment(task, director, "Бланки согласий раздать на родительских собраниях.")
+            break

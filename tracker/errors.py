@@ -1,0 +1,17 @@
+"""Domain errors: a rule of the school said no. Views show the message; commands print it."""
+
+
+class DomainError(Exception):
+    """An action the rules refuse. `field` names the form field the message belongs beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotFound(DomainError):
+    """An object named by the user does not exist (or is not theirs to see)."""

@@ -1,0 +1,68 @@
+"""Form pieces every part uses: Russian dates, id lists."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_ru_date(text: str) -> date:
+    """05.06.2023 (or 2023-06-05, what a date picker sends); ValueError for a day that does not
+    exist, such as 31.02.2024."""
+    text = text.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class RuDateField(StringField):
+    """A date typed as дд.мм.гггг; empty means no date."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "дд.мм.гггг", "inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+        self.date_value: date | None = None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d.%m.%Y") if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = parse_ru_date(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(
+                _l("Нет такой даты: «%(text)s». Формат: дд.мм.гггг", text=text[:20])
+            ) from error
+
+
+def ids_from(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        if not value.isdigit() or len(value) > 18:
+            raise ValidationError(_l("Неверный выбор"))
+        ids.append(int(value))
+    return ids
+
+
+class IdListField(Field):
+    """Several ids from checkboxes or a multiple select."""
+
+    def process_formdata(self, valuelist):
+        self.data = ids_from(valuelist)
+
+    def _value(self):
+        return ""

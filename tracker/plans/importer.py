@@ -1,0 +1,97 @@
+"""Turning a plan-schedule text into phases and tasks, through the two phrase parsers."""
+
+from dataclasses import dataclass
+
+from tracker.accounts.models import Person, School
+from tracker.audit import services as audit
+from tracker.extensions import db
+from tracker.plans.models import Phase, Plan, Task
+from tracker.plans.parsing import (
+    ParsedItem,
+    ParsedSection,
+    parse_deadline,
+    parse_plan_text,
+    parse_responsible,
+)
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    items: int
+    tasks: list[Task]
+
+    @property
+    def needs_review(self) -> list[Task]:
+        return [task for task in self.tasks if task.needs_review]
+
+
+def position_aliases(school: School) -> dict[str, str]:
+    """Every phrase that names a position of this school, mapped to the position's code."""
+    aliases: dict[str, str] = {}
+    for position in school.positions:
+        for phrase in [position.title, *(position.aliases or [])]:
+            aliases.setdefault(phrase, position.code)
+    return aliases
+
+
+def import_plan(
+    school: School, text: str, title: str | None = None, actor: Person | None = None
+) -> ImportResult:
+    """Create a plan from its text. Phrases no parser knows are kept and flagged, never dropped.
+
+    Raises PlanFormatError (a ValueError with a Russian message) when the text holds no items.
+    """
+    parsed = parse_plan_text(text)
+    plan = Plan(school=school, title=(title or parsed.title)[:500], source_text=text)
+    db.session.add(plan)
+    by_code = {position.code: position for position in school.positions}
+    aliases = position_aliases(school)
+    tasks: list[Task] = []
+    items = 0
+
+    def add_item(phase: Phase, item: ParsedItem) -> None:
+        nonlocal items
+        items += 1
+        deadline = parse_deadline(item.deadline_text)
+        responsible = parse_responsible(item.responsible_text, aliases)
+        parts = [(None, item.title)] if not item.checks else list(enumerate(item.checks, start=1))
+        for sub_number, title_text in parts:
+            task = Task(
+                plan=plan,
+                phase=phase,
+                number=item.number,
+                sub_number=sub_number,
+                sort_order=len(tasks) + 1,
+                title=title_text,
+                deadline_text=item.deadline_text,
+                starts_on=deadline.starts_on,
+                due_on=deadline.due_on,
+                recurrence=deadline.recurrence,
+                responsible_text=item.responsible_text,
+                responsible_unmatched=", ".join(responsible.unmatched),
+                positions=[by_code[code] for code in responsible.position_codes if code in by_code],
+            )
+            db.session.add(task)
+            tasks.append(task)
+
+    def add_section(section: ParsedSection, order: int, parent: Phase | None) -> None:
+        phase = Phase(plan=plan, parent=parent, title=section.title, sort_order=order)
+        db.session.add(phase)
+        for item in section.items:
+            add_item(phase, item)
+        for sub_order, child in enumerate(section.sections, start=1):
+            add_section(child, sub_order, phase)
+
+    for order, section in enumerate(parsed.sections, start=1):
+        add_section(section, order, None)
+    db.session.flush()
+    audit.record(
+        "plan.import",
+        "plan",
+        plan.id,
+        school_id=school.id,
+        actor=actor,
+        changes={"items": [None, items], "tasks": [None, len(tasks)]},
+    )
+    return ImportResult(plan=plan, items=items, tasks=tasks)

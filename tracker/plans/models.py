@@ -1,0 +1,187 @@
+"""A school's plan: phases in order and the tasks in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import Person, Position, School
+from tracker.extensions import db
+from tracker.plans.parsing import RECURRENCES
+from tracker.types import UTCDateTime, utcnow
+
+
+class TaskStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    TaskStatus.PLANNED: _l("Запланировано"),
+    TaskStatus.IN_PROGRESS: _l("В работе"),
+    TaskStatus.DONE: _l("Выполнено"),
+    TaskStatus.CANCELLED: _l("Отменено"),
+}
+OVERDUE = "overdue"
+OVERDUE_LABEL = _l("Просрочено")
+CLOSED_STATUSES = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+
+task_positions = Table(
+    "task_positions",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("position_id", ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+task_assignees = Table(
+    "task_assignees",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+task_dependencies = Table(
+    "task_dependencies",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("blocked_by_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    # The plan-schedule as the school wrote it, kept whole so nothing of it is ever lost.
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    school: Mapped[School] = relationship()
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="plan",
+        order_by="Phase.sort_order",
+        primaryjoin="and_(Plan.id == Phase.plan_id, Phase.parent_id.is_(None))",
+        viewonly=True,
+    )
+
+
+class Phase(db.Model):
+    """A phase of the plan, or a sub-phase when it has a parent."""
+
+    __tablename__ = "phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("phases.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(1000))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan: Mapped[Plan] = relationship()
+    parent: Mapped[Phase | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Phase]] = relationship(
+        back_populates="parent", order_by="Phase.sort_order"
+    )
+    tasks: Mapped[list[Task]] = relationship(back_populates="phase", order_by="Task.sort_order")
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id", ondelete="CASCADE"), index=True)
+    # The number as printed in the plan (numbering restarts and has gaps); checks packed into one
+    # printed item get a sub-number each.
+    number: Mapped[str] = mapped_column(String(16), default="")
+    sub_number: Mapped[int | None] = mapped_column(Integer)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    deadline_text: Mapped[str] = mapped_column(String(255), default="")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    recurrence: Mapped[str | None] = mapped_column(String(64))
+    responsible_text: Mapped[str] = mapped_column(String(1000), default="")
+    # Parts of the responsible cell that matched no position: kept for the director to fix.
+    responsible_unmatched: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[TaskStatus] = mapped_column(String(16), default=TaskStatus.PLANNED, index=True)
+    completion_note: Mapped[str] = mapped_column(Text, default="")
+    completion_file_name: Mapped[str] = mapped_column(String(255), default="")
+    completion_file_key: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    phase: Mapped[Phase] = relationship(back_populates="tasks")
+    positions: Mapped[list[Position]] = relationship(
+        secondary=task_positions, order_by="Position.sort_order"
+    )
+    assignees: Mapped[list[Person]] = relationship(
+        secondary=task_assignees, order_by="Person.full_name"
+    )
+    blocked_by: Mapped[list[Task]] = relationship(
+        secondary=task_dependencies,
+        primaryjoin="Task.id == task_dependencies.c.task_id",
+        secondaryjoin="Task.id == task_dependencies.c.blocked_by_id",
+        order_by="Task.sort_order",
+    )
+    comments: Mapped[list[TaskComment]] = relationship(
+        back_populates="task", order_by="TaskComment.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def display_number(self) -> str:
+        if self.sub_number is None:
+            return self.number
+        return f"{self.number}.{self.sub_number}"
+
+    @property
+    def is_deadline_understood(self) -> bool:
+        return self.due_on is not None or self.recurrence is not None
+
+    @property
+    def needs_review(self) -> bool:
+        """The plan text said something neither parser knew: the director should fix it."""
+        return not self.is_deadline_understood or bool(self.responsible_unmatched)
+
+    @property
+    def recurrence_label(self) -> str:
+        return RECURRENCES.get(self.recurrence or "", "")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def is_overdue_on(self, today: date) -> bool:
+        return self.due_on is not None and self.due_on < today and not self.is_closed
+
+    def shown_status(self, today: date) -> str:
+        """The status a person sees: overdue is derived from the date, never stored."""
+        return OVERDUE if self.is_overdue_on(today) else self.status
+
+    def shown_status_label(self, today: date) -> str:
+        if self.is_overdue_on(today):
+            return str(OVERDUE_LABEL)
+        return str(STATUS_LABELS[TaskStatus(self.status)])
+
+
+class TaskComment(db.Model):
+    __tablename__ = "task_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="comments")
+    author: Mapped[Person | None] = relationship()

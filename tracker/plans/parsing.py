@@ -1,0 +1,677 @@
+"""Reading a school's plan-schedule (план-график) pasted from Word.
+
+Pure functions only: the caller passes the text in, nothing here touches files, the database or
+the clock. Three layers:
+
+* :func:`parse_deadline` turns a «Сроки» cell into a date window and/or a recurrence;
+* :func:`parse_responsible` maps an «Ответственный» cell onto position codes;
+* :func:`parse_plan_text` turns the tab-separated table into phases, sub-phases and items.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = [
+    "CONTINUOUS",
+    "DURING_YEAR",
+    "END_OF_QUARTER",
+    "END_OF_QUARTER_HALF_YEAR",
+    "END_OF_QUARTER_HALF_YEAR_YEAR",
+    "END_OF_YEAR",
+    "FUZZY_CUTOFF",
+    "INTERNAL_CONTROL_PLAN",
+    "MONTHLY",
+    "RECURRENCES",
+    "Deadline",
+    "ParsedItem",
+    "ParsedPlan",
+    "ParsedSection",
+    "PlanFormatError",
+    "ResponsibleMatch",
+    "normalize_phrase",
+    "parse_deadline",
+    "parse_plan_text",
+    "parse_responsible",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Recurrences
+# ---------------------------------------------------------------------------------------------
+
+END_OF_QUARTER = "end_of_quarter"
+END_OF_QUARTER_HALF_YEAR_YEAR = "end_of_quarter_half_year_year"
+END_OF_QUARTER_HALF_YEAR = "end_of_quarter_half_year"
+END_OF_YEAR = "end_of_school_year"
+INTERNAL_CONTROL_PLAN = "internal_control_plan"
+MONTHLY = "monthly"
+DURING_YEAR = "during_year"
+CONTINUOUS = "continuous"
+
+RECURRENCES: dict[str, str] = {
+    END_OF_QUARTER: "В конце каждой четверти",
+    END_OF_QUARTER_HALF_YEAR_YEAR: "В конце каждой четверти, полугодия, года",
+    END_OF_QUARTER_HALF_YEAR: "В конце каждой четверти и полугодия",
+    END_OF_YEAR: "В конце учебного года",
+    INTERNAL_CONTROL_PLAN: "По плану ВШК",
+    MONTHLY: "Ежемесячно",
+    DURING_YEAR: "В течение учебного года",
+    CONTINUOUS: "Постоянно",
+}
+
+# Keys are already normalised (see normalize_phrase), so case, commas and extra spaces in the
+# source do not matter; «в течении» is the misspelling schools write as often as the right one.
+_RECURRENCE_PHRASES: dict[str, str] = {
+    "в конце каждой четверти": END_OF_QUARTER,
+    "в конце четверти": END_OF_QUARTER,
+    "в конце каждой четверти полугодия года": END_OF_QUARTER_HALF_YEAR_YEAR,
+    "в конце каждой четверти полугодия и года": END_OF_QUARTER_HALF_YEAR_YEAR,
+    "в конце четверти полугодия года": END_OF_QUARTER_HALF_YEAR_YEAR,
+    "в конце каждой четверти и полугодия": END_OF_QUARTER_HALF_YEAR,
+    "в конце каждой четверти полугодия": END_OF_QUARTER_HALF_YEAR,
+    "в конце четверти и полугодия": END_OF_QUARTER_HALF_YEAR,
+    "в конце учебного года": END_OF_YEAR,
+    "в конце года": END_OF_YEAR,
+    "по плану вшк": INTERNAL_CONTROL_PLAN,
+    "согласно плану вшк": INTERNAL_CONTROL_PLAN,
+    "в соответствии с планом вшк": INTERNAL_CONTROL_PLAN,
+    "ежемесячно": MONTHLY,
+    "каждый месяц": MONTHLY,
+    "в течение года": DURING_YEAR,
+    "в течение учебного года": DURING_YEAR,
+    "в течении года": DURING_YEAR,
+    "в течении учебного года": DURING_YEAR,
+    "постоянно": CONTINUOUS,
+}
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A parsed «Сроки» cell: the original phrase, a date window and/or a recurrence."""
+
+    text: str
+    starts_on: date | None
+    due_on: date | None
+    recurrence: str | None
+
+    @property
+    def is_understood(self) -> bool:
+        """True when a date window or a recurrence was recognised in the phrase."""
+        return self.starts_on is not None or self.due_on is not None or self.recurrence is not None
+
+
+def _month_forms() -> dict[str, int]:
+    # Nominative, genitive, dative, instrumental and prepositional forms: plans write
+    # «Май», «до 1 мая», «к маю», «в мае»; abbreviations come from hand-typed tables.
+    soft = ("ь", "я", "ю", "ем", "е")
+    hard = ("", "а", "у", "ом", "е")
+    stems = (
+        ("январ", soft),
+        ("феврал", soft),
+        ("март", hard),
+        ("апрел", soft),
+        (None, ("май", "мая", "маю", "маем", "мае")),
+        ("июн", soft),
+        ("июл", soft),
+        ("август", hard),
+        ("сентябр", soft),
+        ("октябр", soft),
+        ("ноябр", soft),
+        ("декабр", soft),
+    )
+    forms: dict[str, int] = {}
+    for number, (stem, endings) in enumerate(stems, start=1):
+        for ending in endings:
+            forms[(stem or "") + ending] = number
+    abbreviations = {
+        "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "авг": 8,
+        "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+    }  # fmt: skip
+    forms.update(abbreviations)
+    return forms
+
+
+_MONTHS = _month_forms()
+_YEAR_WORDS = frozenset({"г", "гг", "год", "года", "году", "годы"})
+_DUE_PREFIXES = frozenset({"до", "к", "по"})
+_RANGE_SEPARATORS = frozenset({"по", "до"})
+
+_TOKEN_RE = re.compile(
+    r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
+    r"|(?P<num>\d+)"
+    r"|(?P<word>[^\W\d_]+)"
+    r"|(?P<dash>[-‐‑‒–—―−])"
+    r"|(?P<skip>[.,])"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)"
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+
+
+@dataclass
+class _Point:
+    """One end of a window as written; missing parts are filled from the other end."""
+
+    day: int | None
+    month: int | None
+    year: int | None
+
+
+class _NotUnderstood(Exception):
+    """Internal signal: the phrase is not a date form this parser knows."""
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text.lower().replace("ё", "е")):
+        kind = match.lastgroup or "other"
+        if kind in ("skip", "space"):
+            continue
+        if kind == "other":
+            raise _NotUnderstood
+        value = match.group()
+        previous = tokens[-1] if tokens else None
+        # «2023г.», «2023 года»: the year word carries nothing once the year is read.
+        if (
+            kind == "word"
+            and value in _YEAR_WORDS
+            and previous is not None
+            and (previous.kind == "date" or (previous.kind == "num" and len(previous.text) == 4))
+        ):
+            continue
+        tokens.append(_Token(kind, value))
+    return tokens
+
+
+class _Reader:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self, offset: int = 0) -> _Token | None:
+        index = self.pos + offset
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def word(self, offset: int = 0) -> str | None:
+        token = self.peek(offset)
+        return token.text if token is not None and token.kind == "word" else None
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.tokens)
+
+    def point(self) -> _Point:
+        token = self.peek()
+        if token is None:
+            raise _NotUnderstood
+        if token.kind == "date":
+            self.pos += 1
+            day, month, year = (int(part) for part in token.text.split("."))
+            return _Point(day, month, year)
+        day = month = year = None
+        if token.kind == "num" and len(token.text) <= 2:
+            day = int(token.text)
+            self.pos += 1
+        month_word = self.word()
+        if month_word in _MONTHS:
+            month = _MONTHS[month_word]
+            self.pos += 1
+            token = self.peek()
+            if token is not None and token.kind == "num" and len(token.text) == 4:
+                year = int(token.text)
+                self.pos += 1
+        elif day is None:
+            raise _NotUnderstood
+        return _Point(day, month, year)
+
+
+def _first_day(point: _Point) -> date:
+    if point.month is None or point.year is None:
+        raise _NotUnderstood
+    return date(point.year, point.month, point.day or 1)
+
+
+def _last_day(point: _Point) -> date:
+    if point.month is None or point.year is None:
+        raise _NotUnderstood
+    if point.day is not None:
+        return date(point.year, point.month, point.day)
+    return date(point.year, point.month, calendar.monthrange(point.year, point.month)[1])
+
+
+def _complete_range(start: _Point, end: _Point) -> None:
+    """Fill what one end leaves implicit from the other («ноябрь-февраль 2024»)."""
+    if end.month is None:
+        raise _NotUnderstood
+    if end.year is None:
+        if start.year is None or start.month is None:
+            raise _NotUnderstood
+        end.year = start.year + (1 if end.month < start.month else 0)
+    if start.month is None:
+        start.month = end.month
+    if start.year is None:
+        # A first month later than the last one can only mean the window crosses New Year.
+        start.year = end.year - (1 if start.month > end.month else 0)
+
+
+def _parse_window(text: str) -> tuple[date | None, date]:
+    reader = _Reader(_tokenize(text))
+    due_only = month_end = from_marker = False
+    if reader.word() == "не" and reader.word(1) in ("позднее", "позже"):
+        reader.pos += 2
+        due_only = True
+    elif reader.word() in _DUE_PREFIXES:
+        reader.pos += 1
+        due_only = True
+    elif reader.word() == "с":
+        reader.pos += 1
+        from_marker = True
+    elif reader.word() == "в":
+        reader.pos += 1
+        if reader.word() in ("течение", "течении"):
+            reader.pos += 1
+    if due_only and reader.word() == "конца":
+        reader.pos += 1
+        month_end = True
+
+    start = reader.point()
+    if due_only:
+        # «до мая» reads as "before May", which is ambiguous between 30 April and 31 May;
+        # only a day or «до конца мая» gives a deadline we can stand behind.
+        if not reader.at_end() or (start.day is None and not month_end):
+            raise _NotUnderstood
+        return None, _last_day(start)
+
+    if reader.at_end():
+        # «с 01.09.2023» alone has no deadline, so it is not a window this tracker can use.
+        if from_marker:
+            raise _NotUnderstood
+        return _first_day(start), _last_day(start)
+
+    separator = reader.peek()
+    if separator is None or not (
+        separator.kind == "dash"
+        or (separator.kind == "word" and separator.text in _RANGE_SEPARATORS)
+    ):
+        raise _NotUnderstood
+    reader.pos += 1
+    end = reader.point()
+    if not reader.at_end():
+        raise _NotUnderstood
+    _complete_range(start, end)
+    starts_on, due_on = _first_day(start), _last_day(end)
+    if starts_on > due_on:
+        raise _NotUnderstood
+    return starts_on, due_on
+
+
+def _recurrence_of(text: str) -> str | None:
+    normalized = normalize_phrase(text)
+    if normalized in _RECURRENCE_PHRASES:
+        return _RECURRENCE_PHRASES[normalized]
+    # «В течение 2023-2024 учебного года»: the years add nothing the recurrence does not say.
+    without_years = " ".join(
+        word for word in normalized.split() if not word.isdigit() and word not in ("г", "гг")
+    )
+    return _RECURRENCE_PHRASES.get(without_years)
+
+
+def parse_deadline(text: str) -> Deadline:
+    """Parse a «Сроки» cell into a :class:`Deadline`; never raises.
+
+    Understood forms: a month or a month range with a year (``Май 2023г.``,
+    ``Август-сентябрь 2023 г.``, ``ноябрь-февраль 2024``, ``декабрь 2023 - январь 2024``),
+    a day (``01.09.2023``, ``1 сентября 2023 г.``), a day range (``с 01.09.2023 по 15.09.2023``,
+    ``01.09.2023 - 15.09.2023``), a deadline without a start (``до 01.09.2023``,
+    ``до 1 сентября 2023 г.``, ``до конца мая 2024``) and the recurrences of
+    :data:`RECURRENCES`. A month means the whole month. Anything else, including impossible
+    dates and windows that end before they start, gives a Deadline whose only set field is
+    ``text``.
+    """
+    empty = Deadline(text=text, starts_on=None, due_on=None, recurrence=None)
+    if not text or not text.strip():
+        return empty
+    recurrence = _recurrence_of(text)
+    if recurrence is not None:
+        return Deadline(text=text, starts_on=None, due_on=None, recurrence=recurrence)
+    try:
+        starts_on, due_on = _parse_window(text)
+    except (_NotUnderstood, ValueError, OverflowError):
+        return empty
+    return Deadline(text=text, starts_on=starts_on, due_on=due_on, recurrence=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Responsible people
+# ---------------------------------------------------------------------------------------------
+
+FUZZY_CUTOFF = 0.88
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+# «Контроль – ...» names who checks the work, not a position; the positions follow it.
+_ROLE_MARKER_RE = re.compile(
+    r"^\s*(?:контроль|ответственн(?:ый|ые)|исполнител(?:ь|и)|соисполнител(?:ь|и))"
+    r"\s*[-‐‑‒–—―−:]\s*",
+    re.IGNORECASE,
+)
+_PART_SEPARATOR_RE = re.compile(r"[,;]")
+_AND_RE = re.compile(r"\s+и\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ResponsibleMatch:
+    """The positions named by an «Ответственный» cell and the parts that named none."""
+
+    text: str
+    position_codes: tuple[str, ...]
+    unmatched: tuple[str, ...]
+
+
+def normalize_phrase(text: str) -> str:
+    """Lower-case ``text``, read «ё» as «е», turn punctuation into spaces and collapse spaces."""
+    lowered = text.lower().replace("ё", "е")
+    return " ".join(_NON_WORD_RE.sub(" ", lowered).split())
+
+
+class _AliasIndex:
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.exact: dict[str, str] = {}
+        for alias, code in aliases.items():
+            key = normalize_phrase(alias)
+            if key:
+                # Two spellings collapsing to one key keep the first code: dict order is the
+                # order the caller listed its positions in.
+                self.exact.setdefault(key, code)
+
+    def lookup_exact(self, phrase: str) -> str | None:
+        return self.exact.get(normalize_phrase(phrase))
+
+    def lookup(self, phrase: str) -> str | None:
+        key = normalize_phrase(phrase)
+        if not key:
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        best_ratio = 0.0
+        best_codes: set[str] = set()
+        matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+        for alias, code in self.exact.items():
+            matcher.set_seq1(alias)
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best_ratio, best_codes = ratio, {code}
+            elif ratio == best_ratio:
+                best_codes.add(code)
+        # A typo equally close to two different positions is a guess, not a match.
+        if best_ratio >= FUZZY_CUTOFF and len(best_codes) == 1:
+            return next(iter(best_codes))
+        return None
+
+
+def _match_part(part: str, index: _AliasIndex) -> tuple[list[str], list[str]]:
+    """Codes and unmatched texts for one comma-separated part of the cell."""
+    code = index.lookup_exact(part)
+    if code is not None:
+        return [code], []
+    pieces = [piece.strip() for piece in _AND_RE.split(part) if piece.strip()]
+    piece_codes = [index.lookup(piece) for piece in pieces] if len(pieces) > 1 else []
+    # Trying the pieces before a fuzzy match of the whole part matters: «заместитель и
+    # директора» is a close typo of «заместитель директора» but names two people.
+    if piece_codes and all(piece_codes):
+        return [c for c in piece_codes if c], []
+    code = index.lookup(part)
+    if code is not None:
+        return [code], []
+    if any(piece_codes):
+        codes = [c for c in piece_codes if c]
+        unmatched = [piece for piece, c in zip(pieces, piece_codes, strict=True) if c is None]
+        return codes, unmatched
+    return [], [part]
+
+
+def parse_responsible(text: str, aliases: dict[str, str]) -> ResponsibleMatch:
+    """Match an «Ответственный» cell against position aliases.
+
+    ``aliases`` maps an alias phrase (any spelling: it is normalised with
+    :func:`normalize_phrase`) to a position code. A leading marker such as ``Контроль –`` is
+    dropped, the cell is split on commas and semicolons, and each part is matched whole or, failing
+    that, piece by piece around the word «и»; each piece matches exactly after normalisation or by
+    a close fuzzy match (difflib ratio >= 0.88). Codes come in order of appearance without
+    duplicates; parts that match nothing are kept, trimmed, in ``unmatched``.
+    """
+    index = _AliasIndex(aliases)
+    body = _ROLE_MARKER_RE.sub("", text, count=1)
+    codes: list[str] = []
+    unmatched: list[str] = []
+    for raw_part in _PART_SEPARATOR_RE.split(body):
+        part = raw_part.strip()
+        if not normalize_phrase(part):
+            continue
+        part_codes, part_unmatched = _match_part(part, index)
+        codes.extend(code for code in part_codes if code not in codes)
+        unmatched.extend(part_unmatched)
+    return ResponsibleMatch(text=text, position_codes=tuple(codes), unmatched=tuple(unmatched))
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan table
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One row of the plan: an activity with its deadline and responsible cells as written."""
+
+    number: str
+    title: str
+    deadline_text: str
+    responsible_text: str
+    checks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    """A phase or a sub-phase with its items and sub-phases."""
+
+    title: str
+    items: tuple[ParsedItem, ...]
+    sections: tuple[ParsedSection, ...]
+
+
+@dataclass(frozen=True)
+class ParsedPlan:
+    """The whole plan-schedule: its heading and its phases."""
+
+    title: str
+    sections: tuple[ParsedSection, ...]
+
+
+class PlanFormatError(ValueError):
+    """The text is not a plan-schedule table; the message is in Russian for the user."""
+
+    def __init__(self, message: str, line_number: int | None = None) -> None:
+        self.line_number = line_number
+        super().__init__(f"Строка {line_number}: {message}" if line_number else message)
+
+
+_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
+_COLUMN_HEADER_CELLS = frozenset(
+    {
+        "мероприятия",
+        "мероприятие",
+        "мероприятий",
+        "наименование мероприятия",
+        "наименование мероприятий",
+        "перечень мероприятий",
+        "содержание мероприятия",
+        "содержание мероприятий",
+    }
+)
+_CHECK_DASHES = "-‐‑‒–—―−•"
+_QUOTE_PAIRS = (("«", "»"), ('"', '"'), ("„", "“"), ("“", "”"))
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_column_header(cells: list[str]) -> bool:
+    # Whole-cell comparison, so that an item titled «Третье мероприятие» or «Провести
+    # мероприятия ...» is never taken for the header and silently dropped.
+    if _NUMBER_RE.match(cells[0]):
+        return False
+    return any(normalize_phrase(cell) in _COLUMN_HEADER_CELLS for cell in cells)
+
+
+def _header_title(cell: str) -> str:
+    title = _collapse(cell)
+    for opening, closing in _QUOTE_PAIRS:
+        if len(title) >= 2 and title.startswith(opening) and title.endswith(closing):
+            return title[1:-1].strip()
+    return title
+
+
+def _split_checks(title: str) -> tuple[str, ...]:
+    parts = [part.strip() for part in title.split(";")]
+    parts = [part for part in parts if part]
+    if len(parts) < 2 or not all(part[0] in _CHECK_DASHES for part in parts):
+        return ()
+    checks = []
+    for part in parts:
+        check = part.lstrip(_CHECK_DASHES + " ").rstrip(";. ")
+        checks.append(check[:1].upper() + check[1:])
+    return tuple(checks)
+
+
+@dataclass
+class _Line:
+    number: int
+    kind: str  # "header" or "item"
+    header: str = ""
+    item: ParsedItem | None = None
+
+
+@dataclass
+class _SectionBuilder:
+    title: str
+    items: list[ParsedItem] = field(default_factory=list)
+    sections: list[_SectionBuilder] = field(default_factory=list)
+
+    def freeze(self) -> ParsedSection:
+        return ParsedSection(
+            title=self.title,
+            items=tuple(self.items),
+            sections=tuple(section.freeze() for section in self.sections),
+        )
+
+
+def _classify(line_number: int, cells: list[str]) -> _Line:
+    filled = [cell for cell in cells if cell]
+    # Checked before items: Word exports a merged header row with a leading empty cell too
+    # (the title lines of the seed plan start with a tab), so a lone text cell is a header
+    # wherever it sits.
+    if len(filled) == 1 and not _NUMBER_RE.match(filled[0]):
+        return _Line(line_number, "header", header=_header_title(filled[0]))
+    number = cells[0]
+    if number and not _NUMBER_RE.match(number):
+        raise PlanFormatError(
+            "не удалось разобрать строку: ожидался заголовок раздела (одна ячейка с текстом) "
+            "или мероприятие (№, мероприятие, сроки, ответственный)",
+            line_number,
+        )
+    title = _collapse(cells[1]) if len(cells) > 1 else ""
+    if not title:
+        raise PlanFormatError(
+            f"у мероприятия № {number or '(без номера)'} нет названия", line_number
+        )
+    deadline = cells[2] if len(cells) > 2 else ""
+    # Extra cells are usually a stray tab or an extra column; keeping them in the responsible
+    # cell shows them to the user instead of losing them.
+    responsible = ", ".join(cell for cell in cells[3:] if cell)
+    item = ParsedItem(
+        number=number,
+        title=title,
+        deadline_text=deadline,
+        responsible_text=responsible,
+        checks=_split_checks(title),
+    )
+    return _Line(line_number, "item", item=item)
+
+
+def _split_lines(text: str) -> list[tuple[int, list[str]]]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # Not str.splitlines(): Word puts \x0b for a manual line break inside a cell, and that
+    # must stay within its row.
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rows = []
+    for line_number, raw in enumerate(raw_lines, start=1):
+        cells = [cell.strip() for cell in raw.split("\t")]
+        if any(cells):
+            rows.append((line_number, cells))
+    return rows
+
+
+def parse_plan_text(text: str) -> ParsedPlan:
+    """Parse a plan-schedule table exported from Word as tab-separated text.
+
+    Columns are ``№ | Мероприятия | Сроки | Ответственный``. The non-blank lines before the
+    column header (the line with «Мероприятия») form the title; without such a line the title is
+    empty and every line is read as the table. A line with a single text cell is a header: a phase
+    when the next non-blank line is a header too, otherwise a sub-phase of the current phase (or a
+    phase of its own when there is none yet). A line with a number (or nothing) in the first cell
+    and a title in the second is an item; cells past the fourth are added to the responsible cell.
+    Items before any header go to a phase with an empty title.
+
+    Raises :class:`PlanFormatError` (message in Russian, with the line number) for a line that is
+    neither, and when the text holds no item at all.
+    """
+    rows = _split_lines(text)
+    header_index = next(
+        (index for index, (_, cells) in enumerate(rows) if _is_column_header(cells)), None
+    )
+    title = ""
+    if header_index is not None:
+        title = _collapse(" ".join(cell for _, cells in rows[:header_index] for cell in cells))
+        rows = rows[header_index + 1 :]
+
+    # A page break in Word can repeat the column header inside the body.
+    lines = [
+        _classify(line_number, cells) for line_number, cells in rows if not _is_column_header(cells)
+    ]
+    if not any(line.kind == "item" for line in lines):
+        raise PlanFormatError("В тексте плана не найдено ни одного мероприятия")
+
+    phases: list[_SectionBuilder] = []
+    phase: _SectionBuilder | None = None
+    current: _SectionBuilder | None = None
+    for position, line in enumerate(lines):
+        if line.kind == "header":
+            next_is_header = position + 1 < len(lines) and lines[position + 1].kind == "header"
+            section = _SectionBuilder(line.header)
+            if next_is_header or phase is None:
+                phases.append(section)
+                phase = section
+            else:
+                phase.sections.append(section)
+            current = section
+            continue
+        if current is None:
+            current = phase = _SectionBuilder("")
+            phases.append(phase)
+        if line.item is not None:
+            current.items.append(line.item)
+
+    return ParsedPlan(title=title, sections=tuple(phase.freeze() for phase in phases))

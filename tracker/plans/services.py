@@ -1,0 +1,389 @@
+"""Tasks of a plan: editing, assignment, status, comments, and the reads the pages need.
+
+Every change appends to the audit log with the values before and after. Services flush and never
+commit: the request (or the command) commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Person, Position, School
+from tracker.audit import services as audit
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans.models import (
+    CLOSED_STATUSES,
+    Phase,
+    Plan,
+    Task,
+    TaskComment,
+    TaskStatus,
+    task_assignees,
+    task_positions,
+)
+from tracker.plans.uploads import Upload, store_upload
+
+MAX_TITLE = 1000
+MAX_TEXT = 10000
+
+TASK_LOAD = (
+    selectinload(Task.positions),
+    selectinload(Task.assignees),
+    selectinload(Task.blocked_by),
+    selectinload(Task.phase).selectinload(Phase.parent),
+)
+
+
+# --- validation shared by forms of every kind (web, command line) ---
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError("Название не может быть пустым", field="title")
+    if len(title) > MAX_TITLE:
+        raise DomainError(f"Название длиннее {MAX_TITLE} символов", field="title")
+    return title
+
+
+def clean_text(text: str, field_name: str, limit: int = MAX_TEXT) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise DomainError(f"Текст длиннее {limit} символов", field=field_name)
+    return text
+
+
+def check_window(starts_on: date | None, due_on: date | None) -> None:
+    if starts_on and due_on and due_on < starts_on:
+        raise DomainError("Срок окончания раньше начала", field="due_on")
+    if starts_on and not due_on:
+        raise DomainError("Укажите и дату окончания", field="due_on")
+
+
+# --- audit helpers ---
+
+
+def _names(items: Iterable) -> list[str]:
+    return [getattr(item, "full_name", None) or getattr(item, "title", "") for item in items]
+
+
+def _snapshot(task: Task) -> dict:
+    return {
+        "title": task.title,
+        "starts_on": task.starts_on.isoformat() if task.starts_on else None,
+        "due_on": task.due_on.isoformat() if task.due_on else None,
+        "status": str(task.status),
+        "completion_note": task.completion_note,
+        "completion_file": task.completion_file_name,
+        "positions": _names(task.positions),
+        "assignees": _names(task.assignees),
+        "blocked_by": [other.display_number + " " + other.title[:60] for other in task.blocked_by],
+    }
+
+
+def _audit_changes(task: Task, before: dict, actor: Person | None, action: str) -> bool:
+    after = _snapshot(task)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        audit.record(
+            action, "task", task.id, school_id=task.plan.school_id, actor=actor, changes=changes
+        )
+    return bool(changes)
+
+
+def _same_school(task: Task, items: Iterable, what: str) -> None:
+    for item in items:
+        if item.school_id != task.plan.school_id:
+            raise DomainError(f"{what} из другой школы")
+
+
+def _check_no_cycle(task: Task, blockers: Sequence[Task]) -> None:
+    seen: set[int] = set()
+    stack = list(blockers)
+    while stack:
+        other = stack.pop()
+        if other.id == task.id:
+            raise DomainError("Задача не может зависеть сама от себя", field="blocked_by")
+        if other.id not in seen:
+            seen.add(other.id)
+            stack.extend(other.blocked_by)
+
+
+# --- writes ---
+
+
+def edit_task(
+    task: Task,
+    actor: Person,
+    *,
+    title: str,
+    starts_on: date | None,
+    due_on: date | None,
+    positions: Sequence[Position],
+    assignees: Sequence[Person],
+    blocked_by: Sequence[Task],
+) -> bool:
+    """The director's edit of one task. Returns whether anything changed."""
+    title = clean_title(title)
+    check_window(starts_on, due_on)
+    _same_school(task, positions, "Должность")
+    _same_school(task, assignees, "Сотрудник")
+    for blocker in blocked_by:
+        if blocker.plan_id != task.plan_id:
+            raise DomainError("Задача из другого плана", field="blocked_by")
+    _check_no_cycle(task, blocked_by)
+    before = _snapshot(task)
+    task.title = title
+    task.starts_on, task.due_on = starts_on, due_on
+    task.positions = list(positions)
+    task.assignees = list(assignees)
+    task.blocked_by = list(blocked_by)
+    db.session.flush()
+    return _audit_changes(task, before, actor, "task.edit")
+
+
+def change_status(
+    task: Task,
+    actor: Person,
+    status: TaskStatus,
+    *,
+    note: str = "",
+    upload: Upload | None = None,
+    upload_folder: Path | None = None,
+) -> None:
+    """Move a task to another status, with an optional note and file (kept on the task)."""
+    status = TaskStatus(status)
+    note = clean_text(note, "note")
+    if status == TaskStatus.DONE:
+        open_blockers = [other for other in task.blocked_by if other.status not in CLOSED_STATUSES]
+        if open_blockers:
+            numbers = ", ".join(other.display_number for other in open_blockers)
+            raise DomainError(f"Сначала должны быть выполнены задачи: {numbers}", field="status")
+    if status == task.status and not note and upload is None:
+        raise DomainError("Статус не изменился", field="status")
+    if upload is not None:
+        if upload_folder is None:
+            raise ValueError("upload_folder is required with an upload")
+        task.completion_file_key, task.completion_file_name = store_upload(upload_folder, upload)
+    before = _snapshot(task)
+    before["completion_file"] = before["completion_file"] if upload is None else None
+    task.status = status
+    if note:
+        task.completion_note = note
+    db.session.flush()
+    _audit_changes(task, before, actor, "task.status")
+
+
+def add_comment(task: Task, actor: Person, body: str) -> TaskComment:
+    body = clean_text(body, "body", 5000)
+    if not body:
+        raise DomainError("Комментарий пустой", field="body")
+    comment = TaskComment(task=task, author=actor, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record(
+        "task.comment",
+        "task",
+        task.id,
+        school_id=task.plan.school_id,
+        actor=actor,
+        changes={"comment": [None, body[:200]]},
+    )
+    return comment
+
+
+def assign_tasks(
+    tasks: Sequence[Task], people: Sequence[Person], actor: Person, *, replace: bool
+) -> int:
+    """Give tasks to people, in bulk; `replace` drops the people assigned before."""
+    if not tasks:
+        raise DomainError("Отметьте хотя бы одну задачу", field="task_ids")
+    if not people and not replace:
+        raise DomainError("Выберите сотрудника", field="person")
+    changed = 0
+    for task in tasks:
+        _same_school(task, people, "Сотрудник")
+        before = _snapshot(task)
+        if replace:
+            task.assignees = list(people)
+        else:
+            task.assignees = list(dict.fromkeys([*task.assignees, *people]))
+        db.session.flush()
+        changed += _audit_changes(task, before, actor, "task.assign")
+    return changed
+
+
+def redate_tasks(
+    tasks: Sequence[Task], starts_on: date | None, due_on: date | None, actor: Person
+) -> int:
+    """Set one window on several tasks."""
+    if not tasks:
+        raise DomainError("Отметьте хотя бы одну задачу", field="task_ids")
+    if due_on is None:
+        raise DomainError("Укажите дату окончания", field="due_on")
+    check_window(starts_on, due_on)
+    changed = 0
+    for task in tasks:
+        before = _snapshot(task)
+        task.starts_on, task.due_on = starts_on, due_on
+        db.session.flush()
+        changed += _audit_changes(task, before, actor, "task.redate")
+    return changed
+
+
+# --- reads for the pages ---
+
+
+def school_plan(school: School) -> Plan | None:
+    return db.session.scalar(
+        select(Plan).where(Plan.school_id == school.id).order_by(Plan.id).limit(1)
+    )
+
+
+def plan_tasks(plan: Plan) -> list[Task]:
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id)
+            .order_by(Task.sort_order)
+            .options(*TASK_LOAD)
+        )
+    )
+
+
+def plan_phases(plan: Plan) -> list[Phase]:
+    """Every phase of the plan in print order, with sub-phases loaded."""
+    return list(
+        db.session.scalars(
+            select(Phase)
+            .where(Phase.plan_id == plan.id, Phase.parent_id.is_(None))
+            .order_by(Phase.sort_order)
+            .options(selectinload(Phase.children))
+        )
+    )
+
+
+def tasks_by_ids(plan: Plan, ids: Iterable[int]) -> list[Task]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Task).where(Task.plan_id == plan.id, Task.id.in_(ids)).order_by(Task.sort_order)
+        )
+    )
+
+
+def mine_clause(person: Person):
+    """Tasks that are a person's: given to them, or to their position with nobody named."""
+    position_ids = [position.id for position in person.positions]
+    assigned = select(task_assignees.c.task_id).where(task_assignees.c.person_id == person.id)
+    unassigned = (
+        ~select(task_assignees.c.task_id).where(task_assignees.c.task_id == Task.id).exists()
+    )
+    by_position = select(task_positions.c.task_id).where(
+        task_positions.c.position_id.in_(position_ids)
+    )
+    return or_(Task.id.in_(assigned), unassigned & Task.id.in_(by_position))
+
+
+def my_tasks(plan: Plan, person: Person) -> list[Task]:
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id, mine_clause(person))
+            .order_by(Task.sort_order)
+            .options(*TASK_LOAD)
+        )
+    )
+
+
+@dataclass
+class PhaseProgress:
+    phase: Phase
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class Dashboard:
+    progress: list[PhaseProgress]
+    overdue: list[Task]
+    upcoming: list[Task]
+    mine: list[Task]
+    mine_closed: int = 0
+    needs_review: list[Task] = field(default_factory=list)
+
+
+UPCOMING_DAYS = 30
+
+
+def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
+    """What a person sees first: progress, what is late, what is near, what is theirs.
+
+    The director sees the whole school's late and near tasks; everyone else sees their own.
+    """
+    tasks = plan_tasks(plan)
+    mine = my_tasks(plan, person)
+    scope = tasks if person.is_manager else mine
+    phases = plan_phases(plan)
+    progress = {phase.id: PhaseProgress(phase) for phase in phases}
+    for task in tasks:
+        top = task.phase.parent or task.phase
+        item = progress[top.id]
+        if task.status != TaskStatus.CANCELLED:
+            item.total += 1
+            item.done += task.status == TaskStatus.DONE
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    return Dashboard(
+        progress=list(progress.values()),
+        overdue=[task for task in scope if task.is_overdue_on(today)],
+        upcoming=[
+            task
+            for task in scope
+            if not task.is_closed and task.due_on is not None and today <= task.due_on <= horizon
+        ],
+        mine=[task for task in mine if not task.is_closed],
+        mine_closed=sum(task.is_closed for task in mine),
+        needs_review=[task for task in tasks if task.needs_review] if person.is_manager else [],
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    position_id: int | None = None
+    person_id: int | None = None
+    status: str | None = None
+    month: date | None = None  # the first day of a month
+
+
+def filter_tasks(tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list[Task]:
+    """The plan page's filters; a month keeps tasks whose window touches it."""
+    result = []
+    for task in tasks:
+        if chosen.position_id and chosen.position_id not in {p.id for p in task.positions}:
+            continue
+        if chosen.person_id and chosen.person_id not in {p.id for p in task.assignees}:
+            continue
+        if chosen.status and task.shown_status(today) != chosen.status:
+            continue
+        if chosen.month:
+            if task.due_on is None:
+                continue
+            month_end = (chosen.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            start = task.starts_on or task.due_on
+            if not (start < month_end and task.due_on >= chosen.month):
+                continue
+        result.append(task)
+    return result

@@ -1,0 +1,368 @@
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from tracker.accounts.forms import FillPositionForm, VacatePositionForm
+from tracker.accounts.permissions import can_manage_school
+from tracker.accounts.views import school_people
+from tracker.audit.services import history
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.forms import parse_ru_date
+from tracker.plans import services
+from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
+from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
+from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
+from tracker.plans.uploads import Upload, stored_path
+from tracker.types import today_in
+from tracker.views_common import form_error
+
+bp = Blueprint("plans", __name__)
+
+
+def school_today() -> date:
+    """Today at the school; the TODAY setting pins it (tests, screenshots of a demo)."""
+    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
+
+
+def current_plan() -> Plan | None:
+    return services.school_plan(current_user.school)
+
+
+def get_task(task_id: int) -> Task:
+    """Load a task of the user's own school, or 404: other schools' tasks do not exist here."""
+    task = db.session.get(Task, task_id)
+    if task is None or task.plan.school_id != current_user.school_id:
+        abort(404)
+    return task
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    plan = current_plan()
+    today = school_today()
+    data = services.dashboard(plan, current_user, today) if plan else None
+    return render_template("plans/dashboard.html", plan=plan, data=data, today=today)
+
+
+def _task_filter() -> services.TaskFilter:
+    def number(name: str) -> int | None:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 18 else None
+
+    month = None
+    month_text = request.args.get("month", "")
+    if month_text:
+        try:
+            month = parse_ru_date(f"01.{month_text}") if "." in month_text else None
+            month = month or parse_ru_date(f"{month_text}-01")
+        except ValueError:
+            month = None
+    status = request.args.get("status") or None
+    if status not in {*map(str, STATUS_LABELS), OVERDUE, None}:
+        status = None
+    return services.TaskFilter(
+        position_id=number("position"), person_id=number("person"), status=status, month=month
+    )
+
+
+def _months(tasks: list[Task]) -> list[tuple[str, str]]:
+    months = sorted({(task.due_on.year, task.due_on.month) for task in tasks if task.due_on})
+    return [(f"{year:04d}-{month:02d}", f"{month:02d}.{year}") for year, month in months]
+
+
+@bp.get("/plan")
+@login_required
+def plan():
+    plan = current_plan()
+    if plan is None:
+        return render_template("plans/plan.html", plan=None)
+    today = school_today()
+    tasks = services.plan_tasks(plan)
+    chosen = _task_filter()
+    shown = services.filter_tasks(tasks, chosen, today)
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        phases=services.plan_phases(plan),
+        tasks=shown,
+        total=len(tasks),
+        chosen=chosen,
+        today=today,
+        months=_months(tasks),
+        statuses=[
+            *((str(key), label) for key, label in STATUS_LABELS.items()),
+            (OVERDUE, OVERDUE_LABEL),
+        ],
+        people=school_people(),
+    )
+
+
+def _assign_page(form: BulkAssignForm | None = None, status: int = 200):
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    if not can_manage_plan(current_user, plan):
+        abort(403)
+    people = school_people()
+    if form is None:
+        form = BulkAssignForm()
+        form.person.choices = [(0, _("— выберите —"))] + [
+            (person.id, person.full_name) for person in people
+        ]
+    fill_form = FillPositionForm()
+    fill_form.person.choices = [(person.id, person.full_name) for person in people]
+    return render_template(
+        "plans/assign.html",
+        plan=plan,
+        school=current_user.school,
+        phases=services.plan_phases(plan),
+        tasks=services.plan_tasks(plan),
+        form=form,
+        fill_form=fill_form,
+        vacate_form=VacatePositionForm(),
+        today=school_today(),
+    ), status
+
+
+@bp.get("/assign")
+@login_required
+def assign():
+    return _assign_page()
+
+
+@bp.post("/assign")
+@login_required
+def assign_bulk():
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    if not can_manage_plan(current_user, plan):
+        abort(403)
+    form = BulkAssignForm()
+    people = {person.id: person for person in school_people()}
+    form.person.choices = [(0, _("— выберите —"))] + [
+        (pid, person.full_name) for pid, person in people.items()
+    ]
+    if form.validate_on_submit():
+        tasks = services.tasks_by_ids(plan, form.task_ids.data or [])
+        try:
+            if len(tasks) != len(set(form.task_ids.data or [])):
+                raise DomainError(_("Задача не найдена"), field="task_ids")
+            if form.redate.data:
+                count = services.redate_tasks(
+                    tasks, form.starts_on.data, form.due_on.data, current_user
+                )
+                message = _("Срок изменён у задач: %(count)d", count=count)
+            else:
+                person = people.get(form.person.data)
+                if person is None:
+                    raise DomainError(_("Выберите сотрудника"), field="person")
+                count = services.assign_tasks(
+                    tasks, [person], current_user, replace=form.replace.data == "replace"
+                )
+                message = _(
+                    "Назначено задач: %(count)d — %(name)s", count=count, name=person.full_name
+                )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("plans.assign"))
+    return _assign_page(form, status=400)
+
+
+HISTORY_FIELDS = {
+    "title": _l("Название"),
+    "starts_on": _l("Начало"),
+    "due_on": _l("Срок"),
+    "status": _l("Статус"),
+    "completion_note": _l("Отметка"),
+    "completion_file": _l("Файл"),
+    "positions": _l("Должности"),
+    "assignees": _l("Исполнители"),
+    "blocked_by": _l("Зависит от"),
+    "comment": _l("Комментарий"),
+}
+
+
+def history_value(name: str, value) -> str:
+    """An audit value as a person reads it: labels for statuses, Russian dates, lists joined."""
+    if value in (None, "", []):
+        return "—"
+    if name == "status" and value in STATUS_LABELS:
+        return str(STATUS_LABELS[TaskStatus(value)])
+    if name in ("starts_on", "due_on"):
+        try:
+            return date.fromisoformat(value).strftime("%d.%m.%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200):
+    today = school_today()
+    return render_template(
+        "plans/task.html",
+        task=task,
+        today=today,
+        status_form=status_form or StatusForm(status=str(task.status)),
+        comment_form=comment_form or CommentForm(),
+        history=history("task", task.id),
+        can_work=can_work_on_task(current_user, task),
+        can_edit=can_edit_task(current_user, task),
+        field_labels=HISTORY_FIELDS,
+        history_value=history_value,
+    ), code
+
+
+@bp.get("/tasks/<id:task_id>")
+@login_required
+def task(task_id: int):
+    return _task_page(get_task(task_id))
+
+
+@bp.post("/tasks/<id:task_id>/status")
+@login_required
+def change_status(task_id: int):
+    task = get_task(task_id)
+    if not can_work_on_task(current_user, task):
+        abort(403)
+    form = StatusForm()
+    if form.validate_on_submit():
+        upload = None
+        if form.file.data and form.file.data.filename:
+            upload = Upload(form.file.data.filename, form.file.data.read())
+        try:
+            services.change_status(
+                task,
+                current_user,
+                TaskStatus(form.status.data),
+                note=form.note.data or "",
+                upload=upload,
+                upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Статус сохранён"), "success")
+            return redirect(url_for("plans.task", task_id=task.id))
+    return _task_page(task, status_form=form, code=400)
+
+
+@bp.post("/tasks/<id:task_id>/comments")
+@login_required
+def comment(task_id: int):
+    task = get_task(task_id)
+    if not can_work_on_task(current_user, task):
+        abort(403)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(task, current_user, form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Комментарий добавлен"), "success")
+            return redirect(url_for("plans.task", task_id=task.id) + "#comments")
+    return _task_page(task, comment_form=form, code=400)
+
+
+@bp.route("/tasks/<id:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int):
+    task = get_task(task_id)
+    if not can_edit_task(current_user, task):
+        abort(403)
+    school = current_user.school
+    people = school_people()
+    other_tasks = [other for other in services.plan_tasks(task.plan) if other.id != task.id]
+    form = TaskEditForm(
+        obj=task,
+        positions=[position.id for position in task.positions],
+        assignees=[person.id for person in task.assignees],
+        blocked_by=[other.id for other in task.blocked_by],
+    )
+    if form.validate_on_submit():
+        positions = {position.id: position for position in school.positions}
+        by_id = {person.id: person for person in people}
+        tasks = {other.id: other for other in other_tasks}
+        try:
+            chosen_positions = [positions[i] for i in form.positions.data or []]
+            chosen_people = [by_id[i] for i in form.assignees.data or []]
+            chosen_blockers = [tasks[i] for i in form.blocked_by.data or []]
+        except KeyError:
+            abort(400)
+        try:
+            changed = services.edit_task(
+                task,
+                current_user,
+                title=form.title.data,
+                starts_on=form.starts_on.data,
+                due_on=form.due_on.data,
+                positions=chosen_positions,
+                assignees=chosen_people,
+                blocked_by=chosen_blockers,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Задача сохранена") if changed else _("Изменений нет"), "success")
+            return redirect(url_for("plans.task", task_id=task.id))
+    return render_template(
+        "plans/edit_task.html",
+        task=task,
+        form=form,
+        positions=school.positions,
+        people=people,
+        other_tasks=other_tasks,
+    ), 400 if form.errors else 200
+
+
+@bp.get("/tasks/<id:task_id>/file")
+@login_required
+def task_file(task_id: int):
+    task = get_task(task_id)
+    if not task.completion_file_key:
+        abort(404)
+    try:
+        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), task.completion_file_key)
+    except DomainError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=task.completion_file_name)
+
+
+@bp.app_context_processor
+def permissions_for_templates():
+    return {
+        "can_manage_school": can_manage_school,
+        "can_work_on_task": can_work_on_task,
+        "can_edit_task": can_edit_task,
+    }
