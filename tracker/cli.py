@@ -109,6 +109,8 @@ def import_plan_command(path: Path, slug: str | None, title: str | None):
     """Import a plan-schedule text (tab-separated, as exported from Word)."""
     from tracker.plans.importer import import_plan
 
+    if not path.is_file():
+        raise DomainError(f"Файл не найден: {path}")
     school = find_school(slug)
     result = import_plan(school, path.read_text(encoding="utf-8-sig"), title=title)
     click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")

@@ -35,7 +35,10 @@ class LanguageForm(FlaskForm):
 class PersonForm(FlaskForm):
     full_name = StringField(
         _l("Фамилия, имя, отчество"),
-        validators=[InputRequired(_l("Укажите ФИО")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Укажите ФИО")),
+            Length(max=200, message=_l("ФИО длиннее 200 символов")),
+        ],
     )
     role = SelectField(
         _l("Права"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()]

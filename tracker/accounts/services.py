@@ -184,8 +184,10 @@ def fill_position(position: Position, person: Person, actor: Person | None, note
 def vacate_position(position: Position, person: Person, actor: Person | None) -> None:
     for holder in list(position.holders):
         if holder.person_id == person.id:
-            position.holders.remove(holder)
+            db.session.delete(holder)
             db.session.flush()
+            db.session.expire(position, ["holders"])
+            db.session.expire(person, ["holdings"])
             audit.record(
                 "position.vacate",
                 "position",

@@ -205,7 +205,7 @@ def assign_tasks(
     """Give tasks to people, in bulk; `replace` drops the people assigned before."""
     if not tasks:
         raise DomainError("Отметьте хотя бы одну задачу", field="task_ids")
-    if not people and not replace:
+    if not people:
         raise DomainError("Выберите сотрудника", field="person")
     changed = 0
     for task in tasks:

@@ -171,10 +171,11 @@ def assign_bulk():
                 message = _("Срок изменён у задач: %(count)d", count=count)
             else:
                 person = people.get(form.person.data)
-                if person is None:
-                    raise DomainError(_("Выберите сотрудника"), field="person")
                 count = services.assign_tasks(
-                    tasks, [person], current_user, replace=form.replace.data == "replace"
+                    tasks,
+                    [person] if person else [],
+                    current_user,
+                    replace=form.replace.data == "replace",
                 )
                 message = _(
                     "Назначено задач: %(count)d — %(name)s", count=count, name=person.full_name

@@ -1,0 +1,338 @@
+"""The plan pages as a director and a teacher use them, including what they type wrong."""
+
+import io
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, person, post
+from tracker.audit.models import AuditEntry
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task, TaskStatus
+
+pytestmark = pytest.mark.demo_data
+
+
+class TextParser(HTMLParser):
+    """The visible text of a page, to assert what a person reads."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style", "title")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style", "title")
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.parts.append(" ".join(data.split()))
+
+
+def page_text(response) -> str:
+    parser = TextParser()
+    parser.feed(response.get_data(as_text=True))
+    return " ".join(parser.parts)
+
+
+def task_titled(start: str) -> Task:
+    db.session.expire_all()
+    return db.session.scalars(select(Task).where(Task.title.startswith(start))).first()
+
+
+def test_plan_page_shows_every_item_in_its_phase(app, client):
+    login(client, "director")
+    text = page_text(client.get("/plan"))
+    assert "Подготовительный этап" in text and "Основная работа по переходу" in text
+    assert "Этап согласования и принятия нормативного и регламентационного обеспечения" in text
+    for title in (
+        "Административное совещание по организации работы",
+        "Утверждение и введение в действие принятых локальных Актов",
+        "Проверка своевременности выставления отметок",
+        "Совещание при директоре об итогах работы",
+    ):
+        assert title in text
+    assert "Показано задач: 29 из 29" in text
+
+
+def test_plan_filters_by_position_status_and_month(app, client):
+    login(client, "director")
+    school = person("director").school
+    hr = next(p for p in school.positions if p.code == "hr")
+    text = page_text(client.get(f"/plan?position={hr.id}"))
+    assert "Показано задач: 1 из 29" in text and "Специалист по кадрам" in text
+    text = page_text(client.get("/plan?status=overdue"))
+    assert "Публикация всей нормативной базы" in text and "Показано задач: 1 из 29" in text
+    text = page_text(client.get("/plan?month=2026-06"))
+    assert "Издание приказа руководителя" in text
+    assert "Консультации педагогических работников" not in text
+    # Nonsense in the query string is ignored, not a 500.
+    assert (
+        client.get("/plan?month=2026-13&status=<x>&position=99999999999999999999").status_code
+        == 200
+    )
+
+
+def test_director_assigns_a_task_and_the_teacher_sees_it(app, client):
+    task = task_titled("Анализ активности обучающихся")
+    teacher = person("teacher")
+    login(client, "director")
+    response = post(
+        client,
+        "/assign",
+        {"task_ids": [str(task.id)], "person": str(teacher.id), "replace": "add", "assign": "1"},
+        page="/assign",
+    )
+    assert response.status_code == 302
+    assert "Назначено задач: 1" in page_text(client.get("/assign"))
+    client.get("/logout")
+    post(client, "/logout")
+    login(client, "teacher")
+    text = page_text(client.get("/"))
+    mine = text.split("Мои задачи", 1)[1].split("Просрочено", 1)[0]
+    assert "Анализ активности обучающихся" in mine
+
+
+def test_bulk_redate_moves_every_checked_task(app, client):
+    first, second = task_titled("Выгрузка данных"), task_titled("Организация совмещенного")
+    login(client, "director")
+    response = post(
+        client,
+        "/assign",
+        {
+            "task_ids": [str(first.id), str(second.id)],
+            "person": "0",
+            "replace": "add",
+            "starts_on": "01.12.2026",
+            "due_on": "25.12.2026",
+            "redate": "1",
+        },
+        page="/assign",
+    )
+    assert response.status_code == 302
+    for task in (task_titled("Выгрузка данных"), task_titled("Организация совмещенного")):
+        assert (task.starts_on.isoformat(), task.due_on.isoformat()) == ("2026-12-01", "2026-12-25")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"starts_on": "31.02.2024", "due_on": "01.03.2024"}, "Нет такой даты: «31.02.2024»"),
+        ({"starts_on": "10.12.2026", "due_on": "01.12.2026"}, "Срок окончания раньше начала"),
+        ({"starts_on": "", "due_on": ""}, "Укажите дату окончания"),
+    ],
+)
+def test_bulk_redate_refuses_bad_dates_and_changes_nothing(app, client, fields, message):
+    task = task_titled("Выгрузка данных")
+    login(client, "director")
+    response = post(
+        client,
+        "/assign",
+        {"task_ids": [str(task.id)], "person": "0", "replace": "add", "redate": "1", **fields},
+        page="/assign",
+    )
+    assert response.status_code == 400
+    assert message in page_text(response)
+    after = task_titled("Выгрузка данных")
+    assert (after.starts_on, after.due_on) == (task.starts_on, task.due_on)
+
+
+def test_bulk_assign_without_a_task_or_a_person_says_so(app, client):
+    login(client, "director")
+    response = post(
+        client, "/assign", {"person": "0", "replace": "add", "assign": "1"}, page="/assign"
+    )
+    assert response.status_code == 400
+    assert "Отметьте хотя бы одну задачу" in page_text(response)
+    task = task_titled("Выгрузка данных")
+    response = post(
+        client,
+        "/assign",
+        {"task_ids": [str(task.id)], "person": "0", "replace": "add", "assign": "1"},
+        page="/assign",
+    )
+    assert response.status_code == 400
+    assert "Выберите сотрудника" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("", "Название не может быть пустым"), ("Я" * 10_000, "Название длиннее 1000 символов")],
+)
+def test_edit_refuses_empty_or_huge_title(app, client, title, message):
+    task = task_titled("Административное совещание")
+    login(client, "director")
+    response = post(
+        client,
+        f"/tasks/{task.id}/edit",
+        {"title": title, "due_on": "31.05.2026"},
+        page=f"/tasks/{task.id}/edit",
+    )
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert task_titled("Административное совещание").title == task.title
+
+
+def test_edit_changes_window_and_people_and_the_history_shows_it(app, client):
+    task = task_titled("Административное совещание")
+    teacher = person("teacher")
+    login(client, "director")
+    response = post(
+        client,
+        f"/tasks/{task.id}/edit",
+        {
+            "title": task.title,
+            "starts_on": "02.06.2026",
+            "due_on": "15.06.2026",
+            "positions": [str(p.id) for p in task.positions],
+            "assignees": [str(teacher.id)],
+        },
+        page=f"/tasks/{task.id}/edit",
+    )
+    assert response.status_code == 302
+    text = page_text(client.get(f"/tasks/{task.id}"))
+    assert "02.06.2026–15.06.2026" in text
+    history = text.split("История", 1)[1]
+    assert "Срок: 31.05.2026 → 15.06.2026" in history
+    assert "Исполнители: — → Фёдоров Алексей Михайлович" in history
+    assert "Иванова Т. П." in history
+
+
+def test_assignee_marks_done_with_a_note_and_a_file(app, client):
+    task = task_titled("Анализ активности обучающихся")
+    director, teacher = person("director"), person("teacher")
+    plans.assign_tasks([task], [teacher], director, replace=True)
+    db.session.commit()
+    login(client, "teacher")
+    response = post(
+        client,
+        f"/tasks/{task.id}/status",
+        {
+            "status": "done",
+            "note": "Анализ готов, справка приложена.",
+            "file": (io.BytesIO(b"%PDF-1.4 spravka"), "справка.pdf"),
+        },
+        page=f"/tasks/{task.id}",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    text = page_text(client.get(f"/tasks/{task.id}"))
+    assert "Выполнено" in text and "Анализ готов, справка приложена." in text
+    download = client.get(f"/tasks/{task.id}/file")
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 spravka"
+    assert "attachment" in download.headers["Content-Disposition"]
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_id == task.id, AuditEntry.action == "task.status"
+        )
+    ).all()[-1]
+    assert entry.changes["status"] == ["planned", "done"]
+    assert entry.actor_id == teacher.id and entry.address == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("passwd", b"root:x:0:0", "Можно прикрепить PDF"),
+        ("../../etc/passwd.pdf", b"root:x:0:0", "Можно прикрепить PDF"),
+        ("report.exe", b"%PDF-1.4", "Расширение файла не совпадает"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_changes(app, client, name, content, message):
+    task = task_titled("Административное совещание")
+    login(client, "director")
+    response = post(
+        client,
+        f"/tasks/{task.id}/status",
+        {"status": "cancelled", "file": (io.BytesIO(content), name)},
+        page=f"/tasks/{task.id}",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert task_titled("Административное совещание").status == TaskStatus.DONE
+
+
+def test_done_waits_for_the_tasks_it_depends_on(app, client):
+    task, blocker = task_titled("Совещание при директоре"), task_titled("Выгрузка данных")
+    plans.edit_task(
+        task,
+        person("director"),
+        title=task.title,
+        starts_on=task.starts_on,
+        due_on=task.due_on,
+        positions=task.positions,
+        assignees=[],
+        blocked_by=[blocker],
+    )
+    db.session.commit()
+    login(client, "director")
+    response = post(
+        client, f"/tasks/{task.id}/status", {"status": "done"}, page=f"/tasks/{task.id}"
+    )
+    assert response.status_code == 400
+    assert f"Сначала должны быть выполнены задачи: {blocker.display_number}" in page_text(response)
+    assert task_titled("Совещание при директоре").status == TaskStatus.PLANNED
+
+
+def test_comment_appears_with_its_author(app, client):
+    task = task_titled("Анализ активности обучающихся")
+    login(client, "deputy_uvr")
+    response = post(
+        client,
+        f"/tasks/{task.id}/comments",
+        {"body": "<script>alert(1)</script> Жду данные от классных руководителей"},
+        page=f"/tasks/{task.id}",
+    )
+    assert response.status_code == 302
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Жду данные" in page
+    assert "<script>alert" not in page
+    assert "Смирнова Елена Викторовна" in page
+
+
+def test_empty_comment_is_refused(app, client):
+    task = task_titled("Анализ активности обучающихся")
+    login(client, "deputy_uvr")
+    response = post(client, f"/tasks/{task.id}/comments", {"body": "   "}, page=f"/tasks/{task.id}")
+    assert response.status_code == 400
+    assert "Комментарий пустой" in page_text(response)
+    assert task_titled("Анализ активности обучающихся").comments == []
+
+
+def test_missing_task_is_404_in_the_apps_look(app, client):
+    login(client, "director")
+    response = client.get("/tasks/999999")
+    assert response.status_code == 404
+    assert "Не найдено" in page_text(response) and "Traceback" not in response.get_data(
+        as_text=True
+    )
+
+
+def test_dashboard_shows_progress_overdue_upcoming_and_needs_nothing_reviewed(app, client):
+    login(client, "director")
+    text = page_text(client.get("/"))
+    assert "Подготовительный этап" in text and "6 из 6 (100%)" in text
+    overdue = text.split("Просрочено", 1)[1].split("Ближайшие 30 дней", 1)[0]
+    assert "Публикация всей нормативной базы" in overdue
+    upcoming = text.split("Ближайшие 30 дней", 1)[1]
+    assert "Составление графика обучения" in upcoming
+    assert "Требуют уточнения" not in text
+
+
+def test_teacher_sees_no_director_pages_in_the_menu(app, client):
+    login(client, "teacher")
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/assign"' not in page and 'href="/people"' not in page
+
+
+def test_private_pages_are_not_cached(app, client):
+    login(client, "teacher")
+    response = client.get("/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]

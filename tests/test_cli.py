@@ -1,0 +1,120 @@
+"""The `tracker` command line as an administrator uses it, through a real console script."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TRACKER = Path(sys.executable).with_name("tracker")
+
+
+@pytest.fixture
+def tracker(tmp_path):
+    """Run `tracker ...` against its own SQLite file and instance folder."""
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "TRACKER_SECRET_KEY": "cli-test-key",
+    }
+    env.pop("FLASK_APP", None)
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [str(TRACKER), *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    run("db", "upgrade")
+    return run
+
+
+def test_seed_twice_then_demo_then_export(tracker):
+    first = tracker("seed")
+    assert "Добавлено: план: мероприятий — 22, задач — 29" in first.stdout
+    second = tracker("seed")
+    assert "Ничего не изменено" in second.stdout
+    demo = tracker("demo", "--password", "demo-pass-123")
+    assert "director" in demo.stdout and "Пароль демо-учётных записей: demo-pass-123" in demo.stdout
+    again = tracker("demo", "--if-empty", "--password", "demo-pass-123")
+    assert "Демо уже загружено" in again.stdout
+    data = json.loads(tracker("export", "--format", "json").stdout)
+    [school] = data["schools"]
+    assert {p["username"] for p in school["people"]} >= {"director", "teacher", "deputy_uvr"}
+    statuses = [
+        task["status"]
+        for phase in school["plan"]["phases"]
+        for child in phase["phases"]
+        for task in child["tasks"]
+    ]
+    assert "done" in statuses and "in_progress" in statuses
+    assert "password" not in json.dumps(data) and "session_token" not in json.dumps(data)
+
+
+def test_users_create_prints_a_one_time_password(tracker):
+    tracker("seed")
+    result = tracker(
+        "users",
+        "create",
+        "--username",
+        "petrova",
+        "--name",
+        "Петрова Анна Ивановна",
+        "--position",
+        "teacher",
+    )
+    assert "Создан petrova (Петрова Анна Ивановна). Начальный пароль: " in result.stdout
+    data = json.loads(tracker("export").stdout)
+    [petrova] = [p for p in data["schools"][0]["people"] if p["username"] == "petrova"]
+    assert petrova["positions"] == ["teacher"] and petrova["role"] == "staff"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["users", "create", "--username", "x y", "--name", "Петров"], "Логин: от 2 до 64"),
+        (
+            ["users", "create", "--username", "petrov", "--name", "Петров", "--position", "cook"],
+            "Нет такой должности: cook",
+        ),
+        (["export", "--school", "nowhere"], "Школа «nowhere» не найдена"),
+        (["import-plan", "missing.txt"], "Файл не найден: missing.txt"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_no_traceback(tracker, args, message):
+    tracker("seed")
+    result = tracker(*args, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_import_plan_of_garbage_writes_nothing(tracker, tmp_path):
+    tracker("seed")
+    before = tracker("export").stdout
+    (tmp_path / "empty.txt").write_text("просто текст без таблицы\n", encoding="utf-8")
+    result = tracker("import-plan", "empty.txt", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Ошибка:") and len(result.stderr.splitlines()) == 1
+    assert tracker("export").stdout == before
+
+
+def test_import_plan_reports_what_needs_review(tracker, tmp_path):
+    tracker("seed")
+    (tmp_path / "plan.txt").write_text(
+        "\tМероприятия\tСроки\tОтветственный\nЭтап\t\t\t\n1\tСобрать согласия\tкогда-нибудь\tДиректор\n",
+        encoding="utf-8",
+    )
+    result = tracker("import-plan", "plan.txt")
+    assert "Импортировано: мероприятий — 1, задач — 1." in result.stdout
+    assert "Проверьте задачу 1: «когда-нибудь»" in result.stdout
