@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def select_locale() -> str:
     languages = ("ru", "en")
+    if not has_request_context():
+        return "ru"
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -3,6 +3,7 @@
 import re
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,16 +29,21 @@ def random_password() -> str:
 def check_password_rules(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise DomainError(
-            f"Пароль должен быть от {MIN_PASSWORD} до {MAX_PASSWORD} символов", field="password"
+            _(
+                "Пароль должен быть от %(min)d до %(max)d символов",
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+            ),
+            field="password",
         )
 
 
 def clean_full_name(full_name: str) -> str:
     name = " ".join(full_name.split())
     if not name:
-        raise DomainError("Укажите фамилию, имя и отчество", field="full_name")
+        raise DomainError(_("Укажите фамилию, имя и отчество"), field="full_name")
     if len(name) > 200:
-        raise DomainError("ФИО длиннее 200 символов", field="full_name")
+        raise DomainError(_("ФИО длиннее 200 символов"), field="full_name")
     return name
 
 
@@ -55,11 +61,11 @@ def create_person(
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise DomainError(
-            "Логин: от 2 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний",
+            _("Логин: от 2 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний"),
             field="username",
         )
     if db.session.scalar(select(func.count()).where(Person.username == username)):
-        raise DomainError("Такой логин уже занят", field="username")
+        raise DomainError(_("Такой логин уже занят"), field="username")
     password = password or random_password()
     check_password_rules(password)
     person = Person(
@@ -90,7 +96,7 @@ def update_person(
     """Change a person's name, rights or access; disabling ends their sessions at once."""
     role = Role(role)
     if person.id == actor.id and (not is_active or role not in MANAGING_ROLES):
-        raise DomainError("Нельзя лишить прав или отключить самого себя", field="role")
+        raise DomainError(_("Нельзя лишить прав или отключить самого себя"), field="role")
     new_values = {"full_name": clean_full_name(full_name), "role": role, "is_active": is_active}
     changes = {}
     for name, value in new_values.items():
@@ -142,11 +148,11 @@ def end_sessions(person: Person) -> None:
 def create_position(school: School, title: str, actor: Person) -> Position:
     title = " ".join(title.split())
     if not title:
-        raise DomainError("Укажите название должности", field="title")
+        raise DomainError(_("Укажите название должности"), field="title")
     if len(title) > 200:
-        raise DomainError("Название длиннее 200 символов", field="title")
+        raise DomainError(_("Название длиннее 200 символов"), field="title")
     if any(position.title.lower() == title.lower() for position in school.positions):
-        raise DomainError("Такая должность уже есть", field="title")
+        raise DomainError(_("Такая должность уже есть"), field="title")
     code = f"custom_{secrets.token_hex(4)}"
     order = max((position.sort_order for position in school.positions), default=0) + 1
     position = Position(school=school, code=code, title=title, aliases=[title], sort_order=order)
@@ -166,7 +172,7 @@ def create_position(school: School, title: str, actor: Person) -> Position:
 def fill_position(position: Position, person: Person, actor: Person | None, note: str = "") -> None:
     """Put a person into a position (idempotent)."""
     if person.school_id != position.school_id:
-        raise DomainError("Сотрудник из другой школы", field="person")
+        raise DomainError(_("Сотрудник из другой школы"), field="person")
     if any(holder.person_id == person.id for holder in position.holders):
         return
     position.holders.append(PositionHolder(person=person, note=note.strip()[:200]))
@@ -197,4 +203,4 @@ def vacate_position(position: Position, person: Person, actor: Person | None) ->
                 changes={"holders": [person.full_name, None]},
             )
             return
-    raise DomainError("Этот сотрудник не занимает эту должность", field="person")
+    raise DomainError(_("Этот сотрудник не занимает эту должность"), field="person")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -47,24 +48,24 @@ TASK_LOAD = (
 def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise DomainError("Название не может быть пустым", field="title")
+        raise DomainError(_("Название не может быть пустым"), field="title")
     if len(title) > MAX_TITLE:
-        raise DomainError(f"Название длиннее {MAX_TITLE} символов", field="title")
+        raise DomainError(_("Название длиннее %(limit)d символов", limit=MAX_TITLE), field="title")
     return title
 
 
 def clean_text(text: str, field_name: str, limit: int = MAX_TEXT) -> str:
     text = (text or "").strip()
     if len(text) > limit:
-        raise DomainError(f"Текст длиннее {limit} символов", field=field_name)
+        raise DomainError(_("Текст длиннее %(limit)d символов", limit=limit), field=field_name)
     return text
 
 
 def check_window(starts_on: date | None, due_on: date | None) -> None:
     if starts_on and due_on and due_on < starts_on:
-        raise DomainError("Срок окончания раньше начала", field="due_on")
+        raise DomainError(_("Срок окончания раньше начала"), field="due_on")
     if starts_on and not due_on:
-        raise DomainError("Укажите и дату окончания", field="due_on")
+        raise DomainError(_("Укажите и дату окончания"), field="due_on")
 
 
 # --- audit helpers ---
@@ -101,7 +102,7 @@ def _audit_changes(task: Task, before: dict, actor: Person | None, action: str) 
 def _same_school(task: Task, items: Iterable, what: str) -> None:
     for item in items:
         if item.school_id != task.plan.school_id:
-            raise DomainError(f"{what} из другой школы")
+            raise DomainError(what)
 
 
 def _check_no_cycle(task: Task, blockers: Sequence[Task]) -> None:
@@ -110,7 +111,7 @@ def _check_no_cycle(task: Task, blockers: Sequence[Task]) -> None:
     while stack:
         other = stack.pop()
         if other.id == task.id:
-            raise DomainError("Задача не может зависеть сама от себя", field="blocked_by")
+            raise DomainError(_("Задача не может зависеть сама от себя"), field="blocked_by")
         if other.id not in seen:
             seen.add(other.id)
             stack.extend(other.blocked_by)
@@ -133,11 +134,11 @@ def edit_task(
     """The director's edit of one task. Returns whether anything changed."""
     title = clean_title(title)
     check_window(starts_on, due_on)
-    _same_school(task, positions, "Должность")
-    _same_school(task, assignees, "Сотрудник")
+    _same_school(task, positions, _("Должность из другой школы"))
+    _same_school(task, assignees, _("Сотрудник из другой школы"))
     for blocker in blocked_by:
         if blocker.plan_id != task.plan_id:
-            raise DomainError("Задача из другого плана", field="blocked_by")
+            raise DomainError(_("Задача из другого плана"), field="blocked_by")
     _check_no_cycle(task, blocked_by)
     before = _snapshot(task)
     task.title = title
@@ -165,9 +166,12 @@ def change_status(
         open_blockers = [other for other in task.blocked_by if other.status not in CLOSED_STATUSES]
         if open_blockers:
             numbers = ", ".join(other.display_number for other in open_blockers)
-            raise DomainError(f"Сначала должны быть выполнены задачи: {numbers}", field="status")
+            raise DomainError(
+                _("Сначала должны быть выполнены задачи: %(numbers)s", numbers=numbers),
+                field="status",
+            )
     if status == task.status and not note and upload is None:
-        raise DomainError("Статус не изменился", field="status")
+        raise DomainError(_("Статус не изменился"), field="status")
     if upload is not None:
         if upload_folder is None:
             raise ValueError("upload_folder is required with an upload")
@@ -184,7 +188,7 @@ def change_status(
 def add_comment(task: Task, actor: Person, body: str) -> TaskComment:
     body = clean_text(body, "body", 5000)
     if not body:
-        raise DomainError("Комментарий пустой", field="body")
+        raise DomainError(_("Комментарий пустой"), field="body")
     comment = TaskComment(task=task, author=actor, body=body)
     db.session.add(comment)
     db.session.flush()
@@ -204,12 +208,12 @@ def assign_tasks(
 ) -> int:
     """Give tasks to people, in bulk; `replace` drops the people assigned before."""
     if not tasks:
-        raise DomainError("Отметьте хотя бы одну задачу", field="task_ids")
+        raise DomainError(_("Отметьте хотя бы одну задачу"), field="task_ids")
     if not people:
-        raise DomainError("Выберите сотрудника", field="person")
+        raise DomainError(_("Выберите сотрудника"), field="person")
     changed = 0
     for task in tasks:
-        _same_school(task, people, "Сотрудник")
+        _same_school(task, people, _("Сотрудник из другой школы"))
         before = _snapshot(task)
         if replace:
             task.assignees = list(people)
@@ -225,9 +229,9 @@ def redate_tasks(
 ) -> int:
     """Set one window on several tasks."""
     if not tasks:
-        raise DomainError("Отметьте хотя бы одну задачу", field="task_ids")
+        raise DomainError(_("Отметьте хотя бы одну задачу"), field="task_ids")
     if due_on is None:
-        raise DomainError("Укажите дату окончания", field="due_on")
+        raise DomainError(_("Укажите дату окончания"), field="due_on")
     check_window(starts_on, due_on)
     changed = 0
     for task in tasks:

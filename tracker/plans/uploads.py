@@ -5,6 +5,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from tracker.errors import DomainError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -39,16 +41,16 @@ def safe_display_name(filename: str) -> str:
 def check_upload(upload: Upload) -> str:
     """The kind of the file, judged by its first bytes; refuses what is not allowed."""
     if not upload.content:
-        raise DomainError("Файл пустой", field="file")
+        raise DomainError(_("Файл пустой"), field="file")
     if len(upload.content) > MAX_UPLOAD_BYTES:
-        raise DomainError("Файл больше 10 МБ", field="file")
+        raise DomainError(_("Файл больше 10 МБ"), field="file")
     for signature, kind in SIGNATURES.items():
         if upload.content.startswith(signature):
             suffix = Path(safe_display_name(upload.filename)).suffix.lower()
             if suffix not in ALLOWED_SUFFIXES[kind]:
-                raise DomainError("Расширение файла не совпадает с его содержимым", field="file")
+                raise DomainError(_("Расширение файла не совпадает с его содержимым"), field="file")
             return kind
-    raise DomainError("Можно прикрепить PDF, DOCX, XLSX, ODT, PNG или JPEG", field="file")
+    raise DomainError(_("Можно прикрепить PDF, DOCX, XLSX, ODT, PNG или JPEG"), field="file")
 
 
 def store_upload(folder: Path, upload: Upload) -> tuple[str, str]:
@@ -62,5 +64,5 @@ def store_upload(folder: Path, upload: Upload) -> tuple[str, str]:
 
 def stored_path(folder: Path, key: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", key):
-        raise DomainError("Файл не найден")
+        raise DomainError(_("Файл не найден"))
     return folder / key
