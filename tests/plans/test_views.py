@@ -1,6 +1,7 @@
 """The plan pages as a director and a teacher use them, including what they type wrong."""
 
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -196,7 +197,7 @@ def test_edit_changes_window_and_people_and_the_history_shows_it(app, client):
     )
     assert response.status_code == 302
     text = page_text(client.get(f"/tasks/{task.id}"))
-    assert "02.06.2026–15.06.2026" in text
+    assert re.search(r"Срок 02\.06\.2026– ?15\.06\.2026", text)
     history = text.split("История", 1)[1]
     assert "Срок: 31.05.2026 → 15.06.2026" in history
     assert "Исполнители: — → Фёдоров Алексей Михайлович" in history
@@ -336,3 +337,14 @@ def test_private_pages_are_not_cached(app, client):
     response = client.get("/")
     assert response.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_only_mine_lists_tasks_of_my_position_and_those_given_to_me(app, client):
+    login(client, "hr")
+    text = page_text(client.get("/plan?mine=1"))
+    assert "Показано задач: 1 из 29" in text and "Организация работы по соблюдению" in text
+    task = task_titled("Анализ активности обучающихся")
+    plans.assign_tasks([task], [person("hr")], person("director"), replace=True)
+    db.session.commit()
+    text = page_text(client.get("/plan?mine=1"))
+    assert "Показано задач: 2 из 29" in text and "Анализ активности обучающихся" in text

@@ -370,12 +370,15 @@ class TaskFilter:
     person_id: int | None = None
     status: str | None = None
     month: date | None = None  # the first day of a month
+    only_ids: frozenset[int] | None = None  # e.g. a person's own tasks
 
 
 def filter_tasks(tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list[Task]:
     """The plan page's filters; a month keeps tasks whose window touches it."""
     result = []
     for task in tasks:
+        if chosen.only_ids is not None and task.id not in chosen.only_ids:
+            continue
         if chosen.position_id and chosen.position_id not in {p.id for p in task.positions}:
             continue
         if chosen.person_id and chosen.person_id not in {p.id for p in task.assignees}:

@@ -60,7 +60,7 @@ def dashboard():
     return render_template("plans/dashboard.html", plan=plan, data=data, today=today)
 
 
-def _task_filter() -> services.TaskFilter:
+def _task_filter(plan: Plan) -> services.TaskFilter:
     def number(name: str) -> int | None:
         value = request.args.get(name, "")
         return int(value) if value.isdigit() and len(value) < 18 else None
@@ -76,8 +76,15 @@ def _task_filter() -> services.TaskFilter:
     status = request.args.get("status") or None
     if status not in {*map(str, STATUS_LABELS), OVERDUE, None}:
         status = None
+    only_ids = None
+    if request.args.get("mine") == "1":
+        only_ids = frozenset(task.id for task in services.my_tasks(plan, current_user))
     return services.TaskFilter(
-        position_id=number("position"), person_id=number("person"), status=status, month=month
+        position_id=number("position"),
+        person_id=number("person"),
+        status=status,
+        month=month,
+        only_ids=only_ids,
     )
 
 
@@ -94,7 +101,7 @@ def plan():
         return render_template("plans/plan.html", plan=None)
     today = school_today()
     tasks = services.plan_tasks(plan)
-    chosen = _task_filter()
+    chosen = _task_filter(plan)
     shown = services.filter_tasks(tasks, chosen, today)
     return render_template(
         "plans/plan.html",
