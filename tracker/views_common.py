@@ -1,8 +1,14 @@
 """Small helpers every blueprint's views share."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import url_for
 
 from tracker.errors import DomainError
+from tracker.extensions import db
+
+T = TypeVar("T")
 
 BACK_ENDPOINTS = {
     "assign": "plans.assign",
@@ -26,3 +32,19 @@ def form_error(form, error: DomainError) -> None:
         field.errors.append(str(error))
     else:
         form.form_errors.append(str(error))
+
+
+def attempt(form, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run one service call as the request's one transaction.
+
+    On success the request commits; when the rules refuse, everything is rolled back and the
+    reason is shown beside its field. Returns (succeeded, what the action returned).
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return False, None
+    db.session.commit()
+    return True, result

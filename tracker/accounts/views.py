@@ -18,7 +18,7 @@ from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.views_common import form_error, safe_back
+from tracker.views_common import attempt, safe_back
 
 bp = Blueprint("accounts", __name__)
 
@@ -96,7 +96,8 @@ def create_person():
         abort(403)
     form = PersonCreateForm()
     if form.validate_on_submit():
-        try:
+
+        def create():
             person, password = services.create_person(
                 current_user.school,
                 username=form.username.data,
@@ -104,14 +105,13 @@ def create_person():
                 role=Role(form.role.data),
                 actor=current_user,
             )
-            services.set_positions(
-                person, _school_positions(form.positions.data or []), current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+            positions = _school_positions(form.positions.data or [])
+            services.set_positions(person, positions, current_user)
+            return person, password
+
+        done, result = attempt(form, create)
+        if done:
+            person, password = result
             flash(
                 _(
                     "Сотрудник %(name)s добавлен. Логин: %(username)s, начальный пароль: "
@@ -140,7 +140,8 @@ def edit_person(person_id: int):
         positions=[position.id for position in person.positions],
     )
     if form.validate_on_submit():
-        try:
+
+        def update():
             services.update_person(
                 person,
                 full_name=form.full_name.data,
@@ -148,14 +149,10 @@ def edit_person(person_id: int):
                 is_active=form.is_active.data,
                 actor=current_user,
             )
-            services.set_positions(
-                person, _school_positions(form.positions.data or []), current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+            positions = _school_positions(form.positions.data or [])
+            services.set_positions(person, positions, current_user)
+
+        if attempt(form, update)[0]:
             flash(_("Изменения сохранены"), "success")
             return redirect(url_for("accounts.people"))
     status = 400 if form.errors else 200
@@ -168,16 +165,15 @@ def create_position():
     if not can_manage_school(current_user, current_user.school):
         abort(403)
     form = PositionCreateForm()
-    if form.validate_on_submit():
-        try:
-            services.create_position(current_user.school, form.title.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Должность добавлена"), "success")
-            return redirect(url_for("accounts.people"))
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.create_position(current_user.school, form.title.data, current_user),
+        )[0]
+    ):
+        flash(_("Должность добавлена"), "success")
+        return redirect(url_for("accounts.people"))
     return _people_page(position_form=form, status=400)
 
 

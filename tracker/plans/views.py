@@ -29,7 +29,7 @@ from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Ta
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
 from tracker.plans.uploads import Upload, stored_path
 from tracker.types import today_in
-from tracker.views_common import form_error
+from tracker.views_common import attempt
 
 bp = Blueprint("plans", __name__)
 
@@ -168,30 +168,33 @@ def assign_bulk():
     ]
     if form.validate_on_submit():
         tasks = services.tasks_by_ids(plan, form.task_ids.data or [])
-        try:
-            if len(tasks) != len(set(form.task_ids.data or [])):
-                raise DomainError(_("Задача не найдена"), field="task_ids")
-            if form.redate.data:
-                count = services.redate_tasks(
+        if len(tasks) != len(set(form.task_ids.data or [])):
+            abort(400)
+        person = people.get(form.person.data)
+        if form.redate.data:
+            done, count = attempt(
+                form,
+                lambda: services.redate_tasks(
                     tasks, form.starts_on.data, form.due_on.data, current_user
-                )
-                message = _("Срок изменён у задач: %(count)d", count=count)
-            else:
-                person = people.get(form.person.data)
-                count = services.assign_tasks(
+                ),
+            )
+            message = _("Срок изменён у задач: %(count)d", count=count or 0)
+        else:
+            done, count = attempt(
+                form,
+                lambda: services.assign_tasks(
                     tasks,
                     [person] if person else [],
                     current_user,
                     replace=form.replace.data == "replace",
-                )
-                message = _(
-                    "Назначено задач: %(count)d — %(name)s", count=count, name=person.full_name
-                )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+                ),
+            )
+            message = _(
+                "Назначено задач: %(count)d — %(name)s",
+                count=count or 0,
+                name=person.full_name if person else "",
+            )
+        if done:
             flash(message, "success")
             return redirect(url_for("plans.assign"))
     return _assign_page(form, status=400)
@@ -260,20 +263,18 @@ def change_status(task_id: int):
         upload = None
         if form.file.data and form.file.data.filename:
             upload = Upload(form.file.data.filename, form.file.data.read())
-        try:
-            services.change_status(
+        changed = attempt(
+            form,
+            lambda: services.change_status(
                 task,
                 current_user,
                 TaskStatus(form.status.data),
                 note=form.note.data or "",
                 upload=upload,
                 upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )[0]
+        if changed:
             flash(_("Статус сохранён"), "success")
             return redirect(url_for("plans.task", task_id=task.id))
     return _task_page(task, status_form=form, code=400)
@@ -287,13 +288,7 @@ def comment(task_id: int):
         abort(403)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
-            services.add_comment(task, current_user, form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(form, lambda: services.add_comment(task, current_user, form.body.data))[0]:
             flash(_("Комментарий добавлен"), "success")
             return redirect(url_for("plans.task", task_id=task.id) + "#comments")
     return _task_page(task, comment_form=form, code=400)
@@ -324,8 +319,9 @@ def edit_task(task_id: int):
             chosen_blockers = [tasks[i] for i in form.blocked_by.data or []]
         except KeyError:
             abort(400)
-        try:
-            changed = services.edit_task(
+        done, changed = attempt(
+            form,
+            lambda: services.edit_task(
                 task,
                 current_user,
                 title=form.title.data,
@@ -334,12 +330,9 @@ def edit_task(task_id: int):
                 positions=chosen_positions,
                 assignees=chosen_people,
                 blocked_by=chosen_blockers,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if done:
             flash(_("Задача сохранена") if changed else _("Изменений нет"), "success")
             return redirect(url_for("plans.task", task_id=task.id))
     return render_template(
