@@ -38,6 +38,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check tracker tests bench
+	$(BIN)/bandit --quiet --recursive --severity-level medium tracker
 
 test: install lint
 	$(BIN)/python -m pytest

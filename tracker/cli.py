@@ -153,7 +153,44 @@ def users_create_command(username, full_name, role, slug, position_codes):
     click.echo(f"Создан {person.username} ({person.full_name}). Начальный пароль: {password}")
 
 
-COMMANDS = [seed_command, demo_command, export_command, import_plan_command, users_group]
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@user_errors
+def backup_command(path: Path):
+    """Write a consistent, checked copy of the SQLite database to PATH (while the app runs)."""
+    from tracker.backup import backup, sqlite_path
+
+    backup(sqlite_path(db.engine.url), path)
+    click.echo(f"Резервная копия записана: {path} (проверка целостности пройдена)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Подтверждаю: текущие данные будут заменены копией.")
+@with_appcontext
+@user_errors
+def restore_command(path: Path, yes: bool):
+    """Replace the SQLite database's content with a backup made by `tracker backup`."""
+    from tracker.backup import restore, sqlite_path
+
+    if not yes:
+        raise DomainError("Все текущие данные будут заменены копией. Повторите с --yes")
+    db.session.remove()
+    db.engine.dispose()
+    restore(path, sqlite_path(db.engine.url))
+    click.echo(f"База восстановлена из {path}")
+
+
+COMMANDS = [
+    backup_command,
+    restore_command,
+    seed_command,
+    demo_command,
+    export_command,
+    import_plan_command,
+    users_group,
+]
 
 
 def register_commands(app: Flask) -> None:

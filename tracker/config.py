@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-SECRET_FILE = "secret_key"  # noqa: S105 -- the file name, not the key
+SECRET_FILE = "secret_key"  # noqa: S105  # nosec B105 -- the file name, not the key
 
 
 def instance_secret(instance: Path) -> str:
@@ -27,6 +27,8 @@ def from_environment(instance: Path) -> dict:
     )
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Behind a reverse proxy that terminates https, trust its X-Forwarded-* headers.
+        "BEHIND_PROXY": os.environ.get("TRACKER_BEHIND_PROXY") == "1",
         "SECRET_KEY": os.environ.get("TRACKER_SECRET_KEY") or instance_secret(instance),
         "UPLOAD_FOLDER": str(instance / "uploads"),
     }
@@ -42,4 +44,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "WTF_CSRF_TIME_LIMIT": None,
+    # Werkzeug's own limit for a form field kept in memory: a 10 MB text field gets a 413.
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+    "SESSION_IDLE_SECONDS": 2 * 3600,
+    "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
+    "LOGIN_SLOWDOWN_SECONDS": 0.25,
 }

@@ -1,13 +1,27 @@
 """What every page shares: the login loader, id converter, headers, error pages, filters."""
 
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker.accounts.models import Person
@@ -57,6 +71,22 @@ def long_date(value: date | None) -> str:
     return f"{text} г." if str(get_locale()) == "ru" else text
 
 
+def record_refusal(object_type: str = "page", object_id: int | None = None) -> None:
+    """Log a refused access (who asked for what), in its own small transaction."""
+    from tracker.audit import services as audit
+
+    user = current_user if current_user and current_user.is_authenticated else None
+    audit.record(
+        "access.refused",
+        object_type,
+        object_id,
+        school_id=getattr(user, "school_id", None),
+        actor=user,
+        changes={"request": [None, f"{request.method} {request.path}"[:300]]},
+    )
+    db.session.commit()
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -68,7 +98,48 @@ SECURITY_HEADERS = {
 }
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
+# Pages a person who must change their password may still open.
+OPEN_WHILE_CHANGING_PASSWORD = {
+    "accounts.password",
+    "accounts.logout",
+    "accounts.language",
+    "static",
+}
+
+
+def check_session() -> ResponseReturnValue | None:
+    """End sessions idle or old past their limits; send a new person to change their password."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    config = current_app.config
+    login_at, seen_at = session.get("login_at", 0), session.get("seen_at", 0)
+    if (
+        now - seen_at > config["SESSION_IDLE_SECONDS"]
+        or now - login_at > config["SESSION_ABSOLUTE_SECONDS"]
+    ):
+        logout_user()
+        session.clear()
+        flash(_l("Сеанс завершён по времени. Войдите снова."), "info")
+        return redirect(url_for("accounts.login"))
+    session["seen_at"] = now
+    if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING_PASSWORD:
+        return redirect(url_for("accounts.password"))
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    if app.config.get("BEHIND_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.before_request(check_session)
     app.url_map.converters["id"] = IdConverter
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -99,8 +170,10 @@ def init_app(app: Flask) -> None:
     def error_page(error):
         code = getattr(error, "code", 500) or 500
         title, text = error_texts.get(code, error_texts[500])
-        if code == 500:
+        if code in (403, 500):
             db.session.rollback()
+        if code == 403:
+            record_refusal()
         return render_template("errors/error.html", code=code, title=title, text=text), code
 
     for code in error_texts:

@@ -53,7 +53,22 @@ def test_director_adds_a_person_who_then_logs_in(app, client):
     password = re.search(r"начальный пароль: (\S+) —", text).group(1)
     assert "Зайцева Ольга Игоревна" in text
     post(client, "/logout", page="/")
-    login(client, "zaytseva", password)
+    response = login(client, "zaytseva", password)
+    # The initial password was seen by the director: it must be replaced first.
+    assert response.headers["Location"].endswith("/password")
+    assert client.get("/").headers["Location"].endswith("/password")
+    response = post(
+        client,
+        "/password",
+        {
+            "current": password,
+            "password": "Ставрополь-весна-2026",
+            "repeat": "Ставрополь-весна-2026",
+        },
+        page="/password",
+        follow_redirects=True,
+    )
+    assert "Пароль изменён" in page_text(response)
     assert "Здравствуйте, Зайцева Ольга Игоревна" in page_text(client.get("/"))
     assert [p.code for p in person("zaytseva").positions] == ["class_teacher"]
 

@@ -15,12 +15,38 @@ ROLE_LABELS = {
 
 class LoginForm(FlaskForm):
     username = StringField(
-        _l("Логин"), validators=[InputRequired(_l("Введите логин")), Length(max=64)]
+        _l("Логин"),
+        validators=[InputRequired(_l("Введите логин")), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
-        _l("Пароль"), validators=[InputRequired(_l("Введите пароль")), Length(max=128)]
+        _l("Пароль"),
+        validators=[InputRequired(_l("Введите пароль")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Войти"))
+
+
+TOO_LONG = _l("Пароль должен быть от 8 до 128 символов")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Текущий пароль"),
+        validators=[InputRequired(_l("Введите текущий пароль")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Новый пароль (от 8 до 128 символов)"),
+        validators=[InputRequired(_l("Введите новый пароль")), Length(max=128, message=TOO_LONG)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Новый пароль ещё раз"),
+        validators=[InputRequired(_l("Повторите новый пароль")), Length(max=128, message=TOO_LONG)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Сменить пароль"))
 
 
 class LogoutForm(FlaskForm):

@@ -2,18 +2,29 @@
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.accounts.models import MANAGING_ROLES, Person, Position, PositionHolder, Role, School
+from tracker.accounts.models import (
+    MANAGING_ROLES,
+    LoginAttempt,
+    Person,
+    Position,
+    PositionHolder,
+    Role,
+    School,
+)
+from tracker.accounts.passwords import check_password_rules
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.types import utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD, MAX_PASSWORD = 8, 128
 # Compared against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
 
@@ -24,18 +35,6 @@ def new_session_token() -> str:
 
 def random_password() -> str:
     return secrets.token_urlsafe(12)
-
-
-def check_password_rules(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise DomainError(
-            _(
-                "Пароль должен быть от %(min)d до %(max)d символов",
-                min=MIN_PASSWORD,
-                max=MAX_PASSWORD,
-            ),
-            field="password",
-        )
 
 
 def clean_full_name(full_name: str) -> str:
@@ -56,8 +55,12 @@ def create_person(
     password: str | None = None,
     email: str = "",
     actor: Person | None = None,
+    must_change_password: bool | None = None,
 ) -> tuple[Person, str]:
-    """Create a person with a login. Returns the person and the password to hand over."""
+    """Create a person with a login. Returns the person and the password to hand over.
+
+    A password made here (none given) is an initial one: it must be changed at first login.
+    """
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise DomainError(
@@ -66,8 +69,9 @@ def create_person(
         )
     if db.session.scalar(select(func.count()).where(Person.username == username)):
         raise DomainError(_("Такой логин уже занят"), field="username")
+    must_change = password is None if must_change_password is None else must_change_password
     password = password or random_password()
-    check_password_rules(password)
+    check_password_rules(password, username)
     person = Person(
         school=school,
         username=username,
@@ -76,6 +80,7 @@ def create_person(
         email=email.strip(),
         password_hash=generate_password_hash(password),
         session_token=new_session_token(),
+        must_change_password=must_change,
     )
     db.session.add(person)
     db.session.flush()
@@ -138,6 +143,89 @@ def authenticate(username: str, password: str) -> Person | None:
     if not check_password_hash(person.password_hash, password) or not person.is_active:
         return None
     return person
+
+
+def change_password(person: Person, current: str, new: str, repeat: str) -> None:
+    """Replace the person's password; every other session of theirs ends."""
+    if not check_password_hash(person.password_hash, current):
+        raise DomainError(_("Текущий пароль введён неверно"), field="current")
+    if new != repeat:
+        raise DomainError(_("Пароли не совпадают"), field="repeat")
+    if new == current:
+        raise DomainError(_("Новый пароль должен отличаться от текущего"), field="password")
+    check_password_rules(new, person.username)
+    person.password_hash = generate_password_hash(new)
+    person.must_change_password = False
+    person.password_changed_at = utcnow()
+    end_sessions(person)
+    audit.record(
+        "person.password",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=person,
+        changes={"password": ["***", "***"]},
+    )
+
+
+# Brute force: failures are counted in the database, so every worker process sees them all.
+FAILURE_WINDOW = timedelta(minutes=15)
+ACCOUNT_LOCK_AFTER = 10
+ADDRESS_LOCK_AFTER = 50
+SLOW_AFTER = 3
+MAX_DELAY_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    person: Person | None
+    is_locked: bool = False
+    delay_steps: int = 0  # how many slowdown steps the caller should wait before answering
+
+
+def _failures(condition, since) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            condition, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        )
+    )
+
+
+def attempt_login(username: str, password: str, address: str) -> LoginResult:
+    """Check a login, counting failures per account and per address; every try is recorded.
+
+    An unknown login is counted and answered exactly like a wrong password.
+    """
+    username = username.strip().lower()[:64]
+    now = utcnow()
+    window_start = now - FAILURE_WINDOW
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    since = max(window_start, last_success) if last_success else window_start
+    by_account = _failures(LoginAttempt.username == username, since)
+    by_address = _failures(LoginAttempt.address == address, window_start)
+    locked = by_account >= ACCOUNT_LOCK_AFTER or by_address >= ADDRESS_LOCK_AFTER
+    person = None if locked else authenticate(username, password)
+    db.session.add(
+        LoginAttempt(username=username, address=address[:64], at=now, succeeded=person is not None)
+    )
+    known = person or db.session.scalar(select(Person).where(Person.username == username))
+    audit.record(
+        "login.success" if person else ("login.locked" if locked else "login.failed"),
+        "person",
+        known.id if known else None,
+        school_id=known.school_id if known else None,
+        actor=person,
+        changes={"username": [None, username]},
+    )
+    return LoginResult(
+        person=person,
+        is_locked=locked,
+        delay_steps=0 if person else max(0, max(by_account, by_address) + 1 - SLOW_AFTER),
+    )
 
 
 def end_sessions(person: Person) -> None:

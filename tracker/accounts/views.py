@@ -1,4 +1,16 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -9,6 +21,7 @@ from tracker.accounts.forms import (
     LanguageForm,
     LoginForm,
     LogoutForm,
+    PasswordForm,
     PersonCreateForm,
     PersonEditForm,
     PositionCreateForm,
@@ -19,6 +32,7 @@ from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.views_common import attempt, safe_back
+from tracker.web import record_refusal
 
 bp = Blueprint("accounts", __name__)
 
@@ -29,15 +43,53 @@ def login():
         return redirect(url_for("plans.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = services.authenticate(form.username.data, form.password.data)
-        if person is None:
-            form.password.errors.append(_("Неверный логин или пароль"))
+        result = services.attempt_login(
+            form.username.data, form.password.data, request.remote_addr or ""
+        )
+        db.session.commit()
+        if result.person is None:
+            step = current_app.config["LOGIN_SLOWDOWN_SECONDS"]
+            time.sleep(min(result.delay_steps * step, services.MAX_DELAY_SECONDS))
+            form.password.errors.append(
+                _("Слишком много неудачных попыток входа. Попробуйте через 15 минут.")
+                if result.is_locked
+                else _("Неверный логин или пароль")
+            )
         else:
-            session.clear()
-            login_user(person)
-            db.session.commit()
+            start_session(result.person)
+            if result.person.must_change_password:
+                flash(_("Задайте свой пароль вместо начального."), "info")
+                return redirect(url_for("accounts.password"))
             return redirect(url_for("plans.dashboard"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+def start_session(person: Person) -> None:
+    """A new session at login: nothing of the previous one is carried over."""
+    session.clear()
+    login_user(person)
+    now = int(time.time())
+    session["login_at"] = session["seen_at"] = now
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        person = current_user._get_current_object()
+        done = attempt(
+            form,
+            lambda: services.change_password(
+                person, form.current.data, form.password.data, form.repeat.data
+            ),
+        )[0]
+        if done:
+            start_session(person)
+            flash(_("Пароль изменён. Другие сеансы завершены."), "success")
+            return redirect(url_for("plans.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/password.html", form=form), status
 
 
 @bp.post("/logout")
@@ -130,7 +182,10 @@ def create_person():
 @login_required
 def edit_person(person_id: int):
     person = db.session.get(Person, person_id)
-    if person is None or person.school_id != current_user.school_id:
+    if person is None:
+        abort(404)
+    if person.school_id != current_user.school_id:
+        record_refusal("person", person_id)
         abort(404)
     if not can_manage_person(current_user, person):
         abort(403)
@@ -179,7 +234,10 @@ def create_position():
 
 def _position_or_404(position_id: int) -> Position:
     position = db.session.get(Position, position_id)
-    if position is None or position.school_id != current_user.school_id:
+    if position is None:
+        abort(404)
+    if position.school_id != current_user.school_id:
+        record_refusal("position", position_id)
         abort(404)
     if not can_manage_school(current_user, position.school):
         abort(403)

@@ -1,7 +1,9 @@
 """Completion files: checked by content, stored under server-made names."""
 
+import io
 import re
 import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,12 @@ ALLOWED_SUFFIXES = {
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg"},
 }
+
+
+# An office document is a zip archive: look inside before anything opens it.
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_ARCHIVE_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ def check_upload(upload: Upload) -> str:
             suffix = Path(safe_display_name(upload.filename)).suffix.lower()
             if suffix not in ALLOWED_SUFFIXES[kind]:
                 raise DomainError(_("Расширение файла не совпадает с его содержимым"), field="file")
+            if kind == "zip":
+                check_archive(upload.content)
             return kind
     raise DomainError(_("Можно прикрепить PDF, DOCX, XLSX, ODT, PNG или JPEG"), field="file")
 
@@ -66,3 +76,26 @@ def stored_path(folder: Path, key: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", key):
         raise DomainError(_("Файл не найден"))
     return folder / key
+
+
+def check_archive(content: bytes) -> None:
+    """Refuse a zip (docx, xlsx, odt) that is broken or unpacks to far more than it weighs.
+
+    Only the central directory is read: nothing is decompressed here.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise DomainError(_("Файл повреждён: архив документа не читается"), field="file") from error
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if (
+        len(entries) > MAX_ARCHIVE_ENTRIES
+        or total > MAX_ARCHIVE_UNCOMPRESSED
+        or total / packed > MAX_COMPRESSION_RATIO
+    ):
+        raise DomainError(
+            _("Файл отклонён: архив документа распаковывается в слишком большой объём"),
+            field="file",
+        )

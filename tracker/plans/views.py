@@ -30,6 +30,7 @@ from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_o
 from tracker.plans.uploads import Upload, stored_path
 from tracker.types import today_in
 from tracker.views_common import attempt
+from tracker.web import record_refusal
 
 bp = Blueprint("plans", __name__)
 
@@ -46,7 +47,10 @@ def current_plan() -> Plan | None:
 def get_task(task_id: int) -> Task:
     """Load a task of the user's own school, or 404: other schools' tasks do not exist here."""
     task = db.session.get(Task, task_id)
-    if task is None or task.plan.school_id != current_user.school_id:
+    if task is None:
+        abort(404)
+    if task.plan.school_id != current_user.school_id:
+        record_refusal("task", task_id)
         abort(404)
     return task
 

@@ -1,0 +1,83 @@
+"""`tracker backup` under a load of writes, and a restore that brings every committed change."""
+
+import os
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import person
+from tracker.backup import integrity_problems
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task, TaskComment
+
+pytestmark = [
+    pytest.mark.demo_data,
+    pytest.mark.skipif(
+        bool(os.environ.get("TRACKER_TEST_DATABASE_URL")),
+        reason="tracker backup copies a SQLite file; PostgreSQL is backed up with pg_dump",
+    ),
+]
+
+
+def write_comments(app, stop: threading.Event, committed: list[int]) -> None:
+    """A writer that commits one comment at a time until told to stop."""
+    with app.app_context():
+        task = db.session.scalars(select(Task).order_by(Task.id)).first()
+        author = person("director")
+        while not stop.is_set():
+            comment = plans.add_comment(task, author, f"Запись № {len(committed) + 1}")
+            db.session.commit()
+            committed.append(comment.id)
+        db.session.remove()
+
+
+def test_backup_during_writes_is_consistent_and_restores(app, runner, tmp_path):
+    stop, committed = threading.Event(), []
+    writer = threading.Thread(target=write_comments, args=(app, stop, committed))
+    writer.start()
+    try:
+        while len(committed) < 20:
+            time.sleep(0.01)
+        before_backup = list(committed)
+        target = tmp_path / "copy.sqlite3"
+        result = runner.invoke(args=["backup", str(target)])
+        time.sleep(0.1)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert "проверка целостности пройдена" in result.output
+    assert len(committed) > len(before_backup), "the writer was not running during the backup"
+    assert integrity_problems(target) == []
+    with sqlite3.connect(target) as copy:
+        ids = {row[0] for row in copy.execute("SELECT id FROM task_comments")}
+    assert set(before_backup) <= ids
+
+    # Restore onto the live database: the comments written after the backup are gone,
+    # everything committed before it is there.
+    result = runner.invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    restored = set(db.session.scalars(select(TaskComment.id)))
+    assert restored == ids
+    database = db.engine.url.database
+    assert integrity_problems(database) == []
+
+
+def test_backup_refuses_to_overwrite_and_restore_needs_yes(app, runner, tmp_path):
+    target = tmp_path / "copy.sqlite3"
+    target.write_text("keep me")
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 1 and "Файл уже существует" in result.output
+    assert target.read_text() == "keep me"
+    count = db.session.scalar(select(func.count()).select_from(Task))
+    result = runner.invoke(args=["restore", str(target)])
+    assert result.exit_code == 1 and "--yes" in result.output
+    result = runner.invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 1 and "Это не база SQLite" in result.output
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Task)) == count

@@ -1,0 +1,72 @@
+"""Nothing half-written: one transaction per request, and two writers on one SQLite file."""
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import select, text
+
+from tests.conftest import login, person, post
+from tests.plans.test_views import task_titled
+from tracker.audit import services as audit
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import TaskComment, TaskStatus
+
+pytestmark = pytest.mark.demo_data
+
+
+def test_a_crash_between_two_writes_of_a_request_leaves_nothing(app, client, monkeypatch):
+    task = task_titled("Анализ активности обучающихся")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the power went out between the task and its audit entry")
+
+    login(client, "director")
+    monkeypatch.setattr(audit, "record", crash)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.testing = False
+    response = post(client, f"/tasks/{task.id}/status", {"status": "done", "note": "готово"},
+                    page=f"/tasks/{task.id}")
+    assert response.status_code == 500
+    assert "Изменения не сохранены" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+    after = task_titled("Анализ активности обучающихся")
+    assert after.status == TaskStatus.PLANNED and after.completion_note == ""
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("TRACKER_TEST_DATABASE_URL")), reason="the SQLite file's own locking"
+)
+def test_two_writers_on_the_sqlite_file_at_once_both_succeed(app):
+    pragmas = {
+        name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+        for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+    }
+    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
+                       "busy_timeout": 5000}
+    errors: list[Exception] = []
+    barrier = threading.Barrier(2)
+
+    def writer(number: int) -> None:
+        with app.app_context():
+            try:
+                task = task_titled("Выгрузка данных")
+                author = person("director")
+                barrier.wait()
+                for index in range(40):
+                    plans.add_comment(task, author, f"писатель {number}, запись {index}")
+                    db.session.commit()
+            except Exception as error:  # noqa: BLE001 -- reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    bodies = db.session.scalars(select(TaskComment.body)).all()
+    assert len([b for b in bodies if b.startswith("писатель")]) == 80
