@@ -226,7 +226,10 @@ def test_assignee_marks_done_with_a_note_and_a_file(app, client):
     assert "Выполнено" in text and "Анализ готов, справка приложена." in text
     download = client.get(f"/tasks/{task.id}/file")
     assert download.status_code == 200 and download.data == b"%PDF-1.4 spravka"
-    assert "attachment" in download.headers["Content-Disposition"]
+    disposition = download.headers["Content-Disposition"]
+    # RFC 6266: an ASCII fallback and the real name encoded, nothing raw in the header.
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''%D1%81%D0%BF%D1%80%D0%B0%D0%B2%D0%BA%D0%B0.pdf" in disposition
     entry = db.session.scalars(
         select(AuditEntry).where(
             AuditEntry.object_id == task.id, AuditEntry.action == "task.status"
