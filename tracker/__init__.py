@@ -49,7 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from tracker import web
-    from tracker.audit import models as _audit_models  # noqa: F401 -- its table joins the metadata
+
+    # Every part's tables join the metadata (for Alembic and relationships by name).
+    from tracker.approvals import models as _approvals_models  # noqa: F401
+    from tracker.audit import models as _audit_models  # noqa: F401
+    from tracker.documents import models as _documents_models  # noqa: F401
 
     web.init_app(app)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
@@ -115,6 +115,10 @@ class Task(db.Model):
     responsible_unmatched: Mapped[str] = mapped_column(String(1000), default="")
     status: Mapped[TaskStatus] = mapped_column(String(16), default=TaskStatus.PLANNED, index=True)
     completion_note: Mapped[str] = mapped_column(Text, default="")
+    # The day the work was done (for a council's task: the day of its meeting).
+    done_on: Mapped[date | None] = mapped_column(Date)
+    # The task stands for a step of an act's route: its status comes from the approval records.
+    follows_records: Mapped[bool] = mapped_column(Boolean, default=False)
     completion_file_name: Mapped[str] = mapped_column(String(255), default="")
     completion_file_key: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,6 +30,7 @@ from tracker.plans.models import (
     task_positions,
 )
 from tracker.plans.uploads import Upload, store_upload
+from tracker.types import today_in
 
 MAX_TITLE = 1000
 MAX_TEXT = 10000
@@ -162,6 +163,10 @@ def change_status(
     """Move a task to another status, with an optional note and file (kept on the task)."""
     status = TaskStatus(status)
     note = clean_text(note, "note")
+    if task.follows_records and status != task.status:
+        raise DomainError(
+            _("Статус этой задачи следует из решений советов и приказов"), field="status"
+        )
     if status == TaskStatus.DONE:
         open_blockers = [other for other in task.blocked_by if other.status not in CLOSED_STATUSES]
         if open_blockers:
@@ -178,11 +183,26 @@ def change_status(
         task.completion_file_key, task.completion_file_name = store_upload(upload_folder, upload)
     before = _snapshot(task)
     before["completion_file"] = before["completion_file"] if upload is None else None
+    if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+        task.done_on = today_in(task.plan.school.timezone)
+    elif status != TaskStatus.DONE:
+        task.done_on = None
     task.status = status
     if note:
         task.completion_note = note
     db.session.flush()
     _audit_changes(task, before, actor, "task.status")
+
+
+def set_derived_status(task: Task, status: TaskStatus, done_on: date | None, note: str) -> None:
+    """The status of a task that follows the approval records, written by that part alone."""
+    task.follows_records = True
+    if (task.status, task.done_on, task.completion_note) == (status, done_on, note):
+        return
+    before = _snapshot(task)
+    task.status, task.done_on, task.completion_note = status, done_on, note
+    db.session.flush()
+    _audit_changes(task, before, None, "task.derived")
 
 
 def add_comment(task: Task, actor: Person, body: str) -> TaskComment:

@@ -1,0 +1,255 @@
+"""Collegial bodies, their meetings and decisions, the director's orders, and each act's route."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import Person, School
+from tracker.documents.models import LocalAct
+from tracker.extensions import db
+from tracker.types import UTCDateTime, utcnow
+
+
+class BodyKind(StrEnum):
+    PED_COUNCIL = "ped_council"
+    PARENTS_COUNCIL = "parents_council"
+    STUDENTS_COUNCIL = "students_council"
+    EMPLOYEES_BODY = "employees_body"
+
+
+BODY_TITLES = {
+    BodyKind.PED_COUNCIL: _l("Педагогический совет"),
+    BodyKind.PARENTS_COUNCIL: _l("Совет родителей"),
+    BodyKind.STUDENTS_COUNCIL: _l("Совет обучающихся"),
+    BodyKind.EMPLOYEES_BODY: _l("Представительный орган работников"),
+}
+ORDER_STEP = "order"
+
+
+class StepKind(StrEnum):
+    ADOPT = "adopt"  # the pedagogical council adopts the act
+    OPINION = "opinion"  # a council gives its reasoned opinion
+    ENACT = "enact"  # the director approves and enacts it by an order
+
+
+class StepStatus(StrEnum):
+    WAITING = "waiting"
+    DONE = "done"
+    RETURNED = "returned"  # the body sent the act back for revision
+    VOID = "void"  # a later version restarted the route; kept as history
+
+
+class Decision(StrEnum):
+    ADOPTED = "adopted"
+    ADOPTED_WITH_REMARKS = "adopted_with_remarks"
+    OPINION_FOR = "opinion_for"
+    OPINION_AGAINST = "opinion_against"
+    SENT_BACK = "sent_back"
+
+
+DECISION_LABELS = {
+    Decision.ADOPTED: _l("Принять"),
+    Decision.ADOPTED_WITH_REMARKS: _l("Принять с замечаниями"),
+    Decision.OPINION_FOR: _l("Мнение: согласовать"),
+    Decision.OPINION_AGAINST: _l("Мнение: не согласовать"),
+    Decision.SENT_BACK: _l("Вернуть на доработку"),
+}
+DECISIONS_BY_STEP = {
+    StepKind.ADOPT: (Decision.ADOPTED, Decision.ADOPTED_WITH_REMARKS, Decision.SENT_BACK),
+    StepKind.OPINION: (Decision.OPINION_FOR, Decision.OPINION_AGAINST, Decision.SENT_BACK),
+}
+
+
+class CollegialBody(db.Model):
+    __tablename__ = "collegial_bodies"
+    __table_args__ = (UniqueConstraint("school_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[BodyKind] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    members_count: Mapped[int] = mapped_column(Integer, default=0)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    secretary_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Quorum: present * denominator >= members * numerator (two thirds unless the charter says).
+    quorum_numerator: Mapped[int] = mapped_column(Integer, default=2)
+    quorum_denominator: Mapped[int] = mapped_column(Integer, default=3)
+
+    school: Mapped[School] = relationship()
+    chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
+    secretary: Mapped[Person | None] = relationship(foreign_keys=[secretary_id])
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="body", order_by="Meeting.held_at.desc()"
+    )
+
+    def has_quorum(self, present: int) -> bool:
+        return present * self.quorum_denominator >= self.members_count * self.quorum_numerator
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("body_id", "protocol_year", "protocol_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("collegial_bodies.id", ondelete="CASCADE"), index=True
+    )
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    protocol_number: Mapped[int] = mapped_column(Integer)
+    protocol_year: Mapped[int] = mapped_column(Integer)
+    present_count: Mapped[int | None] = mapped_column(Integer)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    body: Mapped[CollegialBody] = relationship(back_populates="meetings")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.sort_order", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ApprovalStep(db.Model):
+    """One step of an act's route in one round (a new version starts a new round)."""
+
+    __tablename__ = "approval_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    act_id: Mapped[int] = mapped_column(ForeignKey("local_acts.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    version_number: Mapped[int] = mapped_column(Integer)
+    sort_order: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[StepKind] = mapped_column(String(16))
+    body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collegial_bodies.id", ondelete="RESTRICT")
+    )
+    status: Mapped[StepStatus] = mapped_column(String(16), default=StepStatus.WAITING)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    act: Mapped[LocalAct] = relationship()
+    body: Mapped[CollegialBody | None] = relationship()
+    item: Mapped[AgendaItem | None] = relationship(back_populates="step", uselist=False)
+    order: Mapped[Order | None] = relationship(
+        secondary="order_steps", back_populates="steps", uselist=False
+    )
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("approval_steps.id", ondelete="CASCADE"), unique=True
+    )
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    speaker: Mapped[str] = mapped_column(String(300), default="")  # СЛУШАЛИ
+    decision: Mapped[Decision | None] = mapped_column(String(32))
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstained: Mapped[int | None] = mapped_column(Integer)
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    step: Mapped[ApprovalStep] = relationship(back_populates="item")
+    recorded_by: Mapped[Person | None] = relationship()
+
+    @property
+    def act(self) -> LocalAct:
+        return self.step.act
+
+
+order_steps = Table(
+    "order_steps",
+    db.metadata,
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("step_id", ForeignKey("approval_steps.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Order(db.Model):
+    """A director's order (приказ): the last step of the route of the acts it approves."""
+
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("school_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(1000))
+    in_force_on: Mapped[date] = mapped_column(Date)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    school: Mapped[School] = relationship()
+    signed_by: Mapped[Person | None] = relationship()
+    steps: Mapped[list[ApprovalStep]] = relationship(secondary=order_steps, back_populates="order")
+
+    @property
+    def acts(self) -> list[LocalAct]:
+        return [step.act for step in self.steps]
+
+
+class PlanRole(StrEnum):
+    """What a plan task stands for in the acts' routes; its status follows from the records."""
+
+    DISCUSSION = "discussion"
+    PED_COUNCIL = "ped_council"
+    PARENTS_COUNCIL = "parents_council"
+    ORDER = "order"
+
+
+class PlanLink(db.Model):
+    """A plan task standing for one step of an act's route (the plan never disagrees with it)."""
+
+    __tablename__ = "plan_links"
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    act_id: Mapped[int] = mapped_column(
+        ForeignKey("local_acts.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[PlanRole] = mapped_column(String(32))
+
+    act: Mapped[LocalAct] = relationship()
+
+
+class Correction(db.Model):
+    """The director's correction of a recorded decision, with the reason (also audited)."""
+
+    __tablename__ = "decision_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+    corrected_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,751 @@
+"""The approval route of local acts: councils' decisions at meetings and the director's order.
+
+The rules: steps go strictly in order; only a body's secretary (or the director) records its
+decisions; only the director issues orders; votes never exceed those present, present never
+exceeds members, and a decision without quorum is refused; a new version after any approval
+restarts the route, keeping the old decisions as history; an act sent back goes to draft with
+the remarks. Every write is audited; services flush and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+
+from tracker.accounts.models import Person, School
+from tracker.approvals.models import (
+    BODY_TITLES,
+    DECISIONS_BY_STEP,
+    ORDER_STEP,
+    AgendaItem,
+    ApprovalStep,
+    BodyKind,
+    CollegialBody,
+    Correction,
+    Decision,
+    Meeting,
+    Order,
+    PlanLink,
+    PlanRole,
+    StepKind,
+    StepStatus,
+)
+from tracker.audit import services as audit
+from tracker.documents.models import ActStatus, ActVersion, LocalAct
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans.models import Task, TaskStatus
+
+STALE = "Запись уже изменил другой пользователь. Обновите страницу и внесите данные заново."
+
+
+def check_fresh(obj, expected_version: int | None) -> None:
+    """Refuse a form made from an older state of the object (optimistic version check)."""
+    if expected_version is not None and expected_version != obj.lock_version:
+        raise DomainError(_(STALE))
+
+
+def _audit(action: str, obj_type: str, obj_id: int, school_id: int, actor, **changes) -> None:
+    audit.record(
+        action,
+        obj_type,
+        obj_id,
+        school_id=school_id,
+        actor=actor,
+        changes={key: [None, value] for key, value in changes.items()},
+    )
+
+
+# --- bodies ---
+
+
+def ensure_bodies(school: School) -> list[CollegialBody]:
+    """The school's collegial bodies, created on first use (members and officers filled later)."""
+    existing = {body.kind: body for body in bodies_of(school)}
+    for kind in BodyKind:
+        if kind not in existing:
+            body = CollegialBody(school=school, kind=kind, title=str(BODY_TITLES[kind]))
+            db.session.add(body)
+            existing[kind] = body
+    db.session.flush()
+    return [existing[kind] for kind in BodyKind]
+
+
+def bodies_of(school: School) -> list[CollegialBody]:
+    return list(
+        db.session.scalars(
+            select(CollegialBody)
+            .where(CollegialBody.school_id == school.id)
+            .order_by(CollegialBody.id)
+        )
+    )
+
+
+def body_of_kind(school: School, kind: str) -> CollegialBody:
+    body = db.session.scalar(
+        select(CollegialBody).where(
+            CollegialBody.school_id == school.id, CollegialBody.kind == kind
+        )
+    )
+    if body is None:
+        raise DomainError(_("У школы нет такого коллегиального органа"))
+    return body
+
+
+def update_body(
+    body: CollegialBody,
+    actor: Person,
+    *,
+    members_count: int,
+    chair: Person | None,
+    secretary: Person | None,
+    quorum_numerator: int,
+    quorum_denominator: int,
+) -> None:
+    if members_count < 0 or members_count > 10000:
+        raise DomainError(_("Число членов — от 0 до 10000"), field="members_count")
+    if not 0 < quorum_numerator <= quorum_denominator <= 100:
+        raise DomainError(_("Кворум — дробь от 1/100 до 1/1"), field="quorum_numerator")
+    for person in (chair, secretary):
+        if person is not None and person.school_id != body.school_id:
+            raise DomainError(_("Сотрудник из другой школы"))
+    body.members_count = members_count
+    body.chair, body.secretary = chair, secretary
+    body.quorum_numerator, body.quorum_denominator = quorum_numerator, quorum_denominator
+    db.session.flush()
+    _audit(
+        "body.update",
+        "body",
+        body.id,
+        body.school_id,
+        actor,
+        members_count=members_count,
+        chair=chair.full_name if chair else None,
+        secretary=secretary.full_name if secretary else None,
+        quorum=f"{quorum_numerator}/{quorum_denominator}",
+    )
+
+
+# --- acts and their routes ---
+
+
+def clean_act_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError(_("Название не может быть пустым"), field="title")
+    if len(title) > 1000:
+        raise DomainError(_("Название длиннее %(limit)d символов", limit=1000), field="title")
+    return title
+
+
+def create_act(
+    school: School, actor: Person, title: str, body_text: str = "", owner: Person | None = None
+) -> LocalAct:
+    """A new act in draft, with its first version."""
+    act = LocalAct(school=school, title=clean_act_title(title), owner=owner or actor)
+    act.versions.append(ActVersion(number=1, body_text=body_text or "", created_by=actor))
+    db.session.add(act)
+    db.session.flush()
+    _audit("act.create", "act", act.id, school.id, actor, title=act.title)
+    return act
+
+
+def route_steps(act: LocalAct) -> list[ApprovalStep]:
+    """Every step of every round, oldest round first."""
+    return list(
+        db.session.scalars(
+            select(ApprovalStep)
+            .where(ApprovalStep.act_id == act.id)
+            .order_by(ApprovalStep.round, ApprovalStep.sort_order)
+            .options(selectinload(ApprovalStep.body), selectinload(ApprovalStep.item))
+        )
+    )
+
+
+def current_round(act: LocalAct) -> list[ApprovalStep]:
+    steps = route_steps(act)
+    if not steps:
+        return []
+    last = steps[-1].round
+    return [step for step in steps if step.round == last]
+
+
+def current_step(act: LocalAct) -> ApprovalStep | None:
+    """The step the act waits for, when it is under review or approved."""
+    if act.status not in (ActStatus.UNDER_REVIEW, ActStatus.APPROVED):
+        return None
+    for step in current_round(act):
+        if step.status == StepStatus.WAITING:
+            return step
+    return None
+
+
+def set_route(act: LocalAct, actor: Person, route: list[str], expected_version: int | None) -> None:
+    """The director adds or drops a body before the route starts; the order always ends it."""
+    check_fresh(act, expected_version)
+    if act.status != ActStatus.DRAFT:
+        raise DomainError(_("Маршрут меняется только у проекта, до начала согласования"))
+    kinds = [kind for kind in dict.fromkeys(route) if kind in {k.value for k in BodyKind}]
+    if BodyKind.PED_COUNCIL not in kinds:
+        raise DomainError(_("Педагогический совет принимает акт: его нельзя убрать из маршрута"))
+    act.route = [*kinds, ORDER_STEP]
+    flag_modified(act, "route")
+    db.session.flush()
+    _audit("act.route", "act", act.id, act.school_id, actor, route=act.route)
+
+
+def submit_for_review(act: LocalAct, actor: Person, expected_version: int | None) -> None:
+    """Freeze the current version and start its route from the first step."""
+    check_fresh(act, expected_version)
+    if act.status != ActStatus.DRAFT:
+        raise DomainError(_("Акт уже на согласовании"))
+    _start_round(act)
+    act.status = ActStatus.UNDER_REVIEW
+    act.remarks = ""
+    db.session.flush()
+    _audit("act.submit", "act", act.id, act.school_id, actor, version=act.current_version.number)
+
+
+def _start_round(act: LocalAct) -> None:
+    round_number = (
+        db.session.scalar(select(func.max(ApprovalStep.round)).where(ApprovalStep.act_id == act.id))
+        or 0
+    ) + 1
+    for order, kind in enumerate(act.route, start=1):
+        if kind == ORDER_STEP:
+            step = ApprovalStep(kind=StepKind.ENACT)
+        else:
+            body = body_of_kind(act.school, kind)
+            step_kind = StepKind.ADOPT if kind == BodyKind.PED_COUNCIL else StepKind.OPINION
+            step = ApprovalStep(kind=step_kind, body=body)
+        step.act = act
+        step.round = round_number
+        step.sort_order = order
+        step.version_number = act.current_version.number
+        db.session.add(step)
+    db.session.flush()
+
+
+def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: int | None) -> None:
+    """A new text: after any approval the route starts again (the old decisions stay)."""
+    check_fresh(act, expected_version)
+    if act.status == ActStatus.IN_FORCE:
+        raise DomainError(_("Действующий акт меняется новым актом и новым приказом"))
+    number = act.current_version.number + 1
+    act.versions.append(ActVersion(number=number, body_text=body_text or "", created_by=actor))
+    db.session.flush()
+    restarted = False
+    if act.status in (ActStatus.UNDER_REVIEW, ActStatus.APPROVED):
+        for step in current_round(act):
+            if step.status == StepStatus.WAITING or step.status == StepStatus.DONE:
+                step.status = StepStatus.VOID if step.status == StepStatus.WAITING else step.status
+        _start_round(act)
+        act.status = ActStatus.UNDER_REVIEW
+        restarted = True
+    db.session.flush()
+    _audit(
+        "act.version",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        version=number,
+        route_restarted=restarted,
+    )
+
+
+def acts_awaiting(body: CollegialBody) -> list[LocalAct]:
+    """Acts whose current step is this body's and that no meeting has taken up yet."""
+    acts = db.session.scalars(
+        select(LocalAct)
+        .where(LocalAct.school_id == body.school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
+        .order_by(LocalAct.id)
+    )
+    result = []
+    for act in acts:
+        step = current_step(act)
+        if step is not None and step.body_id == body.id and step.item is None:
+            result.append(act)
+    return result
+
+
+def acts_awaiting_order(school: School) -> list[LocalAct]:
+    return list(
+        db.session.scalars(
+            select(LocalAct)
+            .where(LocalAct.school_id == school.id, LocalAct.status == ActStatus.APPROVED)
+            .order_by(LocalAct.id)
+        )
+    )
+
+
+# --- meetings and decisions ---
+
+
+def _check_protocol_number(body: CollegialBody, number: int, year: int, meeting_id=None) -> None:
+    if number < 1 or number > 100000:
+        raise DomainError(_("Номер протокола — целое число от 1"), field="protocol_number")
+    taken = db.session.scalar(
+        select(Meeting.id).where(
+            Meeting.body_id == body.id,
+            Meeting.protocol_year == year,
+            Meeting.protocol_number == number,
+            Meeting.id != (meeting_id or 0),
+        )
+    )
+    if taken:
+        raise DomainError(
+            _(
+                "Протокол № %(number)d за %(year)d год у этого органа уже есть",
+                number=number,
+                year=year,
+            ),
+            field="protocol_number",
+        )
+
+
+def create_meeting(
+    body: CollegialBody,
+    actor: Person,
+    *,
+    held_at: datetime,
+    place: str,
+    protocol_number: int,
+    acts: list[LocalAct],
+) -> Meeting:
+    """A meeting with its agenda: the acts awaiting this body that the secretary chose."""
+    _check_protocol_number(body, protocol_number, held_at.year)
+    meeting = Meeting(
+        body=body,
+        held_at=held_at,
+        place=(place or "").strip()[:300],
+        protocol_number=protocol_number,
+        protocol_year=held_at.year,
+    )
+    db.session.add(meeting)
+    awaiting = {act.id for act in acts_awaiting(body)}
+    for order, act in enumerate(acts, start=1):
+        if act.id not in awaiting:
+            raise DomainError(
+                _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
+            )
+        meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
+    db.session.flush()
+    _audit(
+        "meeting.create",
+        "meeting",
+        meeting.id,
+        body.school_id,
+        actor,
+        protocol=f"№ {protocol_number} от {held_at:%d.%m.%Y}",
+        acts=[a.title for a in acts],
+    )
+    return meeting
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    decision: Decision | None
+    votes_for: int
+    votes_against: int
+    votes_abstained: int
+    remarks: str = ""
+    speaker: str = ""
+
+
+def _check_votes(present: int, record: ItemDecision, field: str) -> None:
+    votes = (record.votes_for, record.votes_against, record.votes_abstained)
+    if any(vote < 0 for vote in votes):
+        raise DomainError(_("Число голосов не может быть отрицательным"), field=field)
+    if sum(votes) > present:
+        raise DomainError(
+            _(
+                "Голосов (%(votes)d) больше, чем присутствует (%(present)d)",
+                votes=sum(votes),
+                present=present,
+            ),
+            field=field,
+        )
+
+
+def record_meeting(
+    meeting: Meeting,
+    actor: Person,
+    *,
+    present_count: int,
+    decisions: dict[int, ItemDecision],
+    today: date,
+    expected_version: int | None,
+) -> None:
+    """Attendance and the decision on every agenda item, in one go: all or nothing."""
+    check_fresh(meeting, expected_version)
+    body = meeting.body
+    meeting_day = meeting.held_at.date()
+    if meeting_day > today:
+        raise DomainError(
+            _(
+                "Заседание назначено на %(day)s: решения записываются после него",
+                day=meeting_day.strftime("%d.%m.%Y"),
+            ),
+            field="present_count",
+        )
+    if present_count < 0:
+        raise DomainError(
+            _("Число присутствующих не может быть отрицательным"), field="present_count"
+        )
+    if present_count > body.members_count:
+        raise DomainError(
+            _(
+                "Присутствует больше (%(present)d), чем членов органа (%(members)d)",
+                present=present_count,
+                members=body.members_count,
+            ),
+            field="present_count",
+        )
+    chosen = {item_id: record for item_id, record in decisions.items() if record.decision}
+    if chosen and not body.has_quorum(present_count):
+        raise DomainError(
+            _(
+                "Нет кворума: присутствует %(present)d из %(members)d, нужно не меньше %(need)s",
+                present=present_count,
+                members=body.members_count,
+                need=f"{body.quorum_numerator}/{body.quorum_denominator}",
+            ),
+            field="present_count",
+        )
+    meeting.present_count = present_count
+    flag_modified(meeting, "present_count")
+    for item in meeting.items:
+        record = chosen.get(item.id)
+        if record is None:
+            continue
+        if item.decision is not None:
+            raise DomainError(_("Решение по этому вопросу уже записано; исправить может директор"))
+        _record_item(item, actor, record, present_count, meeting_day)
+    db.session.flush()
+    _audit(
+        "meeting.record",
+        "meeting",
+        meeting.id,
+        body.school_id,
+        actor,
+        present=present_count,
+        decisions={str(k): str(v.decision) for k, v in chosen.items()},
+    )
+    for item in meeting.items:
+        sync_plan_for(item.act)
+
+
+def _record_item(
+    item: AgendaItem, actor: Person, record: ItemDecision, present: int, day: date
+) -> None:
+    step = item.step
+    act = step.act
+    if step.status != StepStatus.WAITING or current_step(act) is not step:
+        raise DomainError(
+            _("«%(title)s»: сейчас не очередь этого органа", title=act.title[:80]), field="items"
+        )
+    if record.decision not in DECISIONS_BY_STEP[StepKind(step.kind)]:
+        raise DomainError(_("Такое решение этот орган по акту не принимает"), field="items")
+    _check_votes(present, record, "items")
+    item.decision = record.decision
+    item.votes_for, item.votes_against = record.votes_for, record.votes_against
+    item.votes_abstained = record.votes_abstained
+    item.remarks = (record.remarks or "").strip()[:5000]
+    item.speaker = (record.speaker or "").strip()[:300]
+    item.recorded_by = actor
+    item.recorded_at = datetime.now().astimezone()
+    if record.decision == Decision.SENT_BACK:
+        step.status = StepStatus.RETURNED
+        for other in current_round(act):
+            if other.status == StepStatus.WAITING and other is not step:
+                other.status = StepStatus.VOID
+        act.status = ActStatus.DRAFT
+        act.remarks = item.remarks or _("Возвращён на доработку без замечаний")
+    else:
+        step.status = StepStatus.DONE
+        step.done_on = day
+        following = current_step(act)
+        if following is not None and following.kind == StepKind.ENACT:
+            act.status = ActStatus.APPROVED
+    flag_modified(act, "status")
+    db.session.flush()
+    _audit(
+        "act.decision",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        decision=str(record.decision),
+        votes=[record.votes_for, record.votes_against, record.votes_abstained],
+    )
+
+
+def correct_decision(
+    item: AgendaItem,
+    actor: Person,
+    *,
+    reason: str,
+    record: ItemDecision,
+    expected_version: int | None,
+) -> None:
+    """The director corrects a recorded decision's votes or remarks, or its wording within the
+    same outcome; the route does not change, and the correction is kept with its reason."""
+    check_fresh(item.meeting, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите причину исправления"), field="reason")
+    if item.decision is None:
+        raise DomainError(_("По этому вопросу решение ещё не записано"))
+    same_outcome = (
+        {Decision.SENT_BACK}
+        if item.decision == Decision.SENT_BACK
+        else (set(DECISIONS_BY_STEP[StepKind(item.step.kind)]) - {Decision.SENT_BACK})
+    )
+    if record.decision not in same_outcome:
+        raise DomainError(_("Исправление не может изменить исход: для этого нужно новое заседание"))
+    _check_votes(item.meeting.present_count or 0, record, "votes_for")
+    before = _item_state(item)
+    item.decision = record.decision
+    item.votes_for, item.votes_against = record.votes_for, record.votes_against
+    item.votes_abstained = record.votes_abstained
+    item.remarks = (record.remarks or "").strip()[:5000]
+    flag_modified(item.meeting, "present_count")
+    after = _item_state(item)
+    db.session.add(
+        Correction(
+            item_id=item.id,
+            reason=reason[:2000],
+            before=before,
+            after=after,
+            corrected_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        "decision.correct",
+        "meeting",
+        item.meeting_id,
+        school_id=item.meeting.body.school_id,
+        actor=actor,
+        changes={"reason": [None, reason[:500]], "decision": [before, after]},
+    )
+
+
+def _item_state(item: AgendaItem) -> dict:
+    return {
+        "decision": str(item.decision),
+        "votes": [item.votes_for, item.votes_against, item.votes_abstained],
+        "remarks": item.remarks,
+    }
+
+
+# --- orders ---
+
+
+def next_order_number(school: School, year: int) -> str:
+    numbers = db.session.scalars(
+        select(Order.number).where(Order.school_id == school.id, Order.year == year)
+    ).all()
+    digits = [int(number) for number in numbers if number.isdigit()]
+    return str(max(digits, default=0) + 1)
+
+
+def issue_order(
+    school: School,
+    actor: Person,
+    *,
+    number: str,
+    issued_on: date,
+    title: str,
+    acts: list[LocalAct],
+    in_force_on: date | None,
+    today: date,
+) -> Order:
+    """The director's order approving acts that are through their councils: the last step."""
+    number = (number or "").strip()
+    if not number or len(number) > 32:
+        raise DomainError(_("Укажите номер приказа (до 32 знаков)"), field="number")
+    if issued_on > today:
+        raise DomainError(_("Дата приказа не может быть позже сегодняшней"), field="issued_on")
+    in_force_on = in_force_on or issued_on
+    if in_force_on < issued_on:
+        raise DomainError(
+            _("Акт не может вступить в силу раньше даты приказа"), field="in_force_on"
+        )
+    title = clean_act_title(title)
+    if not acts:
+        raise DomainError(_("Отметьте акты, которые утверждает приказ"), field="acts")
+    taken = db.session.scalar(
+        select(Order.id).where(
+            Order.school_id == school.id, Order.year == issued_on.year, Order.number == number
+        )
+    )
+    if taken:
+        raise DomainError(
+            _("Приказ № %(number)s за %(year)d год уже есть", number=number, year=issued_on.year),
+            field="number",
+        )
+    steps = []
+    for act in acts:
+        step = current_step(act)
+        if (
+            act.school_id != school.id
+            or act.status != ActStatus.APPROVED
+            or step is None
+            or (step.kind != StepKind.ENACT)
+        ):
+            raise DomainError(
+                _(
+                    "«%(title)s» ещё не прошёл советы: приказ издаётся после них",
+                    title=act.title[:80],
+                ),
+                field="acts",
+            )
+        steps.append(step)
+    order = Order(
+        school=school,
+        number=number,
+        year=issued_on.year,
+        issued_on=issued_on,
+        title=title,
+        in_force_on=in_force_on,
+        signed_by=actor,
+        steps=steps,
+    )
+    db.session.add(order)
+    for step, act in zip(steps, acts, strict=True):
+        step.status = StepStatus.DONE
+        step.done_on = issued_on
+        act.status = ActStatus.IN_FORCE
+    db.session.flush()
+    _audit(
+        "order.issue",
+        "order",
+        order.id,
+        school.id,
+        actor,
+        order=f"№ {number} от {issued_on:%d.%m.%Y}",
+        acts=[act.title for act in acts],
+    )
+    for act in acts:
+        sync_plan_for(act)
+    return order
+
+
+def orders_of(school: School) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.school_id == school.id)
+            .order_by(Order.issued_on.desc(), Order.id.desc())
+        )
+    )
+
+
+# --- what an act's route has recorded, for pages, documents and the plan ---
+
+
+@dataclass(frozen=True)
+class Requisite:
+    """One stamp of an act: which body or order, its number and date (None while pending)."""
+
+    kind: str
+    title: str
+    number: str | None
+    on: date | None
+    decision: Decision | None = None
+
+
+def requisites(act: LocalAct) -> list[Requisite]:
+    result = []
+    for step in current_round(act):
+        if step.kind == StepKind.ENACT:
+            order = step.order
+            result.append(
+                Requisite(
+                    ORDER_STEP,
+                    str(_("Приказ директора")),
+                    order.number if order else None,
+                    order.issued_on if order else None,
+                )
+            )
+            continue
+        item = step.item
+        done = step.status == StepStatus.DONE and item is not None
+        result.append(
+            Requisite(
+                step.body.kind,
+                step.body.title,
+                str(item.meeting.protocol_number) if done else None,
+                item.meeting.held_at.date() if done else None,
+                item.decision if done else None,
+            )
+        )
+    return result
+
+
+# --- the plan follows the records ---
+
+ROLE_STEP = {
+    PlanRole.PED_COUNCIL: (StepKind.ADOPT, BodyKind.PED_COUNCIL),
+    PlanRole.PARENTS_COUNCIL: (StepKind.OPINION, BodyKind.PARENTS_COUNCIL),
+    PlanRole.ORDER: (StepKind.ENACT, None),
+    # The public discussion comes before the pedagogical council takes the act up.
+    PlanRole.DISCUSSION: (StepKind.ADOPT, BodyKind.PED_COUNCIL),
+}
+
+
+def _role_done_on(act: LocalAct, role: PlanRole) -> date | None:
+    kind, body_kind = ROLE_STEP[PlanRole(role)]
+    for step in current_round(act):
+        if step.kind == kind and (body_kind is None or step.body.kind == body_kind):
+            return step.done_on if step.status == StepStatus.DONE else None
+    return None
+
+
+def link_task(task: Task, act: LocalAct, role: PlanRole, actor: Person | None) -> None:
+    if task.plan.school_id != act.school_id:
+        raise DomainError(_("Задача и акт из разных школ"))
+    if db.session.get(PlanLink, (task.id, act.id)) is None:
+        db.session.add(PlanLink(task_id=task.id, act_id=act.id, role=role))
+        db.session.flush()
+        _audit("task.link", "task", task.id, act.school_id, actor, act=act.title, role=str(role))
+    sync_task(task)
+
+
+def sync_plan_for(act: LocalAct) -> None:
+    task_ids = db.session.scalars(select(PlanLink.task_id).where(PlanLink.act_id == act.id))
+    for task_id in list(task_ids):
+        sync_task(db.session.get(Task, task_id))
+
+
+def sync_task(task: Task) -> None:
+    """Set a linked task's status from its acts' routes: done when every act has passed the
+    step, in progress when some have, with the date and protocol in the note."""
+    from tracker.plans.services import set_derived_status
+
+    links = list(db.session.scalars(select(PlanLink).where(PlanLink.task_id == task.id)))
+    if not links:
+        return
+    done_days = [_role_done_on(link.act, link.role) for link in links]
+    if all(done_days):
+        status, done_on = TaskStatus.DONE, max(done_days)
+    elif any(done_days):
+        status, done_on = TaskStatus.IN_PROGRESS, None
+    else:
+        status, done_on = TaskStatus.PLANNED, None
+    notes = []
+    for link, day in zip(links, done_days, strict=True):
+        if day is not None:
+            notes.append(f"«{link.act.title}»: {day:%d.%m.%Y}")
+    set_derived_status(task, status, done_on, "; ".join(notes))
+
+
+def links_of(task: Task) -> list[PlanLink]:
+    return list(db.session.scalars(select(PlanLink).where(PlanLink.task_id == task.id)))
