@@ -59,6 +59,18 @@ def test_seed_twice_then_demo_then_export(tracker):
     ]
     assert "done" in statuses and "in_progress" in statuses
     assert "password" not in json.dumps(data) and "session_token" not in json.dumps(data)
+    acts = {act["title"]: act for act in school["acts"]}
+    regulation = acts["Положение об электронном журнале успеваемости"]
+    assert regulation["status"] == "in_force"
+    assert [(r["kind"], r["number"]) for r in regulation["requisites"]] == [
+        ("ped_council", "1"),
+        ("parents_council", "1"),
+        ("order", "45"),
+    ]
+    assert any(act["status"] == "under_review" for act in school["acts"])
+    assert school["orders"][0]["acts"] == ["Положение об электронном журнале успеваемости"]
+    ped = next(body for body in school["bodies"] if body["kind"] == "ped_council")
+    assert ped["meetings"][0]["decisions"][0]["votes"] == {"for": 27, "against": 0, "abstained": 1}
 
 
 def test_users_create_prints_a_one_time_password(tracker):

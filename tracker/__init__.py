@@ -58,10 +58,12 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
 
     from tracker.accounts.views import bp as accounts_bp
+    from tracker.approvals.views import bp as approvals_bp
     from tracker.plans.views import bp as plans_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(approvals_bp)
 
     from tracker.cli import register_commands
 

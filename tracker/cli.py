@@ -95,7 +95,11 @@ def export_command(fmt: str, slug: str | None):
     """Print the whole plan (phases, tasks, people, statuses, comments) on stdout."""
     from tracker.plans.export import export_schools
 
-    schools = [find_school(slug)] if slug else list(db.session.scalars(select(School)))
+    schools = (
+        [find_school(slug)]
+        if slug
+        else list(db.session.scalars(select(School).order_by(School.id)))
+    )
     click.echo(json.dumps(export_schools(schools, date.today()), ensure_ascii=False, indent=2))
 
 

@@ -6,7 +6,8 @@ leaves the same audit trail.
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -93,7 +94,9 @@ def load_demo(today: date, password: str | None = None) -> DemoReport:
         director = db.session.scalar(select(Person).where(Person.username == "director"))
         plan = plans.school_plan(school)
         if plan is not None and director is not None:
-            _move_plan(plans.plan_tasks(plan), director, today)
+            tasks = plans.plan_tasks(plan)
+            _move_plan(tasks, director, today)
+            _approvals_demo(school, tasks, director, today)
     return report
 
 
@@ -144,3 +147,114 @@ def _move_plan(tasks: list[Task], director: Person, today: date) -> None:
         if "персональных данных" in task.title:
             plans.add_comment(task, director, "Бланки согласий раздать на родительских собраниях.")
             break
+
+
+REGULATION = "Положение об электронном журнале успеваемости"
+DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+PLAN_ROLES = {
+    "Организация и проведение общественного обсуждения": "discussion",
+    "Проведение педагогического совета": "ped_council",
+    "Проведение заседания Совета родителей": "parents_council",
+    "Утверждение и введение в действие": "order",
+}
+
+
+def _approvals_demo(school, tasks: list[Task], director: Person, today: date) -> None:
+    """Councils staffed; the regulation in force through its whole route; a second act
+    waiting for the pedagogical council; the plan's approval items following both."""
+    from tracker.approvals import services as approvals
+    from tracker.approvals.models import BodyKind, Decision, PlanRole
+    from tracker.approvals.services import ItemDecision
+
+    people = {p.username: p for p in school.people}
+    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
+    staffing = {
+        BodyKind.PED_COUNCIL: (32, director, people["ped_secretary"]),
+        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
+        BodyKind.STUDENTS_COUNCIL: (9, None, None),
+        BodyKind.EMPLOYEES_BODY: (5, None, None),
+    }
+    for kind, (members, chair, secretary) in staffing.items():
+        approvals.update_body(
+            bodies[kind],
+            director,
+            members_count=members,
+            chair=chair,
+            secretary=secretary,
+            quorum_numerator=2,
+            quorum_denominator=3,
+        )
+    text = (SEEDS / "acts" / "polozhenie-ob-ezh.txt").read_text(encoding="utf-8")
+    regulation = approvals.create_act(school, people["deputy_uvr"], REGULATION, text)
+    data_act = approvals.create_act(
+        school,
+        people["deputy_uvr"],
+        DATA_ACT,
+        "1. Общие положения\n1.1. Положение определяет порядок обработки персональных данных.",
+    )
+    for prefix, role in PLAN_ROLES.items():
+        task = next((t for t in tasks if t.title.startswith(prefix)), None)
+        if task is not None:
+            for act in (regulation, data_act):
+                approvals.link_task(task, act, PlanRole(role), director)
+    council_day = _plan_day(tasks, "Проведение педагогического совета", today)
+    approvals.submit_for_review(regulation, people["deputy_uvr"], None)
+    ped = approvals.create_meeting(
+        bodies[BodyKind.PED_COUNCIL],
+        people["ped_secretary"],
+        held_at=_at(council_day),
+        place="Актовый зал",
+        protocol_number=1,
+        acts=[regulation],
+    )
+    approvals.record_meeting(
+        ped,
+        people["ped_secretary"],
+        present_count=28,
+        today=today,
+        expected_version=None,
+        decisions={
+            ped.items[0].id: ItemDecision(
+                Decision.ADOPTED, 27, 0, 1, speaker="Смирнова Е. В., заместитель директора по УВР"
+            )
+        },
+    )
+    parents_day = council_day + timedelta(days=6)
+    parents = approvals.create_meeting(
+        bodies[BodyKind.PARENTS_COUNCIL],
+        people["parents_secretary"],
+        held_at=_at(parents_day),
+        place="Кабинет 12",
+        protocol_number=1,
+        acts=[regulation],
+    )
+    approvals.record_meeting(
+        parents,
+        people["parents_secretary"],
+        present_count=10,
+        today=today,
+        expected_version=None,
+        decisions={parents.items[0].id: ItemDecision(Decision.OPINION_FOR, 10, 0, 0)},
+    )
+    order_day = parents_day + timedelta(days=3)
+    approvals.issue_order(
+        school,
+        director,
+        number="45",
+        issued_on=order_day,
+        title="Об утверждении Положения об электронном журнале успеваемости",
+        acts=[regulation],
+        in_force_on=order_day,
+        today=today,
+    )
+    approvals.submit_for_review(data_act, people["deputy_uvr"], None)
+
+
+def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
+    task = next((t for t in tasks if t.title.startswith(prefix)), None)
+    day = task.due_on - timedelta(days=2) if task and task.due_on else today - timedelta(days=60)
+    return min(day, today - timedelta(days=10))
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/Moscow"))

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TODAY, person
+from tests.conftest import DEMO_PASSWORD, TODAY, person
+from tracker.accounts import services as accounts
 from tracker.accounts.models import School
 from tracker.approvals import services as approvals
 from tracker.approvals.models import BodyKind
@@ -19,17 +20,41 @@ def at(day: str, hour: int = 15) -> datetime:
 
 @pytest.fixture
 def setup(app):
-    """School № 20 with its councils staffed and the e-journal regulation drafted."""
-    school = db.session.scalar(select(School).where(School.slug == "school20"))
-    director = person("director")
+    """School № 7 (its plan imported, no approvals recorded yet) with its councils staffed and
+    the e-journal regulation drafted: the demo school's own records stay out of the way."""
+    school = db.session.scalar(select(School).where(School.slug == "school7"))
+    director = person("director7")
+    staff = {
+        username: accounts.create_person(
+            school, username=username, full_name=name, password=DEMO_PASSWORD
+        )[0]
+        for username, name in [
+            ("sec7", "Секретарёва Анна Ивановна"),
+            ("parsec7", "Родителева Мария Петровна"),
+            ("dep7", "Завучева Ольга Павловна"),
+        ]
+    }
     bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
-    approvals.update_body(bodies[BodyKind.PED_COUNCIL], director, members_count=30, chair=director,
-                          secretary=person("ped_secretary"), quorum_numerator=2,
-                          quorum_denominator=3)
-    approvals.update_body(bodies[BodyKind.PARENTS_COUNCIL], director, members_count=12,
-                          chair=person("parents_chair"), secretary=person("parents_secretary"),
-                          quorum_numerator=2, quorum_denominator=3)
-    act = approvals.create_act(school, person("deputy_uvr"), "Положение об электронном журнале",
-                               "1. Общие положения")
+    approvals.update_body(
+        bodies[BodyKind.PED_COUNCIL],
+        director,
+        members_count=30,
+        chair=director,
+        secretary=staff["sec7"],
+        quorum_numerator=2,
+        quorum_denominator=3,
+    )
+    approvals.update_body(
+        bodies[BodyKind.PARENTS_COUNCIL],
+        director,
+        members_count=12,
+        chair=None,
+        secretary=staff["parsec7"],
+        quorum_numerator=2,
+        quorum_denominator=3,
+    )
+    act = approvals.create_act(
+        school, staff["dep7"], "Положение об электронном журнале", "1. Общие положения"
+    )
     db.session.commit()
     return {"school": school, "director": director, "act": act, "bodies": bodies, "today": TODAY}

@@ -37,8 +37,11 @@ def state() -> tuple:
         db.session.scalar(select(func.count()).select_from(Meeting)),
         db.session.scalar(select(func.count()).select_from(Order)),
         tuple(db.session.execute(select(ApprovalStep.id, ApprovalStep.status)).all()),
-        tuple(db.session.execute(
-            select(AgendaItem.id, AgendaItem.decision, AgendaItem.votes_for)).all()),
+        tuple(
+            db.session.execute(
+                select(AgendaItem.id, AgendaItem.decision, AgendaItem.votes_for)
+            ).all()
+        ),
         tuple(db.session.execute(select(Meeting.id, Meeting.present_count)).all()),
     )
 
@@ -53,7 +56,11 @@ def refused(action, message: str):
 def meeting_for(setup, kind, day="30.08.2026", number=1, acts=None):
     body = setup["bodies"][kind]
     meeting = approvals.create_meeting(
-        body, body.secretary, held_at=at(day), place="Актовый зал", protocol_number=number,
+        body,
+        body.secretary,
+        held_at=at(day),
+        place="Актовый зал",
+        protocol_number=number,
         acts=acts if acts is not None else [setup["act"]],
     )
     db.session.commit()
@@ -62,8 +69,11 @@ def meeting_for(setup, kind, day="30.08.2026", number=1, acts=None):
 
 def record(setup, meeting, present, decision, version=None):
     approvals.record_meeting(
-        meeting, meeting.body.secretary, present_count=present,
-        decisions={meeting.items[0].id: decision}, today=setup["today"],
+        meeting,
+        meeting.body.secretary,
+        present_count=present,
+        decisions={meeting.items[0].id: decision},
+        today=setup["today"],
         expected_version=version,
     )
     db.session.commit()
@@ -81,9 +91,14 @@ def test_the_whole_route_puts_the_act_in_force_with_three_requisites(setup):
     act = through_councils(setup)
     assert act.status == ActStatus.APPROVED
     order = approvals.issue_order(
-        setup["school"], setup["director"], number="123", issued_on=date(2026, 9, 10),
-        title="Об утверждении Положения об электронном журнале", acts=[act],
-        in_force_on=date(2026, 9, 10), today=setup["today"],
+        setup["school"],
+        setup["director"],
+        number="123",
+        issued_on=date(2026, 9, 10),
+        title="Об утверждении Положения об электронном журнале",
+        acts=[act],
+        in_force_on=date(2026, 9, 10),
+        today=setup["today"],
     )
     db.session.commit()
     assert act.status == ActStatus.IN_FORCE
@@ -99,51 +114,62 @@ def test_the_whole_route_puts_the_act_in_force_with_three_requisites(setup):
 def test_parents_council_cannot_record_before_the_pedagogical_council(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     db.session.commit()
-    refused(lambda: meeting_for(setup, BodyKind.PARENTS_COUNCIL),
-            "не ждёт решения этого органа")
+    refused(lambda: meeting_for(setup, BodyKind.PARENTS_COUNCIL), "не ждёт решения этого органа")
 
 
 def test_votes_above_attendance_are_refused(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
-    refused(lambda: record(setup, meeting, 20, ItemDecision(Decision.ADOPTED, 20, 1, 0)),
-            r"Голосов \(21\) больше, чем присутствует \(20\)")
+    refused(
+        lambda: record(setup, meeting, 20, ItemDecision(Decision.ADOPTED, 20, 1, 0)),
+        r"Голосов \(21\) больше, чем присутствует \(20\)",
+    )
 
 
 def test_negative_votes_are_refused(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
-    refused(lambda: record(setup, meeting, 25, ItemDecision(Decision.ADOPTED, -1, 0, 0)),
-            "не может быть отрицательным")
+    refused(
+        lambda: record(setup, meeting, 25, ItemDecision(Decision.ADOPTED, -1, 0, 0)),
+        "не может быть отрицательным",
+    )
 
 
 def test_attendance_above_members_is_refused(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
-    refused(lambda: record(setup, meeting, 31, ADOPT),
-            r"Присутствует больше \(31\), чем членов органа \(30\)")
+    refused(
+        lambda: record(setup, meeting, 31, ADOPT),
+        r"Присутствует больше \(31\), чем членов органа \(30\)",
+    )
 
 
 def test_a_decision_without_quorum_is_refused_with_the_reason(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
-    refused(lambda: record(setup, meeting, 19, ItemDecision(Decision.ADOPTED, 15, 0, 0)),
-            "Нет кворума: присутствует 19 из 30, нужно не меньше 2/3")
+    refused(
+        lambda: record(setup, meeting, 19, ItemDecision(Decision.ADOPTED, 15, 0, 0)),
+        "Нет кворума: присутствует 19 из 30, нужно не меньше 2/3",
+    )
     record(setup, meeting, 20, ItemDecision(Decision.ADOPTED, 15, 0, 0))
 
 
 def test_a_meeting_after_today_cannot_record_decisions(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="01.12.2026")
-    refused(lambda: record(setup, meeting, 25, ADOPT),
-            "Заседание назначено на 01.12.2026: решения записываются после него")
+    refused(
+        lambda: record(setup, meeting, 25, ADOPT),
+        "Заседание назначено на 01.12.2026: решения записываются после него",
+    )
 
 
 def test_a_protocol_number_is_unique_per_body_and_year(setup):
     approvals.submit_for_review(setup["act"], setup["director"], None)
     meeting_for(setup, BodyKind.PED_COUNCIL, acts=[])
-    refused(lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026"),
-            "Протокол № 1 за 2026 год у этого органа уже есть")
+    refused(
+        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026"),
+        "Протокол № 1 за 2026 год у этого органа уже есть",
+    )
     meeting_for(setup, BodyKind.PED_COUNCIL, day="15.01.2027")  # a new year starts at № 1
     meeting_for(setup, BodyKind.PARENTS_COUNCIL, acts=[])  # another body has its own numbers
 
@@ -152,22 +178,47 @@ def test_an_order_for_an_act_not_through_its_councils_is_refused(setup):
     act = setup["act"]
     approvals.submit_for_review(act, setup["director"], None)
     record(setup, meeting_for(setup, BodyKind.PED_COUNCIL), 26, ADOPT)
-    refused(lambda: approvals.issue_order(
-        setup["school"], setup["director"], number="5", issued_on=date(2026, 9, 10),
-        title="Об утверждении", acts=[act], in_force_on=None, today=setup["today"]),
-        "ещё не прошёл советы")
+    refused(
+        lambda: approvals.issue_order(
+            setup["school"],
+            setup["director"],
+            number="5",
+            issued_on=date(2026, 9, 10),
+            title="Об утверждении",
+            acts=[act],
+            in_force_on=None,
+            today=setup["today"],
+        ),
+        "ещё не прошёл советы",
+    )
 
 
 def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
     act = through_councils(setup)
     school, director = setup["school"], setup["director"]
-    refused(lambda: approvals.issue_order(
-        school, director, number="1", issued_on=date(2026, 12, 1), title="Об утверждении",
-        acts=[act], in_force_on=None, today=setup["today"]),
-        "Дата приказа не может быть позже сегодняшней")
-    approvals.issue_order(school, director, number="1", issued_on=date(2026, 9, 10),
-                          title="Об утверждении", acts=[act], in_force_on=None,
-                          today=setup["today"])
+    refused(
+        lambda: approvals.issue_order(
+            school,
+            director,
+            number="1",
+            issued_on=date(2026, 12, 1),
+            title="Об утверждении",
+            acts=[act],
+            in_force_on=None,
+            today=setup["today"],
+        ),
+        "Дата приказа не может быть позже сегодняшней",
+    )
+    approvals.issue_order(
+        school,
+        director,
+        number="1",
+        issued_on=date(2026, 9, 10),
+        title="Об утверждении",
+        acts=[act],
+        in_force_on=None,
+        today=setup["today"],
+    )
     db.session.commit()
     other = approvals.create_act(school, director, "Положение о защите персональных данных")
     through = approvals.submit_for_review
@@ -176,17 +227,30 @@ def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
     record(setup, m1, 26, ADOPT)
     m2 = meeting_for(setup, BodyKind.PARENTS_COUNCIL, "12.09.2026", 2, acts=[other])
     record(setup, m2, 10, OPINION)
-    refused(lambda: approvals.issue_order(
-        school, director, number="1", issued_on=date(2026, 9, 20), title="Об утверждении",
-        acts=[other], in_force_on=None, today=setup["today"]),
-        "Приказ № 1 за 2026 год уже есть")
+    refused(
+        lambda: approvals.issue_order(
+            school,
+            director,
+            number="1",
+            issued_on=date(2026, 9, 20),
+            title="Об утверждении",
+            acts=[other],
+            in_force_on=None,
+            today=setup["today"],
+        ),
+        "Приказ № 1 за 2026 год уже есть",
+    )
 
 
 def test_sent_back_goes_to_draft_with_the_remarks(setup):
     act = setup["act"]
     approvals.submit_for_review(act, setup["director"], None)
-    record(setup, meeting_for(setup, BodyKind.PED_COUNCIL), 26,
-           ItemDecision(Decision.SENT_BACK, 20, 5, 1, remarks="Дополнить раздел о хранении"))
+    record(
+        setup,
+        meeting_for(setup, BodyKind.PED_COUNCIL),
+        26,
+        ItemDecision(Decision.SENT_BACK, 20, 5, 1, remarks="Дополнить раздел о хранении"),
+    )
     assert act.status == ActStatus.DRAFT
     assert act.remarks == "Дополнить раздел о хранении"
     steps = approvals.route_steps(act)
@@ -202,8 +266,12 @@ def test_a_new_version_after_an_approval_restarts_the_route_keeping_history(setu
     assert act.status == ActStatus.UNDER_REVIEW and act.current_version.number == 2
     steps = approvals.route_steps(act)
     assert [(s.round, s.status) for s in steps] == [
-        (1, StepStatus.DONE), (1, StepStatus.VOID), (1, StepStatus.VOID),
-        (2, StepStatus.WAITING), (2, StepStatus.WAITING), (2, StepStatus.WAITING),
+        (1, StepStatus.DONE),
+        (1, StepStatus.VOID),
+        (1, StepStatus.VOID),
+        (2, StepStatus.WAITING),
+        (2, StepStatus.WAITING),
+        (2, StepStatus.WAITING),
     ]
     assert approvals.current_step(act).body.kind == BodyKind.PED_COUNCIL
     assert [r.number for r in approvals.requisites(act)] == [None, None, None]
@@ -212,23 +280,31 @@ def test_a_new_version_after_an_approval_restarts_the_route_keeping_history(setu
 def test_a_stale_form_is_refused(setup):
     act = setup["act"]
     stale = act.lock_version
-    approvals.set_route(act, setup["director"], ["ped_council", "parents_council",
-                                                 "students_council"], stale)
+    approvals.set_route(
+        act, setup["director"], ["ped_council", "parents_council", "students_council"], stale
+    )
     db.session.commit()
-    refused(lambda: approvals.submit_for_review(act, setup["director"], stale),
-            "Запись уже изменил другой пользователь")
+    refused(
+        lambda: approvals.submit_for_review(act, setup["director"], stale),
+        "Запись уже изменил другой пользователь",
+    )
 
 
 def test_route_can_add_a_council_before_it_starts_but_not_drop_the_pedagogical(setup):
     act = setup["act"]
-    refused(lambda: approvals.set_route(act, setup["director"], ["parents_council"], None),
-            "Педагогический совет принимает акт")
-    approvals.set_route(act, setup["director"],
-                        ["ped_council", "students_council", "parents_council"], None)
+    refused(
+        lambda: approvals.set_route(act, setup["director"], ["parents_council"], None),
+        "Педагогический совет принимает акт",
+    )
+    approvals.set_route(
+        act, setup["director"], ["ped_council", "students_council", "parents_council"], None
+    )
     approvals.submit_for_review(act, setup["director"], None)
     db.session.commit()
-    refused(lambda: approvals.set_route(act, setup["director"], ["ped_council"], None),
-            "Маршрут меняется только у проекта")
+    refused(
+        lambda: approvals.set_route(act, setup["director"], ["ped_council"], None),
+        "Маршрут меняется только у проекта",
+    )
     kinds = [s.body.kind if s.body else "order" for s in approvals.current_round(act)]
     assert kinds == ["ped_council", "students_council", "parents_council", "order"]
 
@@ -238,15 +314,29 @@ def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     record(setup, meeting, 26, ADOPT)
     item = meeting.items[0]
-    refused(lambda: approvals.correct_decision(
-        item, setup["director"], reason="", record=ADOPT, expected_version=None),
-        "Укажите причину")
-    refused(lambda: approvals.correct_decision(
-        item, setup["director"], reason="ошибка", expected_version=None,
-        record=ItemDecision(Decision.SENT_BACK, 1, 20, 0)), "не может изменить исход")
-    approvals.correct_decision(item, setup["director"], reason="опечатка в протоколе",
-                               record=ItemDecision(Decision.ADOPTED, 24, 1, 1),
-                               expected_version=None)
+    refused(
+        lambda: approvals.correct_decision(
+            item, setup["director"], reason="", record=ADOPT, expected_version=None
+        ),
+        "Укажите причину",
+    )
+    refused(
+        lambda: approvals.correct_decision(
+            item,
+            setup["director"],
+            reason="ошибка",
+            expected_version=None,
+            record=ItemDecision(Decision.SENT_BACK, 1, 20, 0),
+        ),
+        "не может изменить исход",
+    )
+    approvals.correct_decision(
+        item,
+        setup["director"],
+        reason="опечатка в протоколе",
+        record=ItemDecision(Decision.ADOPTED, 24, 1, 1),
+        expected_version=None,
+    )
     db.session.commit()
     assert (item.votes_for, item.votes_against) == (24, 1)
     correction = db.session.scalars(select(Correction)).one()
@@ -257,7 +347,9 @@ def test_plan_tasks_follow_the_records(setup):
     school = setup["school"]
     act = setup["act"]
     tasks = {
-        role: db.session.scalar(select(Task).where(Task.title.startswith(prefix)))
+        role: db.session.scalar(
+            select(Task).where(Task.title.startswith(prefix), Task.plan.has(school_id=school.id))
+        )
         for role, prefix in [
             (PlanRole.PED_COUNCIL, "Проведение педагогического совета"),
             (PlanRole.PARENTS_COUNCIL, "Проведение заседания Совета родителей"),
@@ -273,9 +365,16 @@ def test_plan_tasks_follow_the_records(setup):
     assert tasks[PlanRole.PED_COUNCIL].done_on == date(2026, 8, 30)
     assert tasks[PlanRole.PARENTS_COUNCIL].done_on == date(2026, 9, 5)
     assert tasks[PlanRole.ORDER].status == TaskStatus.PLANNED
-    approvals.issue_order(school, setup["director"], number="77", issued_on=date(2026, 9, 10),
-                          title="Об утверждении", acts=[act], in_force_on=None,
-                          today=setup["today"])
+    approvals.issue_order(
+        school,
+        setup["director"],
+        number="77",
+        issued_on=date(2026, 9, 10),
+        title="Об утверждении",
+        acts=[act],
+        in_force_on=None,
+        today=setup["today"],
+    )
     db.session.commit()
     assert tasks[PlanRole.ORDER].status == TaskStatus.DONE
     assert "10.09.2026" in tasks[PlanRole.ORDER].completion_note

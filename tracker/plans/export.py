@@ -49,7 +49,10 @@ def phase_data(phase: Phase, tasks_by_phase: dict[int, list[Task]], today: date)
 
 
 def export_schools(schools: list[School], today: date) -> dict:
-    """Schools with their positions, people and plans; no password hashes, no tokens."""
+    """Schools with their positions, people, plans, acts, councils' decisions and orders;
+    no password hashes, no tokens."""
+    from tracker.approvals.export import approvals_data
+
     result = []
     for school in schools:
         plan = plans.school_plan(school)
@@ -83,6 +86,7 @@ def export_schools(schools: list[School], today: date) -> dict:
                     }
                     for person in school.people
                 ],
+                **approvals_data(school),
                 "plan": None
                 if plan is None
                 else {

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from tracker.accounts.forms import FillPositionForm, VacatePositionForm
 from tracker.accounts.permissions import can_manage_school
 from tracker.accounts.views import school_people
+from tracker.approvals.services import links_of
 from tracker.audit.services import history
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -245,6 +246,7 @@ def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200)
         history=history("task", task.id),
         can_work=can_work_on_task(current_user, task),
         can_edit=can_edit_task(current_user, task),
+        links=links_of(task),
         field_labels=HISTORY_FIELDS,
         history_value=history_value,
     ), code

@@ -1,0 +1,132 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from tracker.forms import IdListField, RuDateField
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version of the record the form was made from (optimistic check)."""
+
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        value = self.lock_version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+class ActCreateForm(FlaskForm):
+    title = StringField(
+        _l("Название акта"),
+        validators=[InputRequired(_l("Название не может быть пустым")), Length(max=1000)],
+    )
+    body_text = TextAreaField(_l("Текст (разделы и пункты)"), validators=[Length(max=200_000)])
+    submit = SubmitField(_l("Создать проект"))
+
+
+class ActSubmitForm(VersionedForm):
+    submit = SubmitField(_l("Направить на согласование"))
+
+
+class ActVersionForm(VersionedForm):
+    body_text = TextAreaField(_l("Текст новой редакции"), validators=[Length(max=200_000)])
+    submit = SubmitField(_l("Сохранить новую редакцию"))
+
+
+class RouteForm(VersionedForm):
+    councils = IdListField(_l("Кто рассматривает"))
+    submit = SubmitField(_l("Сохранить маршрут"))
+
+
+class BodyForm(FlaskForm):
+    members_count = IntegerField(
+        _l("Число членов"),
+        validators=[InputRequired(_l("Укажите число членов")), NumberRange(0, 10000)],
+    )
+    chair = SelectField(_l("Председатель"), coerce=int)
+    secretary = SelectField(_l("Секретарь"), coerce=int)
+    quorum_numerator = IntegerField(_l("Кворум: числитель"), validators=[NumberRange(1, 100)])
+    quorum_denominator = IntegerField(_l("Кворум: знаменатель"), validators=[NumberRange(1, 100)])
+    submit = SubmitField(_l("Сохранить"))
+
+
+class MeetingCreateForm(FlaskForm):
+    held_on = RuDateField(_l("Дата заседания"), validators=[InputRequired(_l("Укажите дату"))])
+    held_time = StringField(_l("Время (чч:мм)"), default="15:00", validators=[Length(max=5)])
+    place = StringField(_l("Место"), validators=[Length(max=300)])
+    protocol_number = IntegerField(
+        _l("Номер протокола"),
+        validators=[InputRequired(_l("Укажите номер протокола")), NumberRange(1, 100000)],
+    )
+    acts = IdListField(_l("Повестка: акты, ожидающие решения"))
+    submit = SubmitField(_l("Создать заседание"))
+
+
+class MeetingRecordForm(VersionedForm):
+    present_count = IntegerField(
+        _l("Присутствовало членов"),
+        validators=[InputRequired(_l("Укажите, сколько присутствовало")), NumberRange(0, 10000)],
+    )
+    submit = SubmitField(_l("Записать решения"))
+
+
+class CorrectionForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Причина исправления"),
+        validators=[InputRequired(_l("Укажите причину исправления")), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Исправить решение"))
+
+
+class OrderForm(FlaskForm):
+    number = StringField(
+        _l("Номер приказа"), validators=[InputRequired(_l("Укажите номер")), Length(max=32)]
+    )
+    issued_on = RuDateField(_l("Дата приказа"), validators=[InputRequired(_l("Укажите дату"))])
+    title = StringField(
+        _l("Заголовок"),
+        validators=[InputRequired(_l("Укажите заголовок")), Length(max=1000)],
+    )
+    in_force_on = RuDateField(_l("Вступает в силу"), validators=[Optional()])
+    acts = IdListField(_l("Утверждаемые акты"))
+    submit = SubmitField(_l("Издать приказ"))
+
+
+def parse_item_decisions(items, data) -> dict:
+    """The per-item fields of the meeting form (item-<id>-decision, -for, -against, ...)."""
+    from tracker.approvals.models import Decision
+    from tracker.approvals.services import ItemDecision
+    from tracker.errors import DomainError
+
+    def number(name: str) -> int:
+        text = (data.get(name) or "0").strip()
+        if not text.lstrip("-").isdigit() or len(text) > 6:
+            raise DomainError(_l("Число голосов — целое число"), field="items")
+        return int(text)
+
+    result = {}
+    for item in items:
+        prefix = f"item-{item.id}-"
+        choice = data.get(prefix + "decision") or ""
+        if not choice:
+            continue
+        if choice not in {decision.value for decision in Decision}:
+            raise DomainError(_l("Неизвестное решение"), field="items")
+        result[item.id] = ItemDecision(
+            decision=Decision(choice),
+            votes_for=number(prefix + "for"),
+            votes_against=number(prefix + "against"),
+            votes_abstained=number(prefix + "abstained"),
+            remarks=(data.get(prefix + "remarks") or "")[:5000],
+            speaker=(data.get(prefix + "speaker") or "")[:300],
+        )
+    return result

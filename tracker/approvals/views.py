@@ -1,0 +1,487 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.accounts.views import school_people
+from tracker.approvals import services
+from tracker.approvals.forms import (
+    ActCreateForm,
+    ActSubmitForm,
+    ActVersionForm,
+    BodyForm,
+    CorrectionForm,
+    MeetingCreateForm,
+    MeetingRecordForm,
+    OrderForm,
+    RouteForm,
+    parse_item_decisions,
+)
+from tracker.approvals.models import (
+    DECISION_LABELS,
+    DECISIONS_BY_STEP,
+    AgendaItem,
+    BodyKind,
+    CollegialBody,
+    Meeting,
+    StepKind,
+)
+from tracker.approvals.permissions import (
+    can_change_route,
+    can_configure_body,
+    can_correct_decisions,
+    can_draft_acts,
+    can_edit_act,
+    can_issue_orders,
+    can_record_for,
+)
+from tracker.documents.models import LocalAct
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.types import today_in
+from tracker.views_common import attempt, form_error
+from tracker.web import record_refusal
+
+bp = Blueprint("approvals", __name__)
+
+
+def school_today():
+    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
+
+
+def own(model, object_id: int, school_of=lambda obj: obj.school_id):
+    """Load an object of the user's school, or 404 (another school's objects do not exist)."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if school_of(obj) != current_user.school_id:
+        record_refusal(model.__tablename__, object_id)
+        abort(404)
+    return obj
+
+
+def route_view(act: LocalAct) -> list[dict]:
+    """The act's current round as a line of steps: done, current or waiting, with requisites."""
+    current = services.current_step(act)
+    line = []
+    for step, requisite in zip(services.current_round(act), services.requisites(act), strict=True):
+        state = step.status if step is not current else "current"
+        line.append({"step": step, "requisite": requisite, "state": state})
+    return line
+
+
+# --- acts ---
+
+
+@bp.get("/acts")
+@login_required
+def acts():
+    school = current_user.school
+    items = list(
+        db.session.scalars(
+            select(LocalAct).where(LocalAct.school_id == school.id).order_by(LocalAct.id)
+        )
+    )
+    return render_template(
+        "approvals/acts.html",
+        acts=[(act, route_view(act)) for act in items],
+        form=ActCreateForm(),
+        can_draft=can_draft_acts(current_user, school),
+    )
+
+
+@bp.post("/acts")
+@login_required
+def create_act():
+    school = current_user.school
+    if not can_draft_acts(current_user, school):
+        abort(403)
+    form = ActCreateForm()
+    if form.validate_on_submit():
+        done, act = attempt(
+            form,
+            lambda: services.create_act(
+                school, current_user, form.title.data, form.body_text.data or ""
+            ),
+        )
+        if done:
+            flash(_("Проект создан"), "success")
+            return redirect(url_for("approvals.act", act_id=act.id))
+    items = list(db.session.scalars(select(LocalAct).where(LocalAct.school_id == school.id)))
+    return render_template(
+        "approvals/acts.html",
+        acts=[(act, route_view(act)) for act in items],
+        form=form,
+        can_draft=True,
+    ), 400
+
+
+def _act_page(act: LocalAct, code: int = 200, **forms):
+    chosen = set(act.route)
+    return render_template(
+        "approvals/act.html",
+        act=act,
+        line=route_view(act),
+        history=[
+            step
+            for step in services.route_steps(act)
+            if step.round != (services.current_round(act) or [step])[0].round
+        ],
+        submit_form=forms.get("submit_form") or ActSubmitForm(lock_version=act.lock_version),
+        version_form=forms.get("version_form")
+        or ActVersionForm(
+            lock_version=act.lock_version,
+            body_text=act.current_version.body_text if act.current_version else "",
+        ),
+        route_form=forms.get("route_form") or RouteForm(lock_version=act.lock_version),
+        optional_councils=[kind for kind in BodyKind if kind != BodyKind.PED_COUNCIL],
+        chosen_councils=chosen,
+        can_edit=can_edit_act(current_user, act),
+        can_route=can_change_route(current_user, act),
+    ), code
+
+
+@bp.get("/acts/<id:act_id>")
+@login_required
+def act(act_id: int):
+    return _act_page(own(LocalAct, act_id))
+
+
+@bp.post("/acts/<id:act_id>/submit")
+@login_required
+def submit_act(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_edit_act(current_user, act):
+        abort(403)
+    form = ActSubmitForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form, lambda: services.submit_for_review(act, current_user, form.expected_version)
+        )[0]
+    ):
+        flash(_("Акт направлен на согласование"), "success")
+        return redirect(url_for("approvals.act", act_id=act.id))
+    return _act_page(act, 400, submit_form=form)
+
+
+@bp.post("/acts/<id:act_id>/route")
+@login_required
+def set_route(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_change_route(current_user, act):
+        abort(403)
+    form = RouteForm()
+    if form.validate_on_submit():
+        kinds = [BodyKind.PED_COUNCIL.value] + [
+            kind.value for kind in BodyKind if kind.value in request.form.getlist("councils")
+        ]
+        if attempt(
+            form, lambda: services.set_route(act, current_user, kinds, form.expected_version)
+        )[0]:
+            flash(_("Маршрут сохранён"), "success")
+            return redirect(url_for("approvals.act", act_id=act.id))
+    return _act_page(act, 400, route_form=form)
+
+
+@bp.post("/acts/<id:act_id>/versions")
+@login_required
+def new_version(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_edit_act(current_user, act):
+        abort(403)
+    form = ActVersionForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.new_version(
+                act, current_user, form.body_text.data or "", form.expected_version
+            ),
+        )[0]
+    ):
+        flash(_("Новая редакция сохранена"), "success")
+        return redirect(url_for("approvals.act", act_id=act.id))
+    return _act_page(act, 400, version_form=form)
+
+
+# --- bodies and meetings ---
+
+
+@bp.get("/bodies")
+@login_required
+def bodies():
+    return render_template("approvals/bodies.html", bodies=services.bodies_of(current_user.school))
+
+
+def _body_page(body: CollegialBody, code: int = 200, body_form=None, meeting_form=None):
+    people = school_people()
+    if body_form is None:
+        body_form = BodyForm(obj=body, chair=body.chair_id or 0, secretary=body.secretary_id or 0)
+    choices = [(0, _("— не назначен —"))] + [(p.id, p.full_name) for p in people]
+    body_form.chair.choices = body_form.secretary.choices = choices
+    year = school_today().year
+    next_number = 1 + max(
+        (m.protocol_number for m in body.meetings if m.protocol_year == year), default=0
+    )
+    return render_template(
+        "approvals/body.html",
+        body=body,
+        body_form=body_form,
+        meeting_form=meeting_form or MeetingCreateForm(protocol_number=next_number),
+        awaiting=services.acts_awaiting(body),
+        can_record=can_record_for(current_user, body),
+        can_configure=can_configure_body(current_user, body),
+    ), code
+
+
+@bp.get("/bodies/<id:body_id>")
+@login_required
+def body(body_id: int):
+    return _body_page(own(CollegialBody, body_id))
+
+
+@bp.post("/bodies/<id:body_id>")
+@login_required
+def configure_body(body_id: int):
+    body = own(CollegialBody, body_id)
+    if not can_configure_body(current_user, body):
+        abort(403)
+    form = BodyForm()
+    people = {person.id: person for person in school_people()}
+    form.chair.choices = form.secretary.choices = [(0, "")] + [(i, "") for i in people]
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.update_body(
+                body,
+                current_user,
+                members_count=form.members_count.data,
+                chair=people.get(form.chair.data),
+                secretary=people.get(form.secretary.data),
+                quorum_numerator=form.quorum_numerator.data,
+                quorum_denominator=form.quorum_denominator.data,
+            ),
+        )[0]
+    ):
+        flash(_("Состав органа сохранён"), "success")
+        return redirect(url_for("approvals.body", body_id=body.id))
+    return _body_page(body, 400, body_form=form)
+
+
+def _held_at(form: MeetingCreateForm, timezone: str) -> datetime:
+    text = (form.held_time.data or "15:00").strip()
+    try:
+        clock = time.fromisoformat(text if len(text) == 5 else text.zfill(5))
+    except ValueError as error:
+        raise DomainError(_("Время — в виде чч:мм, например 15:00"), field="held_time") from error
+    return datetime.combine(form.held_on.data, clock, tzinfo=ZoneInfo(timezone))
+
+
+@bp.post("/bodies/<id:body_id>/meetings")
+@login_required
+def create_meeting(body_id: int):
+    body = own(CollegialBody, body_id)
+    if not can_record_for(current_user, body):
+        abort(403)
+    form = MeetingCreateForm()
+    if form.validate_on_submit():
+        awaiting = {act.id: act for act in services.acts_awaiting(body)}
+        chosen = [awaiting[i] for i in form.acts.data or [] if i in awaiting]
+        if len(chosen) != len(form.acts.data or []):
+            form_error(form, DomainError(_("Акт уже не ждёт решения этого органа"), field="acts"))
+        else:
+            done, meeting = attempt(
+                form,
+                lambda: services.create_meeting(
+                    body,
+                    current_user,
+                    held_at=_held_at(form, body.school.timezone),
+                    place=form.place.data or "",
+                    protocol_number=form.protocol_number.data,
+                    acts=chosen,
+                ),
+            )
+            if done:
+                flash(_("Заседание создано"), "success")
+                return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
+    return _body_page(body, 400, meeting_form=form)
+
+
+def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
+    return render_template(
+        "approvals/meeting.html",
+        meeting=meeting,
+        body=meeting.body,
+        form=form
+        or MeetingRecordForm(
+            lock_version=meeting.lock_version, present_count=meeting.present_count
+        ),
+        correction_form=CorrectionForm(lock_version=meeting.lock_version),
+        choices={
+            item.id: [
+                (d.value, DECISION_LABELS[d])
+                for d in DECISIONS_BY_STEP.get(StepKind(item.step.kind), ())
+            ]
+            for item in meeting.items
+        },
+        labels=DECISION_LABELS,
+        posted=posted or {},
+        can_record=can_record_for(current_user, meeting.body),
+        can_correct=can_correct_decisions(current_user, meeting.body.school),
+        today=school_today(),
+    ), code
+
+
+@bp.get("/meetings/<id:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    return _meeting_page(own(Meeting, meeting_id, lambda m: m.body.school_id))
+
+
+@bp.post("/meetings/<id:meeting_id>")
+@login_required
+def record_meeting(meeting_id: int):
+    meeting = own(Meeting, meeting_id, lambda m: m.body.school_id)
+    if not can_record_for(current_user, meeting.body):
+        abort(403)
+    form = MeetingRecordForm()
+    if form.validate_on_submit():
+
+        def record():
+            decisions = parse_item_decisions(meeting.items, request.form)
+            services.record_meeting(
+                meeting,
+                current_user,
+                present_count=form.present_count.data,
+                decisions=decisions,
+                today=school_today(),
+                expected_version=form.expected_version,
+            )
+
+        if attempt(form, record)[0]:
+            flash(_("Решения записаны"), "success")
+            return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting_id)
+    return _meeting_page(meeting, 400, form=form, posted=request.form)
+
+
+@bp.post("/meetings/<id:meeting_id>/items/<id:item_id>/correct")
+@login_required
+def correct(meeting_id: int, item_id: int):
+    meeting = own(Meeting, meeting_id, lambda m: m.body.school_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    if not can_correct_decisions(current_user, meeting.body.school):
+        abort(403)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+
+        def correct_item():
+            record = parse_item_decisions([item], request.form).get(item.id)
+            if record is None:
+                raise DomainError(_("Выберите решение"), field="reason")
+            services.correct_decision(
+                item,
+                current_user,
+                reason=form.reason.data,
+                record=record,
+                expected_version=form.expected_version,
+            )
+
+        if attempt(form, correct_item)[0]:
+            flash(_("Решение исправлено, исправление записано в журнал"), "success")
+            return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
+    errors = [str(error) for error in form.form_errors] + [
+        str(error) for errors in form.errors.values() for error in errors
+    ]
+    flash("; ".join(errors) or _("Исправление не сохранено"), "error")
+    return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
+
+
+# --- orders and what awaits me ---
+
+
+def _orders_page(form=None, code=200):
+    school = current_user.school
+    return render_template(
+        "approvals/orders.html",
+        orders=services.orders_of(school),
+        form=form
+        or OrderForm(
+            number=services.next_order_number(school, school_today().year), issued_on=school_today()
+        ),
+        awaiting=services.acts_awaiting_order(school),
+        can_issue=can_issue_orders(current_user, school),
+    ), code
+
+
+@bp.get("/orders")
+@login_required
+def orders():
+    return _orders_page()
+
+
+@bp.post("/orders")
+@login_required
+def issue_order():
+    school = current_user.school
+    if not can_issue_orders(current_user, school):
+        abort(403)
+    form = OrderForm()
+    if form.validate_on_submit():
+        acts = [own(LocalAct, act_id) for act_id in form.acts.data or []]
+        if attempt(
+            form,
+            lambda: services.issue_order(
+                school,
+                current_user,
+                number=form.number.data,
+                issued_on=form.issued_on.data,
+                title=form.title.data,
+                acts=acts,
+                in_force_on=form.in_force_on.data,
+                today=school_today(),
+            ),
+        )[0]:
+            flash(_("Приказ издан, акты вступают в силу"), "success")
+            return redirect(url_for("approvals.orders"))
+    return _orders_page(form, 400)
+
+
+@bp.get("/awaiting")
+@login_required
+def awaiting():
+    school = current_user.school
+    mine = [body for body in services.bodies_of(school) if can_record_for(current_user, body)]
+    return render_template(
+        "approvals/awaiting.html",
+        bodies=[
+            (
+                body,
+                services.acts_awaiting(body),
+                [m for m in body.meetings if any(i.decision is None for i in m.items)],
+            )
+            for body in mine
+        ],
+        orders=services.acts_awaiting_order(school)
+        if can_issue_orders(current_user, school)
+        else [],
+        returned=[
+            act
+            for act in db.session.scalars(
+                select(LocalAct).where(
+                    LocalAct.school_id == school.id,
+                    LocalAct.status == "draft",
+                    LocalAct.remarks != "",
+                )
+            )
+            if can_edit_act(current_user, act)
+        ],
+    )
