@@ -199,42 +199,23 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
                 approvals.link_task(task, act, PlanRole(role), director)
     council_day = _plan_day(tasks, "Проведение педагогического совета", today)
     approvals.submit_for_review(regulation, people["deputy_uvr"], None)
-    ped = approvals.create_meeting(
+    held = _meeting_holder(approvals, act=regulation, today=today)
+    held(
         bodies[BodyKind.PED_COUNCIL],
-        people["ped_secretary"],
-        held_at=_at(council_day),
-        place="Актовый зал",
-        protocol_number=1,
-        acts=[regulation],
-    )
-    approvals.record_meeting(
-        ped,
-        people["ped_secretary"],
-        present_count=28,
-        today=today,
-        expected_version=None,
-        decisions={
-            ped.items[0].id: ItemDecision(
-                Decision.ADOPTED, 27, 0, 1, speaker="Смирнова Е. В., заместитель директора по УВР"
-            )
-        },
+        council_day,
+        "Актовый зал",
+        28,
+        ItemDecision(
+            Decision.ADOPTED, 27, 0, 1, speaker="Смирнова Е. В., заместитель директора по УВР"
+        ),
     )
     parents_day = council_day + timedelta(days=6)
-    parents = approvals.create_meeting(
+    held(
         bodies[BodyKind.PARENTS_COUNCIL],
-        people["parents_secretary"],
-        held_at=_at(parents_day),
-        place="Кабинет 12",
-        protocol_number=1,
-        acts=[regulation],
-    )
-    approvals.record_meeting(
-        parents,
-        people["parents_secretary"],
-        present_count=10,
-        today=today,
-        expected_version=None,
-        decisions={parents.items[0].id: ItemDecision(Decision.OPINION_FOR, 10, 0, 0)},
+        parents_day,
+        "Кабинет 12",
+        10,
+        ItemDecision(Decision.OPINION_FOR, 10, 0, 0),
     )
     order_day = parents_day + timedelta(days=3)
     approvals.issue_order(
@@ -248,6 +229,25 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         today=today,
     )
     approvals.submit_for_review(data_act, people["deputy_uvr"], None)
+
+
+def _meeting_holder(approvals, *, act, today: date):
+    """A council's meeting № 1 on `act`, held and recorded by its secretary."""
+
+    def held(body, day: date, place: str, present: int, decision) -> None:
+        meeting = approvals.create_meeting(
+            body, body.secretary, held_at=_at(day), place=place, protocol_number=1, acts=[act]
+        )
+        approvals.record_meeting(
+            meeting,
+            body.secretary,
+            present_count=present,
+            today=today,
+            expected_version=None,
+            decisions={meeting.items[0].id: decision},
+        )
+
+    return held
 
 
 def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
