@@ -7,15 +7,22 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
+NODE_STAMP := tests/browser/node_modules/.installed
 
 .PHONY: install run test lint translations extract clean
 
-install: $(STAMP) $(COMPILED)
+install: $(STAMP) $(COMPILED) $(NODE_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# axe-core and the Nu HTML checker (vnu-jar) for the browser tests' page checks, as locked.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Debian's Java is used.
+$(NODE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 %.mo: %.po $(STAMP)

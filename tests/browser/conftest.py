@@ -1,18 +1,34 @@
-"""A real Chromium (Debian's package) driven by Playwright against the app served on 127.0.0.1."""
+"""A real Chromium (Debian's package) driven by Playwright against the app served on 127.0.0.1.
+
+Every page a journey passes is checked for accessibility and valid HTML (see `checks.py`): the
+`page` fixture and the `new_page` factory watch the pages, the live server keeps the HTML it
+sends, and a test whose pages fail the checks fails when its body ends.
+"""
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.checks import HtmlRecorder, PageChecks, SessionFindings, tool_problems
 from tests.conftest import DEMO_PASSWORD, make_app
+from tracker.extensions import db
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a test body passes, its pages must pass the checks: else the test fails here."""
+    result = yield
+    checks = item.funcargs.get("page_checks") if hasattr(item, "funcargs") else None
+    if checks is not None:
+        checks.finish()
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -27,29 +43,66 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def session_findings():
+    """What the page checks found on each distinct page met so far in the session."""
+    return SessionFindings()
+
+
 @pytest.fixture
-def live_server(tmp_path, demo_database):
-    """The demo school served by a real HTTP server in a thread, on a free port."""
-    database = tmp_path / "live.sqlite3"
-    shutil.copy(demo_database, database)
+def page_checks(tmp_path, monkeypatch, session_findings):
+    """The accessibility and HTML checks of this test's pages (see `checks.py`)."""
+    problems = tool_problems()
+    if problems:
+        pytest.fail("The browser checks cannot run:\n  " + "\n  ".join(problems))
+    checks = PageChecks(tmp_path, session_findings)
+    checks.check_before_leaving(monkeypatch)
+    return checks
+
+
+@pytest.fixture
+def live_server(tmp_path, database, page_checks):
+    """The demo school (the test's own copy of it, on SQLite or PostgreSQL) served by a real
+    HTTP server in a thread, on a free port."""
     app = make_app(tmp_path, database)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    page_checks.recorder = HtmlRecorder(app)
+    server = make_server("127.0.0.1", 0, page_checks.recorder, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    page_checks.base_url = f"http://127.0.0.1:{server.server_port}"
+    yield page_checks.base_url
     server.shutdown()
     thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
+def new_page(browser, page_checks, request):
+    """Make a watched page in a context of its own: `new_page(viewport={...})`."""
+    contexts = []
+
+    def make(**options):
+        options = {"locale": "ru-RU", "viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page_checks.watch(page)
+        return page
+
+    yield make
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-    context.close()
+    for number, context in enumerate(contexts):
+        suffix = f"-{number + 1}" if number else ""
+        for page in context.pages:
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}{suffix}.png", full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def log_in(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -78,11 +78,9 @@ def test_director_redates_a_task_and_a_wrong_date_is_explained(page, live_server
     )
 
 
-def test_a_phone_sized_screen_shows_the_dashboard(browser, live_server):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
-    page = context.new_page()
+def test_a_phone_sized_screen_shows_the_dashboard(new_page, live_server):
+    page = new_page(viewport={"width": 390, "height": 844})
     log_in(page, live_server, "deputy_uvr")
     expect(page.get_by_role("heading", name="Мои задачи")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
-    context.close()

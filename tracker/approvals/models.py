@@ -69,6 +69,14 @@ DECISION_LABELS = {
     Decision.OPINION_AGAINST: _l("Мнение: не согласовать"),
     Decision.SENT_BACK: _l("Вернуть на доработку"),
 }
+# How a recorded decision reads in the minutes (the choices above read as what to decide).
+DECISION_RESULTS = {
+    Decision.ADOPTED: _l("Принято"),
+    Decision.ADOPTED_WITH_REMARKS: _l("Принято с замечаниями"),
+    Decision.OPINION_FOR: _l("Мнение: согласовано"),
+    Decision.OPINION_AGAINST: _l("Мнение: не согласовано"),
+    Decision.SENT_BACK: _l("Возвращено на доработку"),
+}
 DECISIONS_BY_STEP = {
     StepKind.ADOPT: (Decision.ADOPTED, Decision.ADOPTED_WITH_REMARKS, Decision.SENT_BACK),
     StepKind.OPINION: (Decision.OPINION_FOR, Decision.OPINION_AGAINST, Decision.SENT_BACK),

@@ -22,6 +22,7 @@ from tracker.approvals.forms import (
 )
 from tracker.approvals.models import (
     DECISION_LABELS,
+    DECISION_RESULTS,
     DECISIONS_BY_STEP,
     AgendaItem,
     BodyKind,
@@ -329,7 +330,7 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
             ]
             for item in meeting.items
         },
-        labels=DECISION_LABELS,
+        labels=DECISION_RESULTS,
         posted=posted or {},
         can_record=can_record_for(current_user, meeting.body),
         can_correct=can_correct_decisions(current_user, meeting.body.school),

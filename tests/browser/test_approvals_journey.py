@@ -1,0 +1,92 @@
+"""An act's whole route in a real browser: the secretaries record, the director orders."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, log_out
+
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
+DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+
+
+def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_server):
+    # The demo's regulation is already in force with its three requisites.
+    log_in(page, live_server, "director")
+    page.get_by_role("link", name="Акты").click()
+    regulation = page.get_by_role("list", name=re.compile("Положение об электронном журнале"))
+    expect(regulation).to_contain_text("протокол № 1 от")
+    expect(regulation).to_contain_text("приказ № 45 от")
+    log_out(page)
+
+    # The pedagogical council's secretary records a meeting that adopts the second act.
+    log_in(page, live_server, "ped_secretary")
+    page.get_by_role("link", name="Ждут меня").click()
+    page.get_by_role("link", name="Назначить заседание").click()
+    page.get_by_label("Дата заседания").fill("20.11.2026")
+    page.get_by_label("Номер протокола").fill("2")
+    expect(page.get_by_label(DATA_ACT)).to_be_checked()
+    page.get_by_role("button", name="Создать заседание").click()
+    expect(page.get_by_role("status")).to_contain_text("Заседание создано")
+    page.get_by_label("Присутствовало членов").fill("19")
+    page.get_by_label("РЕШИЛИ").select_option(label="Принять")
+    page.get_by_label("За", exact=True).fill("18")
+    page.get_by_label("Против", exact=True).fill("0")
+    page.get_by_label("Воздержались", exact=True).fill("1")
+    page.get_by_role("button", name="Записать решения").click()
+    # 19 of 32 is short of two thirds: refused with the reason, nothing recorded.
+    expect(
+        page.get_by_text("Нет кворума: присутствует 19 из 32, нужно не меньше 2/3")
+    ).to_be_visible()
+    page.get_by_label("Присутствовало членов").fill("25")
+    page.get_by_label("За", exact=True).fill("24")
+    page.get_by_role("button", name="Записать решения").click()
+    expect(page.get_by_role("status")).to_contain_text("Решения записаны")
+    log_out(page)
+
+    # The parents' council secretary records its opinion.
+    log_in(page, live_server, "parents_secretary")
+    page.get_by_role("link", name="Ждут меня").click()
+    page.get_by_role("link", name="Назначить заседание").click()
+    page.get_by_label("Дата заседания").fill("24.11.2026")
+    page.get_by_label("Номер протокола").fill("2")
+    page.get_by_role("button", name="Создать заседание").click()
+    page.get_by_label("Присутствовало членов").fill("9")
+    page.get_by_label("РЕШИЛИ").select_option(label="Мнение: согласовать")
+    page.get_by_label("За", exact=True).fill("9")
+    page.get_by_role("button", name="Записать решения").click()
+    expect(page.get_by_role("status")).to_contain_text("Решения записаны")
+    log_out(page)
+
+    # The director issues the order; the act is in force with all three requisites.
+    log_in(page, live_server, "director")
+    page.get_by_role("link", name="Приказы").click()
+    page.get_by_label("Номер приказа").fill("51")
+    page.get_by_label("Дата приказа").fill("26.11.2026")
+    page.get_by_label("Заголовок").fill("Об утверждении Положения о защите персональных данных")
+    page.get_by_label(DATA_ACT).check()
+    page.get_by_role("button", name="Издать приказ").click()
+    expect(page.get_by_role("status")).to_contain_text("Приказ издан")
+    page.get_by_role("link", name=DATA_ACT).first.click()
+    expect(page.get_by_text("Действует", exact=True)).to_be_visible()
+    route = page.get_by_role("list", name="Маршрут согласования")
+    expect(route).to_contain_text("протокол № 2 от 20.11.2026")
+    expect(route).to_contain_text("протокол № 2 от 24.11.2026")
+    expect(route).to_contain_text("приказ № 51 от 26.11.2026")
+
+    # The plan's approval items are done, with the dates from the records.
+    page.get_by_role("link", name="План", exact=True).click()
+    row = page.get_by_role("row", name=re.compile("Проведение педагогического совета"))
+    expect(row).to_contain_text("Выполнено")
+    page.get_by_role("link", name=re.compile("Утверждение и введение в действие")).click()
+    expect(page.locator("dl.facts")).to_contain_text("Выполнено")
+    expect(page.locator("dl.facts")).to_contain_text("26.11.2026")
+
+
+def test_a_teacher_cannot_record_for_a_council(page, live_server):
+    log_in(page, live_server, "teacher")
+    page.get_by_role("link", name="Советы").click()
+    page.get_by_role("link", name="Педагогический совет").click()
+    expect(page.get_by_role("button", name="Создать заседание")).to_have_count(0)
+    expect(page.get_by_role("button", name="Сохранить")).to_have_count(0)
