@@ -248,3 +248,23 @@ def login_as(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def sqlite_app(request, tmp_path):
+    """The demo on a SQLite file whatever the test database, for what only SQLite has (its
+    file, its locking, its online backup): on PostgreSQL runs these tests still run."""
+    if not ON_POSTGRESQL:
+        yield request.getfixturevalue("app")
+        return
+    from tracker.demo import load_demo
+
+    app = make_app(tmp_path, tmp_path / "sqlite-demo.sqlite3")
+    with app.app_context():
+        upgrade()
+        load_seed(SEEDS)
+        load_demo(TODAY, password=DEMO_PASSWORD)
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()

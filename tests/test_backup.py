@@ -1,6 +1,5 @@
 """`tracker backup` under a load of writes, and a restore that brings every committed change."""
 
-import os
 import sqlite3
 import threading
 import time
@@ -14,13 +13,9 @@ from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskComment
 
-pytestmark = [
-    pytest.mark.demo_data,
-    pytest.mark.skipif(
-        bool(os.environ.get("TRACKER_TEST_DATABASE_URL")),
-        reason="tracker backup copies a SQLite file; PostgreSQL is backed up with pg_dump",
-    ),
-]
+# tracker backup copies a SQLite file (PostgreSQL is backed up with pg_dump): these tests run
+# on a SQLite demo whatever the test database is.
+pytestmark = pytest.mark.demo_data
 
 
 def write_comments(app, stop: threading.Event, committed: list[int]) -> None:
@@ -35,7 +30,8 @@ def write_comments(app, stop: threading.Event, committed: list[int]) -> None:
         db.session.remove()
 
 
-def test_backup_during_writes_is_consistent_and_restores(app, runner, tmp_path):
+def test_backup_during_writes_is_consistent_and_restores(sqlite_app, tmp_path):
+    app, runner = sqlite_app, sqlite_app.test_cli_runner()
     stop, committed = threading.Event(), []
     writer = threading.Thread(target=write_comments, args=(app, stop, committed))
     writer.start()
@@ -68,7 +64,8 @@ def test_backup_during_writes_is_consistent_and_restores(app, runner, tmp_path):
     assert integrity_problems(database) == []
 
 
-def test_backup_refuses_to_overwrite_and_restore_needs_yes(app, runner, tmp_path):
+def test_backup_refuses_to_overwrite_and_restore_needs_yes(sqlite_app, tmp_path):
+    runner = sqlite_app.test_cli_runner()
     target = tmp_path / "copy.sqlite3"
     target.write_text("keep me")
     result = runner.invoke(args=["backup", str(target)])

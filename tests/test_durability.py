@@ -1,6 +1,5 @@
 """Nothing half-written: one transaction per request, and two writers on one SQLite file."""
 
-import os
 import threading
 
 import pytest
@@ -26,8 +25,12 @@ def test_a_crash_between_two_writes_of_a_request_leaves_nothing(app, client, mon
     monkeypatch.setattr(audit, "record", crash)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.testing = False
-    response = post(client, f"/tasks/{task.id}/status", {"status": "done", "note": "готово"},
-                    page=f"/tasks/{task.id}")
+    response = post(
+        client,
+        f"/tasks/{task.id}/status",
+        {"status": "done", "note": "готово"},
+        page=f"/tasks/{task.id}",
+    )
     assert response.status_code == 500
     assert "Изменения не сохранены" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
@@ -35,16 +38,18 @@ def test_a_crash_between_two_writes_of_a_request_leaves_nothing(app, client, mon
     assert after.status == TaskStatus.PLANNED and after.completion_note == ""
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("TRACKER_TEST_DATABASE_URL")), reason="the SQLite file's own locking"
-)
-def test_two_writers_on_the_sqlite_file_at_once_both_succeed(app):
+def test_two_writers_on_the_sqlite_file_at_once_both_succeed(sqlite_app):
+    app = sqlite_app
     pragmas = {
         name: db.session.execute(text(f"PRAGMA {name}")).scalar()
         for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
     }
-    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                       "busy_timeout": 5000}
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+    }
     errors: list[Exception] = []
     barrier = threading.Barrier(2)
 

@@ -337,11 +337,19 @@ def test_teacher_sees_no_director_pages_in_the_menu(app, client):
     assert 'href="/assign"' not in page and 'href="/people"' not in page
 
 
-def test_private_pages_are_not_cached(app, client):
+def test_private_pages_are_not_cached_and_carry_the_security_headers(app, client):
+    assert app.debug is False
+    login_page = client.get("/login")
     login(client, "teacher")
     response = client.get("/")
     assert response.headers["Cache-Control"] == "no-store"
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    for page in (login_page, response, client.get("/tasks/999999")):
+        policy = page.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "object-src 'none'" in policy and "base-uri 'none'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert page.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_only_mine_lists_tasks_of_my_position_and_those_given_to_me(app, client):
