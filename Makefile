@@ -9,9 +9,12 @@ CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: install run test lint translations extract clean
+.PHONY: install test-tools run test lint translations extract clean
 
-install: $(STAMP) $(COMPILED) $(NODE_STAMP)
+# What the app needs to run; the browser tests' node tools come with `make test` only.
+install: $(STAMP) $(COMPILED)
+
+test-tools: install $(NODE_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +42,7 @@ run: install
 	$(BIN)/tracker db upgrade
 	@test -s instance/demo-password || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(9))" > instance/demo-password
 	@chmod 600 instance/demo-password
-	$(BIN)/tracker demo --if-empty --password "$$(cat instance/demo-password)"
+	$(BIN)/tracker demo --if-empty --password="$$(cat instance/demo-password)"
 	@echo "Откройте http://$(HOST):$(PORT) и войдите под одним из логинов выше."
 	$(BIN)/tracker run --host $(HOST) --port $(PORT)
 
@@ -47,7 +50,7 @@ lint: install
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker
 
-test: install lint
+test: test-tools lint
 	$(BIN)/python -m pytest
 
 clean:
