@@ -1,12 +1,15 @@
 """Small helpers every blueprint's views share."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
-from flask import url_for
+from flask import abort, current_app, url_for
+from flask_login import current_user
 
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.types import today_in
 
 T = TypeVar("T")
 
@@ -48,3 +51,22 @@ def attempt(form, action: Callable[[], T]) -> tuple[bool, T | None]:
         return False, None
     db.session.commit()
     return True, result
+
+
+def school_today() -> date:
+    """Today at the user's school; the TODAY setting pins it (tests, screenshots of a demo)."""
+    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
+
+
+def own(model, object_id: int, school_of: Callable = lambda obj: obj.school_id):
+    """Load an object of the user's own school, or 404: another school's objects do not exist
+    here, and asking for one is logged as refused access."""
+    from tracker.web import record_refusal
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if school_of(obj) != current_user.school_id:
+        record_refusal(model.__tablename__, object_id)
+        abort(404)
+    return obj

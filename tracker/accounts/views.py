@@ -31,8 +31,7 @@ from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.views_common import attempt, safe_back
-from tracker.web import record_refusal
+from tracker.views_common import attempt, own, safe_back
 
 bp = Blueprint("accounts", __name__)
 
@@ -181,12 +180,7 @@ def create_person():
 @bp.route("/people/<id:person_id>", methods=["GET", "POST"])
 @login_required
 def edit_person(person_id: int):
-    person = db.session.get(Person, person_id)
-    if person is None:
-        abort(404)
-    if person.school_id != current_user.school_id:
-        record_refusal("person", person_id)
-        abort(404)
+    person = own(Person, person_id)
     if not can_manage_person(current_user, person):
         abort(403)
     form = PersonEditForm(
@@ -233,12 +227,7 @@ def create_position():
 
 
 def _position_or_404(position_id: int) -> Position:
-    position = db.session.get(Position, position_id)
-    if position is None:
-        abort(404)
-    if position.school_id != current_user.school_id:
-        record_refusal("position", position_id)
-        abort(404)
+    position = own(Position, position_id)
     if not can_manage_school(current_user, position.school):
         abort(403)
     return position

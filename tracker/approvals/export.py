@@ -2,8 +2,6 @@
 
 from tracker.accounts.models import School
 from tracker.approvals import services
-from tracker.documents.models import LocalAct
-from tracker.extensions import db
 
 
 def _iso(value):
@@ -11,9 +9,7 @@ def _iso(value):
 
 
 def approvals_data(school: School) -> dict:
-    acts = db.session.scalars(
-        db.select(LocalAct).where(LocalAct.school_id == school.id).order_by(LocalAct.id)
-    )
+    acts = services.acts_of(school)
     return {
         "acts": [
             {

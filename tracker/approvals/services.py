@@ -175,11 +175,19 @@ def current_round(act: LocalAct) -> list[ApprovalStep]:
     return [step for step in steps if step.round == last]
 
 
-def current_step(act: LocalAct) -> ApprovalStep | None:
-    """The step the act waits for, when it is under review or approved."""
+def earlier_rounds(act: LocalAct) -> list[ApprovalStep]:
+    """The steps of the rounds before the current one: decisions kept as history."""
+    steps = route_steps(act)
+    last = steps[-1].round if steps else 0
+    return [step for step in steps if step.round != last]
+
+
+def current_step(act: LocalAct, round_steps: list[ApprovalStep] | None = None):
+    """The step the act waits for, when it is under review or approved (`round_steps`: the
+    current round, when the caller has it already)."""
     if act.status not in (ActStatus.UNDER_REVIEW, ActStatus.APPROVED):
         return None
-    for step in current_round(act):
+    for step in current_round(act) if round_steps is None else round_steps:
         if step.status == StepStatus.WAITING:
             return step
     return None
@@ -242,8 +250,8 @@ def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: 
     restarted = False
     if act.status in (ActStatus.UNDER_REVIEW, ActStatus.APPROVED):
         for step in current_round(act):
-            if step.status == StepStatus.WAITING or step.status == StepStatus.DONE:
-                step.status = StepStatus.VOID if step.status == StepStatus.WAITING else step.status
+            if step.status == StepStatus.WAITING:
+                step.status = StepStatus.VOID
         _start_round(act)
         act.status = ActStatus.UNDER_REVIEW
         restarted = True
@@ -272,6 +280,29 @@ def acts_awaiting(body: CollegialBody) -> list[LocalAct]:
         if step is not None and step.body_id == body.id and step.item is None:
             result.append(act)
     return result
+
+
+def acts_of(school: School) -> list[LocalAct]:
+    return list(
+        db.session.scalars(
+            select(LocalAct).where(LocalAct.school_id == school.id).order_by(LocalAct.id)
+        )
+    )
+
+
+def returned_acts(school: School) -> list[LocalAct]:
+    """Drafts a body sent back for revision, with its remarks."""
+    return list(
+        db.session.scalars(
+            select(LocalAct)
+            .where(
+                LocalAct.school_id == school.id,
+                LocalAct.status == ActStatus.DRAFT,
+                LocalAct.remarks != "",
+            )
+            .order_by(LocalAct.id)
+        )
+    )
 
 
 def acts_awaiting_order(school: School) -> list[LocalAct]:
@@ -662,9 +693,9 @@ class Requisite:
     decision: Decision | None = None
 
 
-def requisites(act: LocalAct) -> list[Requisite]:
+def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> list[Requisite]:
     result = []
-    for step in current_round(act):
+    for step in current_round(act) if round_steps is None else round_steps:
         if step.kind == StepKind.ENACT:
             order = step.order
             result.append(
@@ -688,6 +719,21 @@ def requisites(act: LocalAct) -> list[Requisite]:
             )
         )
     return result
+
+
+def route_line(act: LocalAct) -> list[dict]:
+    """The act's current round as a line of steps (done, current, waiting, returned, void),
+    each with its requisite: one query for the whole line."""
+    steps = current_round(act)
+    current = current_step(act, steps)
+    return [
+        {
+            "step": step,
+            "requisite": requisite,
+            "state": "current" if step is current else step.status,
+        }
+        for step, requisite in zip(steps, requisites(act, steps), strict=True)
+    ]
 
 
 # --- the plan follows the records ---

@@ -1,10 +1,9 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker.accounts.views import school_people
 from tracker.approvals import services
@@ -42,56 +41,28 @@ from tracker.approvals.permissions import (
 from tracker.documents.models import LocalAct
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.types import today_in
-from tracker.views_common import attempt, form_error
-from tracker.web import record_refusal
+from tracker.views_common import attempt, form_error, own, school_today
 
 bp = Blueprint("approvals", __name__)
-
-
-def school_today():
-    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
-
-
-def own(model, object_id: int, school_of=lambda obj: obj.school_id):
-    """Load an object of the user's school, or 404 (another school's objects do not exist)."""
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    if school_of(obj) != current_user.school_id:
-        record_refusal(model.__tablename__, object_id)
-        abort(404)
-    return obj
-
-
-def route_view(act: LocalAct) -> list[dict]:
-    """The act's current round as a line of steps: done, current or waiting, with requisites."""
-    current = services.current_step(act)
-    line = []
-    for step, requisite in zip(services.current_round(act), services.requisites(act), strict=True):
-        state = step.status if step is not current else "current"
-        line.append({"step": step, "requisite": requisite, "state": state})
-    return line
 
 
 # --- acts ---
 
 
+def _acts_page(form: ActCreateForm | None = None, code: int = 200):
+    school = current_user.school
+    return render_template(
+        "approvals/acts.html",
+        acts=[(act, services.route_line(act)) for act in services.acts_of(school)],
+        form=form or ActCreateForm(),
+        can_draft=can_draft_acts(current_user, school),
+    ), code
+
+
 @bp.get("/acts")
 @login_required
 def acts():
-    school = current_user.school
-    items = list(
-        db.session.scalars(
-            select(LocalAct).where(LocalAct.school_id == school.id).order_by(LocalAct.id)
-        )
-    )
-    return render_template(
-        "approvals/acts.html",
-        acts=[(act, route_view(act)) for act in items],
-        form=ActCreateForm(),
-        can_draft=can_draft_acts(current_user, school),
-    )
+    return _acts_page()
 
 
 @bp.post("/acts")
@@ -111,13 +82,7 @@ def create_act():
         if done:
             flash(_("Проект создан"), "success")
             return redirect(url_for("approvals.act", act_id=act.id))
-    items = list(db.session.scalars(select(LocalAct).where(LocalAct.school_id == school.id)))
-    return render_template(
-        "approvals/acts.html",
-        acts=[(act, route_view(act)) for act in items],
-        form=form,
-        can_draft=True,
-    ), 400
+    return _acts_page(form, 400)
 
 
 def _act_page(act: LocalAct, code: int = 200, **forms):
@@ -125,12 +90,8 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
     return render_template(
         "approvals/act.html",
         act=act,
-        line=route_view(act),
-        history=[
-            step
-            for step in services.route_steps(act)
-            if step.round != (services.current_round(act) or [step])[0].round
-        ],
+        line=services.route_line(act),
+        history=services.earlier_rounds(act),
         submit_form=forms.get("submit_form") or ActSubmitForm(lock_version=act.lock_version),
         version_form=forms.get("version_form")
         or ActVersionForm(
@@ -474,15 +435,5 @@ def awaiting():
         orders=services.acts_awaiting_order(school)
         if can_issue_orders(current_user, school)
         else [],
-        returned=[
-            act
-            for act in db.session.scalars(
-                select(LocalAct).where(
-                    LocalAct.school_id == school.id,
-                    LocalAct.status == "draft",
-                    LocalAct.remarks != "",
-                )
-            )
-            if can_edit_act(current_user, act)
-        ],
+        returned=[act for act in services.returned_acts(school) if can_edit_act(current_user, act)],
     )

@@ -22,23 +22,15 @@ from tracker.accounts.views import school_people
 from tracker.approvals.services import links_of
 from tracker.audit.services import history
 from tracker.errors import DomainError
-from tracker.extensions import db
 from tracker.forms import parse_ru_date
 from tracker.plans import services
 from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
 from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
 from tracker.plans.uploads import Upload, stored_path
-from tracker.types import today_in
-from tracker.views_common import attempt
-from tracker.web import record_refusal
+from tracker.views_common import attempt, own, school_today
 
 bp = Blueprint("plans", __name__)
-
-
-def school_today() -> date:
-    """Today at the school; the TODAY setting pins it (tests, screenshots of a demo)."""
-    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
 
 
 def current_plan() -> Plan | None:
@@ -46,14 +38,7 @@ def current_plan() -> Plan | None:
 
 
 def get_task(task_id: int) -> Task:
-    """Load a task of the user's own school, or 404: other schools' tasks do not exist here."""
-    task = db.session.get(Task, task_id)
-    if task is None:
-        abort(404)
-    if task.plan.school_id != current_user.school_id:
-        record_refusal("task", task_id)
-        abort(404)
-    return task
+    return own(Task, task_id, lambda task: task.plan.school_id)
 
 
 @bp.get("/")
