@@ -52,6 +52,7 @@ def objects() -> dict:
     teacher = position.holders[0].person
     acts = {act.title: act for act in db.session.scalars(select(LocalAct))}
     regulation = acts["Положение об электронном журнале успеваемости"]
+    discussed = acts["Регламент выгрузки электронного журнала на бумажный носитель"]
     ped = db.session.scalar(
         select(CollegialBody).where(
             CollegialBody.school_id == school.id, CollegialBody.kind == "ped_council"
@@ -64,6 +65,7 @@ def objects() -> dict:
         "teacher": teacher,
         "school": school,
         "act": regulation,
+        "discussed": discussed,
         "body": ped,
         "meeting": meeting,
         "item": meeting.items[0],
@@ -247,6 +249,26 @@ CASES += [
         lambda o: f"/acts/{o['act'].id}/versions",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
         data=lambda o: {"body_text": "новая редакция"},
+    ),
+    Case(
+        "approvals.open_discussion",
+        "POST",
+        lambda o: f"/acts/{o['act'].id}/discussion",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
+        data=lambda o: {"opens_on": "28.11.2026", "closes_on": "10.12.2026"},
+    ),
+    Case(
+        "approvals.close_discussion",
+        "POST",
+        lambda o: f"/acts/{o['discussed'].id}/discussion/close",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
+    ),
+    Case(
+        "approvals.comment",
+        "POST",
+        lambda o: f"/acts/{o['discussed'].id}/discussion/comments",
+        {**staff_but(400), "director": 400, "other_director": 404},
+        data=lambda o: {"section": "", "text": ""},
     ),
     Case("approvals.bodies", "GET", lambda o: "/bodies", everyone(200)),
     Case(

@@ -151,6 +151,7 @@ def _move_plan(tasks: list[Task], director: Person, today: date) -> None:
 
 REGULATION = "Положение об электронном журнале успеваемости"
 DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+EXPORT_ACT = "Регламент выгрузки электронного журнала на бумажный носитель"
 PLAN_ROLES = {
     "Организация и проведение общественного обсуждения": "discussion",
     "Проведение педагогического совета": "ped_council",
@@ -198,6 +199,28 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
             for act in (regulation, data_act):
                 approvals.link_task(task, act, PlanRole(role), director)
     council_day = _plan_day(tasks, "Проведение педагогического совета", today)
+    # The staff discuss the regulation before the council; the meeting gathers the comments.
+    _discussed(
+        approvals,
+        regulation,
+        people,
+        council_day - timedelta(days=21),
+        council_day - timedelta(days=7),
+        [
+            (
+                "teacher",
+                "2. Правила ведения",
+                "Уточнить срок внесения отметок за письменные "
+                "работы: учителю нужно время на проверку, предлагаю — не позднее трёх дней.",
+            ),
+            (
+                "class_teacher",
+                "3. Контроль и хранение",
+                "Добавить, кто подписывает бумажную выгрузку ЭЖ в конце четверти.",
+            ),
+            ("ej_officer", "", "Предлагаю приложить памятку для родителей о входе в ЭЖ."),
+        ],
+    )
     approvals.submit_for_review(regulation, people["deputy_uvr"], None)
     held = _meeting_holder(approvals, act=regulation, today=today)
     held(
@@ -228,7 +251,65 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         in_force_on=order_day,
         today=today,
     )
+    data_discussion = _discussed(
+        approvals,
+        data_act,
+        people,
+        today - timedelta(days=24),
+        today - timedelta(days=10),
+        [
+            (
+                "class_teacher2",
+                "1. Общие положения",
+                "Перечислить, какие данные учеников видят "
+                "классные руководители, а какие — только администрация.",
+            )
+        ],
+    )
+    approvals.close_discussion(
+        data_discussion,
+        people["deputy_uvr"],
+        today=today - timedelta(days=9),
+        expected_version=None,
+    )
     approvals.submit_for_review(data_act, people["deputy_uvr"], None)
+    # A third draft is open for the staff's comments now, outside the plan's items.
+    export_rules = approvals.create_act(
+        school,
+        people["deputy_uvr"],
+        EXPORT_ACT,
+        "1. Общие положения\n1.1. Регламент устанавливает порядок выгрузки ЭЖ на бумажный "
+        "носитель.\n2. Порядок выгрузки\n2.1. Выгрузка проводится в конце каждой четверти, "
+        "полугодия и учебного года.\n3. Хранение\n3.1. Распечатанный журнал прошивается, "
+        "заверяется подписью директора и печатью и хранится в архиве школы.",
+    )
+    _discussed(
+        approvals,
+        export_rules,
+        people,
+        today - timedelta(days=2),
+        today + timedelta(days=12),
+        [("teacher", "2. Порядок выгрузки", "Указать, кто проверяет распечатку до подписи.")],
+        as_of=today,
+    )
+
+
+def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None):
+    """A discussion of `act` opened by its owner with the staff's comments on its sections."""
+    discussion = approvals.open_discussion(
+        act,
+        act.owner,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        today=opens_on,
+        expected_version=None,
+    )
+    day = as_of or opens_on + timedelta(days=1)
+    for username, section, text in comments:
+        approvals.add_discussion_comment(
+            discussion, people[username], section=section, text=text, today=min(day, closes_on)
+        )
+    return discussion
 
 
 def _meeting_holder(approvals, *, act, today: date):

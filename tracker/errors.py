@@ -15,3 +15,16 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     """An object named by the user does not exist (or is not theirs to see)."""
+
+
+class StaleForm(DomainError):
+    """The form was made from an older state of the record: refused, never merged."""
+
+    def __init__(self):
+        from flask_babel import gettext
+
+        super().__init__(
+            gettext(
+                "Запись уже изменил другой пользователь. Обновите страницу и внесите данные заново."
+            )
+        )

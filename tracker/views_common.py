@@ -6,8 +6,10 @@ from typing import TypeVar
 
 from flask import abort, current_app, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.errors import DomainError
+from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
 from tracker.types import today_in
 
@@ -45,11 +47,17 @@ def attempt(form, action: Callable[[], T]) -> tuple[bool, T | None]:
     """
     try:
         result = action()
+        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         form_error(form, error)
         return False, None
-    db.session.commit()
+    except (StaleDataError, IntegrityError):
+        # Someone else's change landed between our checks and our write (a version bumped, a
+        # unique number taken): refused with the advice to reload, never merged.
+        db.session.rollback()
+        form_error(form, StaleForm())
+        return False, None
     return True, result
 
 

@@ -9,6 +9,7 @@ from tests.browser.conftest import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+EXPORT_ACT = "Регламент выгрузки электронного журнала на бумажный носитель"
 
 
 def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_server):
@@ -20,6 +21,20 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     expect(regulation).to_contain_text("приказ № 45 от")
     log_out(page)
 
+    # A teacher comments on a section of the draft open for discussion.
+    log_in(page, live_server, "teacher")
+    page.get_by_role("link", name="Ждут меня").click()
+    page.get_by_role("link", name=EXPORT_ACT).click()
+    expect(page.get_by_text("Идёт обсуждение редакции 1")).to_be_visible()
+    page.get_by_label("Раздел").select_option(label="3. Хранение")
+    page.get_by_label("Замечание или предложение").fill("Указать срок хранения распечаток")
+    page.get_by_role("button", name="Отправить замечание").click()
+    expect(page.get_by_role("status")).to_contain_text("Замечание отправлено")
+    discussion = page.locator("#discussion")
+    expect(discussion).to_contain_text("3. Хранение")
+    expect(discussion).to_contain_text("Указать срок хранения распечаток")
+    log_out(page)
+
     # The pedagogical council's secretary records a meeting that adopts the second act.
     log_in(page, live_server, "ped_secretary")
     page.get_by_role("link", name="Ждут меня").click()
@@ -29,6 +44,9 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     expect(page.get_by_label(DATA_ACT)).to_be_checked()
     page.get_by_role("button", name="Создать заседание").click()
     expect(page.get_by_role("status")).to_contain_text("Заседание создано")
+    # The staff's comments from the act's discussion stand beside its agenda item.
+    page.get_by_text("Замечания из обсуждения: 1").click()
+    expect(page.get_by_text("Перечислить, какие данные учеников видят")).to_be_visible()
     page.get_by_label("Присутствовало членов").fill("19")
     page.get_by_label("РЕШИЛИ").select_option(label="Принять")
     page.get_by_label("За", exact=True).fill("18")
@@ -77,8 +95,12 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
 
     # The plan's approval items are done, with the dates from the records.
     page.get_by_role("link", name="План", exact=True).click()
-    row = page.get_by_role("row", name=re.compile("Проведение педагогического совета"))
-    expect(row).to_contain_text("Выполнено")
+    for item in (
+        "Организация и проведение общественного обсуждения",
+        "Проведение педагогического совета",
+    ):
+        row = page.get_by_role("row", name=re.compile(item))
+        expect(row).to_contain_text("Выполнено")
     page.get_by_role("link", name=re.compile("Утверждение и введение в действие")).click()
     expect(page.locator("dl.facts")).to_contain_text("Выполнено")
     expect(page.locator("dl.facts")).to_contain_text("26.11.2026")

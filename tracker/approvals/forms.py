@@ -130,3 +130,24 @@ def parse_item_decisions(items, data) -> dict:
             speaker=(data.get(prefix + "speaker") or "")[:300],
         )
     return result
+
+
+class DiscussionOpenForm(VersionedForm):
+    opens_on = RuDateField(_l("Начало обсуждения"), validators=[InputRequired(_l("Укажите дату"))])
+    closes_on = RuDateField(
+        _l("Последний день обсуждения"), validators=[InputRequired(_l("Укажите дату"))]
+    )
+    submit = SubmitField(_l("Открыть обсуждение"))
+
+
+class DiscussionCloseForm(VersionedForm):
+    submit = SubmitField(_l("Завершить обсуждение"))
+
+
+class DiscussionCommentForm(FlaskForm):
+    section = SelectField(_l("Раздел"), validate_choice=False)
+    text = TextAreaField(
+        _l("Замечание или предложение"),
+        validators=[InputRequired(_l("Напишите замечание или предложение")), Length(max=5000)],
+    )
+    submit = SubmitField(_l("Отправить замечание"))

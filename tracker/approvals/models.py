@@ -11,11 +11,15 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -261,3 +265,60 @@ class Correction(db.Model):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Discussion(db.Model):
+    """An act opened for the staff's comments for a period, before the pedagogical council.
+
+    It ends when its owner closes it or when the council takes the act up; its comments are
+    gathered onto the council's agenda item."""
+
+    __tablename__ = "act_discussions"
+    # At most one discussion of an act runs at a time, even when two people open one at once.
+    __table_args__ = (
+        Index(
+            "uq_act_discussions_running",
+            "act_id",
+            unique=True,
+            sqlite_where=sql_text("closed_on IS NULL"),
+            postgresql_where=sql_text("closed_on IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    act_id: Mapped[int] = mapped_column(ForeignKey("local_acts.id", ondelete="CASCADE"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    act: Mapped[LocalAct] = relationship()
+    opened_by: Mapped[Person | None] = relationship()
+    comments: Mapped[list[DiscussionComment]] = relationship(
+        back_populates="discussion",
+        order_by="DiscussionComment.id",
+        cascade="all, delete-orphan",
+    )
+
+    def is_open(self, today: date) -> bool:
+        return self.closed_on is None and self.opens_on <= today <= self.closes_on
+
+
+class DiscussionComment(db.Model):
+    """A staff member's comment on one section of an act (or on the act as a whole)."""
+
+    __tablename__ = "discussion_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discussion_id: Mapped[int] = mapped_column(
+        ForeignKey("act_discussions.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(300), default="")  # "" — the act as a whole
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    discussion: Mapped[Discussion] = relationship(back_populates="comments")
+    author: Mapped[Person | None] = relationship()

@@ -37,3 +37,8 @@ def can_edit_act(user, act: LocalAct) -> bool:
 
 def can_change_route(user, act: LocalAct) -> bool:
     return can_manage_school(user, act.school)
+
+
+def can_comment_on(user, act: LocalAct) -> bool:
+    """Every member of the school's staff comments on an act opened for discussion."""
+    return is_member(user, act.school)

@@ -9,6 +9,7 @@ the remarks. Every write is audited; services flush and never commit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +29,8 @@ from tracker.approvals.models import (
     CollegialBody,
     Correction,
     Decision,
+    Discussion,
+    DiscussionComment,
     Meeting,
     Order,
     PlanLink,
@@ -37,17 +40,15 @@ from tracker.approvals.models import (
 )
 from tracker.audit import services as audit
 from tracker.documents.models import ActStatus, ActVersion, LocalAct
-from tracker.errors import DomainError
+from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
-
-STALE = "Запись уже изменил другой пользователь. Обновите страницу и внесите данные заново."
 
 
 def check_fresh(obj, expected_version: int | None) -> None:
     """Refuse a form made from an older state of the object (optimistic version check)."""
     if expected_version is not None and expected_version != obj.lock_version:
-        raise DomainError(_(STALE))
+        raise StaleForm()
 
 
 def _audit(action: str, obj_type: str, obj_id: int, school_id: int, actor, **changes) -> None:
@@ -315,6 +316,222 @@ def acts_awaiting_order(school: School) -> list[LocalAct]:
     )
 
 
+# --- public discussion before the pedagogical council ---
+
+SECTION_HEADING = re.compile(r"^\s*\d{1,3}\.\s+\S")
+MAX_DISCUSSION_DAYS = 90
+MAX_COMMENT = 5000
+
+
+def act_sections(text: str) -> list[str]:
+    """The headings of an act's sections («2. Правила ведения»): what the staff comment on."""
+    return [
+        " ".join(line.split())[:300]
+        for line in (text or "").splitlines()
+        if SECTION_HEADING.match(line)
+    ]
+
+
+def discussion_sections(discussion: Discussion) -> list[str]:
+    version = next(
+        (v for v in discussion.act.versions if v.number == discussion.version_number), None
+    )
+    return act_sections(version.body_text if version else "")
+
+
+def discussions_of(act: LocalAct) -> list[Discussion]:
+    """Every discussion of the act, the latest first, with their comments."""
+    return list(
+        db.session.scalars(
+            select(Discussion)
+            .where(Discussion.act_id == act.id)
+            .order_by(Discussion.id.desc())
+            .options(selectinload(Discussion.comments).selectinload(DiscussionComment.author))
+        )
+    )
+
+
+def running_discussion(act: LocalAct) -> Discussion | None:
+    """The discussion not closed yet (at most one per act)."""
+    return db.session.scalar(
+        select(Discussion).where(Discussion.act_id == act.id, Discussion.closed_on.is_(None))
+    )
+
+
+def running_discussions(school: School) -> dict[int, Discussion]:
+    """The school's discussions not closed yet, by act: one query for a list of acts."""
+    rows = db.session.scalars(
+        select(Discussion)
+        .join(LocalAct, LocalAct.id == Discussion.act_id)
+        .where(LocalAct.school_id == school.id, Discussion.closed_on.is_(None))
+    )
+    return {discussion.act_id: discussion for discussion in rows}
+
+
+def ped_step_free(act: LocalAct) -> bool:
+    """The pedagogical council has not taken the act up yet."""
+    if act.status == ActStatus.DRAFT:
+        return True
+    if act.status != ActStatus.UNDER_REVIEW:
+        return False
+    step = current_step(act)
+    return step is not None and step.kind == StepKind.ADOPT and step.item is None
+
+
+def open_discussion(
+    act: LocalAct,
+    actor: Person,
+    *,
+    opens_on: date,
+    closes_on: date,
+    today: date,
+    expected_version: int | None,
+) -> Discussion:
+    """Open the act's current version for the staff's comments from `opens_on` to `closes_on`."""
+    check_fresh(act, expected_version)
+    if running_discussion(act) is not None:
+        raise DomainError(_("Обсуждение этого акта уже идёт"))
+    if not ped_step_free(act):
+        raise DomainError(
+            _("Обсуждение проводится до того, как акт рассмотрит педагогический совет")
+        )
+    if opens_on < today:
+        raise DomainError(_("Обсуждение не может начаться в прошлом"), field="opens_on")
+    if closes_on < opens_on:
+        raise DomainError(
+            _("Обсуждение не может закончиться раньше, чем начнётся"), field="closes_on"
+        )
+    if (closes_on - opens_on).days > MAX_DISCUSSION_DAYS:
+        raise DomainError(
+            _("Обсуждение длится не больше %(days)d дней", days=MAX_DISCUSSION_DAYS),
+            field="closes_on",
+        )
+    discussion = Discussion(
+        act=act,
+        version_number=act.current_version.number,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        opened_by=actor,
+    )
+    db.session.add(discussion)
+    flag_modified(act, "remarks")  # a form made before the discussion opened is stale
+    db.session.flush()
+    _audit(
+        "discussion.open",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        period=f"{opens_on:%d.%m.%Y}–{closes_on:%d.%m.%Y}",
+        version=discussion.version_number,
+    )
+    return discussion
+
+
+def add_discussion_comment(
+    discussion: Discussion, actor: Person, *, section: str, text: str, today: date
+) -> DiscussionComment:
+    """A staff member's comment on a section, while the discussion is open."""
+    act = discussion.act
+    if actor.school_id != act.school_id:
+        raise DomainError(_("Обсуждение другой школы"))
+    if discussion.closed_on is not None:
+        raise DomainError(
+            _("Обсуждение завершено %(day)s", day=f"{discussion.closed_on:%d.%m.%Y}"),
+            field="text",
+        )
+    if today < discussion.opens_on:
+        raise DomainError(
+            _("Обсуждение начнётся %(day)s", day=f"{discussion.opens_on:%d.%m.%Y}"), field="text"
+        )
+    if today > discussion.closes_on:
+        raise DomainError(
+            _("Обсуждение закончилось %(day)s", day=f"{discussion.closes_on:%d.%m.%Y}"),
+            field="text",
+        )
+    section = section or ""
+    if section and section not in discussion_sections(discussion):
+        raise DomainError(_("Такого раздела в акте нет"), field="section")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Напишите замечание или предложение"), field="text")
+    if len(text) > MAX_COMMENT:
+        raise DomainError(
+            _("Замечание длиннее %(limit)d символов", limit=MAX_COMMENT), field="text"
+        )
+    comment = DiscussionComment(discussion=discussion, section=section, text=text, author=actor)
+    db.session.add(comment)
+    db.session.flush()
+    _audit(
+        "discussion.comment",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        section=section or None,
+        text=text[:500],
+    )
+    return comment
+
+
+def close_discussion(
+    discussion: Discussion, actor: Person, *, today: date, expected_version: int | None
+) -> None:
+    """End the discussion (early, or after its last day); the plan's discussion task follows."""
+    act = discussion.act
+    check_fresh(act, expected_version)
+    if discussion.closed_on is not None:
+        raise DomainError(_("Обсуждение уже завершено"))
+    if today < discussion.opens_on:
+        raise DomainError(_("Обсуждение ещё не началось"))
+    discussion.closed_on = min(today, discussion.closes_on)
+    flag_modified(act, "remarks")
+    db.session.flush()
+    _audit(
+        "discussion.close",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        closed_on=f"{discussion.closed_on:%d.%m.%Y}",
+        comments=len(discussion.comments),
+    )
+    sync_plan_for(act)
+
+
+def _gather_discussion(act: LocalAct, meeting_day: date) -> None:
+    """The pedagogical council takes the act up: a discussion still running must have ended by
+    the meeting's day, and it closes on its last day; its comments go with the agenda item."""
+    discussion = running_discussion(act)
+    if discussion is None:
+        return
+    if meeting_day < discussion.closes_on:
+        raise DomainError(
+            _(
+                "«%(title)s»: обсуждение идёт до %(day)s, заседание — не раньше этого дня",
+                title=act.title[:80],
+                day=f"{discussion.closes_on:%d.%m.%Y}",
+            ),
+            field="held_on",
+        )
+    discussion.closed_on = discussion.closes_on
+
+
+def gathered_comments(act: LocalAct) -> list[DiscussionComment]:
+    """The comments of every discussion of the act, oldest first: the council's material."""
+    return list(
+        db.session.scalars(
+            select(DiscussionComment)
+            .join(Discussion, Discussion.id == DiscussionComment.discussion_id)
+            .where(Discussion.act_id == act.id)
+            .order_by(DiscussionComment.id)
+            .options(
+                selectinload(DiscussionComment.author), selectinload(DiscussionComment.discussion)
+            )
+        )
+    )
+
+
 # --- meetings and decisions ---
 
 
@@ -365,6 +582,8 @@ def create_meeting(
             raise DomainError(
                 _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
             )
+        if body.kind == BodyKind.PED_COUNCIL:
+            _gather_discussion(act, held_at.date())
         meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
     db.session.flush()
     _audit(
@@ -376,6 +595,8 @@ def create_meeting(
         protocol=f"№ {protocol_number} от {held_at:%d.%m.%Y}",
         acts=[a.title for a in acts],
     )
+    for act in acts:
+        sync_plan_for(act)
     return meeting
 
 
@@ -742,12 +963,15 @@ ROLE_STEP = {
     PlanRole.PED_COUNCIL: (StepKind.ADOPT, BodyKind.PED_COUNCIL),
     PlanRole.PARENTS_COUNCIL: (StepKind.OPINION, BodyKind.PARENTS_COUNCIL),
     PlanRole.ORDER: (StepKind.ENACT, None),
-    # The public discussion comes before the pedagogical council takes the act up.
-    PlanRole.DISCUSSION: (StepKind.ADOPT, BodyKind.PED_COUNCIL),
 }
 
 
 def _role_done_on(act: LocalAct, role: PlanRole) -> date | None:
+    if role == PlanRole.DISCUSSION:
+        latest = db.session.scalar(
+            select(Discussion).where(Discussion.act_id == act.id).order_by(Discussion.id.desc())
+        )
+        return latest.closed_on if latest is not None else None
     kind, body_kind = ROLE_STEP[PlanRole(role)]
     for step in current_round(act):
         if step.kind == kind and (body_kind is None or step.body.kind == body_kind):

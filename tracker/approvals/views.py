@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,6 +13,9 @@ from tracker.approvals.forms import (
     ActVersionForm,
     BodyForm,
     CorrectionForm,
+    DiscussionCloseForm,
+    DiscussionCommentForm,
+    DiscussionOpenForm,
     MeetingCreateForm,
     MeetingRecordForm,
     OrderForm,
@@ -26,11 +29,13 @@ from tracker.approvals.models import (
     AgendaItem,
     BodyKind,
     CollegialBody,
+    Discussion,
     Meeting,
     StepKind,
 )
 from tracker.approvals.permissions import (
     can_change_route,
+    can_comment_on,
     can_configure_body,
     can_correct_decisions,
     can_draft_acts,
@@ -54,6 +59,8 @@ def _acts_page(form: ActCreateForm | None = None, code: int = 200):
     return render_template(
         "approvals/acts.html",
         acts=[(act, services.route_line(act)) for act in services.acts_of(school)],
+        discussions=services.running_discussions(school),
+        today=school_today(),
         form=form or ActCreateForm(),
         can_draft=can_draft_acts(current_user, school),
     ), code
@@ -87,6 +94,14 @@ def create_act():
 
 def _act_page(act: LocalAct, code: int = 200, **forms):
     chosen = set(act.route)
+    today = school_today()
+    discussions = services.discussions_of(act)
+    running = next((d for d in discussions if d.closed_on is None), None)
+    comment_form = forms.get("comment_form") or DiscussionCommentForm()
+    if running is not None:
+        comment_form.section.choices = [("", _("Акт в целом"))] + [
+            (title, title) for title in services.discussion_sections(running)
+        ]
     return render_template(
         "approvals/act.html",
         act=act,
@@ -103,6 +118,21 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
         chosen_councils=chosen,
         can_edit=can_edit_act(current_user, act),
         can_route=can_change_route(current_user, act),
+        discussions=discussions,
+        running=running,
+        today=today,
+        can_open_discussion=running is None
+        and can_edit_act(current_user, act)
+        and services.ped_step_free(act),
+        can_comment=running is not None
+        and running.is_open(today)
+        and can_comment_on(current_user, act),
+        open_form=forms.get("open_form")
+        or DiscussionOpenForm(
+            lock_version=act.lock_version, opens_on=today, closes_on=today + timedelta(days=14)
+        ),
+        close_form=forms.get("close_form") or DiscussionCloseForm(lock_version=act.lock_version),
+        comment_form=comment_form,
     ), code
 
 
@@ -168,6 +198,93 @@ def new_version(act_id: int):
         flash(_("Новая редакция сохранена"), "success")
         return redirect(url_for("approvals.act", act_id=act.id))
     return _act_page(act, 400, version_form=form)
+
+
+# --- public discussion ---
+
+
+@bp.post("/acts/<id:act_id>/discussion")
+@login_required
+def open_discussion(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_edit_act(current_user, act):
+        abort(403)
+    form = DiscussionOpenForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.open_discussion(
+                act,
+                current_user,
+                opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,
+                today=school_today(),
+                expected_version=form.expected_version,
+            ),
+        )[0]
+    ):
+        flash(_("Обсуждение открыто: сотрудники могут оставлять замечания"), "success")
+        return redirect(url_for("approvals.act", act_id=act.id))
+    return _act_page(act, 400, open_form=form)
+
+
+def _running(act: LocalAct) -> Discussion:
+    discussion = services.running_discussion(act)
+    if discussion is None:
+        abort(404)
+    return discussion
+
+
+@bp.post("/acts/<id:act_id>/discussion/close")
+@login_required
+def close_discussion(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_edit_act(current_user, act):
+        abort(403)
+    form = DiscussionCloseForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.close_discussion(
+                _running(act),
+                current_user,
+                today=school_today(),
+                expected_version=form.expected_version,
+            ),
+        )[0]
+    ):
+        flash(_("Обсуждение завершено, замечания переданы педагогическому совету"), "success")
+        return redirect(url_for("approvals.act", act_id=act.id))
+    return _act_page(act, 400, close_form=form)
+
+
+@bp.post("/acts/<id:act_id>/discussion/comments")
+@login_required
+def comment(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_comment_on(current_user, act):
+        abort(403)
+    discussion = _running(act)
+    form = DiscussionCommentForm()
+    form.section.choices = []
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: services.add_discussion_comment(
+                discussion,
+                current_user,
+                section=form.section.data or "",
+                text=form.text.data,
+                today=school_today(),
+            ),
+        )[0]
+    ):
+        flash(_("Замечание отправлено"), "success")
+        return redirect(url_for("approvals.act", act_id=act.id, _anchor="discussion"))
+    return _act_page(act, 400, comment_form=form)
 
 
 # --- bodies and meetings ---
@@ -292,6 +409,11 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
             for item in meeting.items
         },
         labels=DECISION_RESULTS,
+        gathered={
+            item.id: services.gathered_comments(item.act)
+            for item in meeting.items
+            if item.step.kind == StepKind.ADOPT
+        },
         posted=posted or {},
         can_record=can_record_for(current_user, meeting.body),
         can_correct=can_correct_decisions(current_user, meeting.body.school),
@@ -421,6 +543,8 @@ def issue_order():
 @login_required
 def awaiting():
     school = current_user.school
+    today = school_today()
+    discussions = sorted(services.running_discussions(school).values(), key=lambda d: d.closes_on)
     mine = [body for body in services.bodies_of(school) if can_record_for(current_user, body)]
     return render_template(
         "approvals/awaiting.html",
@@ -436,4 +560,8 @@ def awaiting():
         if can_issue_orders(current_user, school)
         else [],
         returned=[act for act in services.returned_acts(school) if can_edit_act(current_user, act)],
+        open_now=[d for d in discussions if d.is_open(today)],
+        expired=[
+            d for d in discussions if d.closes_on < today and can_edit_act(current_user, d.act)
+        ],
     )
