@@ -305,10 +305,13 @@ def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None
         expected_version=None,
     )
     day = as_of or opens_on + timedelta(days=1)
-    for username, section, text in comments:
-        approvals.add_discussion_comment(
-            discussion, people[username], section=section, text=text, today=min(day, closes_on)
+    day = min(day, closes_on)
+    for hour, (username, section, text) in enumerate(comments, start=10):
+        comment = approvals.add_discussion_comment(
+            discussion, people[username], section=section, text=text, today=day
         )
+        # Dated on the day the demo pretends it was written, not on the day the demo ran.
+        comment.created_at = _at(day).replace(hour=hour)
     return discussion
 
 

@@ -336,3 +336,17 @@ def test_the_owner_closes_a_discussion_and_the_council_sees_its_comments(app, cl
     text = page_text(client.get(response.headers["Location"]))
     assert "Замечания из обсуждения: 1" in text
     assert "1. Общие положения Перечислить, какие данные учеников видят" in text
+
+
+def test_comments_are_grouped_in_the_acts_order_of_sections():
+    comments = [
+        DiscussionComment(section=section, text=str(i))
+        for i, section in enumerate(["10. Хранение", "2. Правила", "", "2. Правила", "1. Общие"])
+    ]
+    grouped = [(s, [c.text for c in group]) for s, group in approvals.by_section(comments)]
+    assert grouped == [
+        ("", ["2"]),
+        ("1. Общие", ["4"]),
+        ("2. Правила", ["1", "3"]),
+        ("10. Хранение", ["0"]),
+    ]

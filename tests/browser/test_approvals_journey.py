@@ -26,7 +26,7 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     page.get_by_role("link", name="Ждут меня").click()
     page.get_by_role("link", name=EXPORT_ACT).click()
     expect(page.get_by_text("Идёт обсуждение редакции 1")).to_be_visible()
-    page.get_by_label("Раздел").select_option(label="3. Хранение")
+    page.get_by_label("Раздел", exact=True).select_option(label="3. Хранение")
     page.get_by_label("Замечание или предложение").fill("Указать срок хранения распечаток")
     page.get_by_role("button", name="Отправить замечание").click()
     expect(page.get_by_role("status")).to_contain_text("Замечание отправлено")

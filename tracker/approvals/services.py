@@ -339,6 +339,20 @@ def discussion_sections(discussion: Discussion) -> list[str]:
     return act_sections(version.body_text if version else "")
 
 
+def by_section(comments: list[DiscussionComment]) -> list[tuple[str, list[DiscussionComment]]]:
+    """Comments grouped by section in the act's order: the act as a whole first, then 1, 2, …
+    10 (not 1, 10, 2)."""
+    groups: dict[str, list[DiscussionComment]] = {}
+    for comment in comments:
+        groups.setdefault(comment.section, []).append(comment)
+
+    def position(section: str) -> tuple[int, str]:
+        number = section.split(".", 1)[0]
+        return (int(number) if number.isdigit() else 0, section)
+
+    return sorted(groups.items(), key=lambda group: position(group[0]))
+
+
 def discussions_of(act: LocalAct) -> list[Discussion]:
     """Every discussion of the act, the latest first, with their comments."""
     return list(

@@ -49,6 +49,7 @@ from tracker.extensions import db
 from tracker.views_common import attempt, form_error, own, school_today
 
 bp = Blueprint("approvals", __name__)
+bp.add_app_template_filter(services.by_section, "by_section")
 
 
 # --- acts ---
