@@ -9,7 +9,7 @@ CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: install test-tools run test lint translations extract clean
+.PHONY: install test-tools run test lint translations extract clean bench
 
 # What the app needs to run; the browser tests' node tools come with `make test` only.
 install: $(STAMP) $(COMPILED)
@@ -52,6 +52,10 @@ lint: install
 
 test: test-tools lint
 	$(BIN)/python -m pytest
+
+# Speed against the bare libraries' floor (bench/README.md); results in bench/results/.
+bench: install
+	$(BIN)/python -m bench.documents
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tests.conftest import login, post
 from tracker.accounts.models import Position, School
-from tracker.approvals.models import CollegialBody
-from tracker.documents.models import LocalAct
+from tracker.approvals.models import CollegialBody, Order
+from tracker.documents.models import DocumentTemplate, GeneratedDocument, LocalAct
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
@@ -59,7 +59,19 @@ def objects() -> dict:
         )
     )
     meeting = ped.meetings[0]
+    order = db.session.scalars(select(Order).where(Order.school_id == school.id)).first()
+    document = db.session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.subject == f"act:{regulation.id}")
+    ).first()
+    template = DocumentTemplate(
+        school_id=school.id, kind="act", filename="бланк.docx", content=b"PK", is_active=True
+    )
+    db.session.add(template)
+    db.session.commit()
     return {
+        "template": template,
+        "order": order,
+        "document": document,
         "task": foreign,
         "position": position,
         "teacher": teacher,
@@ -326,6 +338,80 @@ CASES += [
         data=lambda o: {"number": ""},
     ),
     Case("approvals.awaiting", "GET", lambda o: "/awaiting", everyone(200)),
+]
+
+# The documents: everyone of the school downloads; generating is for those who own the record.
+CASES += [
+    Case("documents.index", "GET", lambda o: "/documents", everyone(200)),
+    Case(
+        "documents.download",
+        "GET",
+        lambda o: f"/documents/{o['document'].id}",
+        {**staff_but(200), "director": 200, "other_director": 404},
+    ),
+    Case(
+        "documents.transition_order",
+        "POST",
+        lambda o: "/documents/transition-order",
+        {**staff_but(403), "director": 302, "other_director": 302},
+        data=lambda o: {"act": "0"},
+    ),
+    Case(
+        "documents.duties_order",
+        "POST",
+        lambda o: "/documents/duties-order",
+        {**staff_but(403), "director": 302, "other_director": 302},
+    ),
+    Case(
+        "documents.plan",
+        "POST",
+        lambda o: "/documents/plan",
+        {**staff_but(403), "director": 302, "other_director": 302},
+    ),
+    Case(
+        "documents.consents",
+        "POST",
+        lambda o: "/documents/consents",
+        everyone(200),
+        data=lambda o: {"output": "docx"},
+    ),
+    Case(
+        "documents.act_docx",
+        "POST",
+        lambda o: f"/acts/{o['act'].id}/docx",
+        {**staff_but(403, deputy=302), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "documents.protocol",
+        "POST",
+        lambda o: f"/meetings/{o['meeting'].id}/protocol",
+        {**staff_but(403, secretary=302), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "documents.order_docx",
+        "POST",
+        lambda o: f"/orders/{o['order'].id}/docx",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "documents.upload_template",
+        "POST",
+        lambda o: "/documents/templates",
+        {**staff_but(403), "director": 400, "other_director": 400},
+        data=lambda o: {"template-kind": "act"},
+    ),
+    Case(
+        "documents.template_off",
+        "POST",
+        lambda o: f"/documents/templates/{o['template'].id}/off",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "documents.order_sheet",
+        "POST",
+        lambda o: f"/orders/{o['order'].id}/sheet",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
 ]
 
 PUBLIC_ENDPOINTS = {"static"}

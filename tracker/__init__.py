@@ -59,11 +59,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from tracker.accounts.views import bp as accounts_bp
     from tracker.approvals.views import bp as approvals_bp
+    from tracker.documents.views import bp as documents_bp
     from tracker.plans.views import bp as plans_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(approvals_bp)
+    app.register_blueprint(documents_bp)
 
     from tracker.cli import register_commands
 

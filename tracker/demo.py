@@ -292,6 +292,23 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         [("teacher", "2. Порядок выгрузки", "Указать, кто проверяет распечатку до подписи.")],
         as_of=today,
     )
+    _documents_demo(school, director)
+
+
+def _documents_demo(school, director: Person) -> None:
+    """Every act, protocol and order of the demo has its generated DOCX, made by whoever
+    would make it: the act's owner, the council's secretary, the director."""
+    from tracker.approvals import services as approvals
+    from tracker.documents import services as documents
+
+    for act in approvals.acts_of(school):
+        documents.generate_act(act, act.owner)
+    for body in approvals.bodies_of(school):
+        for meeting in body.meetings:
+            documents.generate_protocol(meeting, body.secretary)
+    for order in approvals.orders_of(school):
+        documents.generate_order(order, director)
+        documents.generate_sheet(order, director)
 
 
 def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, log_out
@@ -92,6 +93,15 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     expect(route).to_contain_text("протокол № 2 от 20.11.2026")
     expect(route).to_contain_text("протокол № 2 от 24.11.2026")
     expect(route).to_contain_text("приказ № 51 от 26.11.2026")
+    # Its DOCX carries the three stamps, filled from those records.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Сформировать DOCX").click()
+    document = Document(download.value.path())
+    stamps = "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
+    assert "решением педагогического совета\nМБОУ СОШ № 20\nпротокол от 20.11.2026 № 2" in stamps
+    assert "мнение Совета родителей\nпротокол от 24.11.2026 № 2" in stamps
+    assert "приказом директора\nМБОУ СОШ № 20\nот 26.11.2026 № 51" in stamps
+    assert "«___»" not in stamps
 
     # The plan's approval items are done, with the dates from the records.
     page.get_by_role("link", name="План", exact=True).click()

@@ -1,0 +1,135 @@
+"""The documents pages as the staff use them: generate, download, consents from a class list."""
+
+import zipfile
+from io import BytesIO
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from tests.conftest import login, post
+from tests.documents.test_builders import all_text
+from tests.plans.test_views import page_text
+from tracker.documents.models import GeneratedDocument, LocalAct
+from tracker.extensions import db
+
+pytestmark = pytest.mark.demo_data
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(GeneratedDocument))
+
+
+def test_the_owner_generates_an_acts_docx_and_downloads_it(app, client):
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    login(client, "deputy_uvr")
+    page = f"/acts/{act.id}"
+    response = post(client, f"{page}/docx", page=page)
+    assert response.status_code == 302 and "/documents/" in response.headers["Location"]
+    download = client.get(response.headers["Location"])
+    assert download.status_code == 200 and download.mimetype == DOCX
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and "filename*=UTF-8''" in disposition
+    assert "РЕГЛАМЕНТ" in all_text(Document(BytesIO(download.data)))
+    assert "Документ (DOCX)" in page_text(client.get(page))
+
+
+def test_consents_from_a_cp1251_class_list_one_docx_or_a_zip(app, client):
+    login(client, "class_teacher")
+    before = count()
+    csv = "ФИО;Класс\r\nПетров Пётр Ильич;5А\r\n\r\nСидорова Анна;5А\r\n".encode("cp1251")
+    response = post(
+        client,
+        "/documents/consents",
+        {"file": (BytesIO(csv), "5а.csv"), "output": "docx"},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and response.mimetype == DOCX
+    text = all_text(Document(BytesIO(response.data)))
+    assert text.count("СОГЛАСИЕ") == 2 and "Сидорова Анна, 5А класс" in text
+    response = post(
+        client,
+        "/documents/consents",
+        {"file": (BytesIO(csv), "5а.csv"), "output": "zip"},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+    names = zipfile.ZipFile(BytesIO(response.data)).namelist()
+    assert names == ["001 Согласие Петров Пётр Ильич.docx", "002 Согласие Сидорова Анна.docx"]
+    assert count() == before  # pupils' names are not kept
+
+
+def test_a_file_that_is_not_a_class_list_is_explained_beside_the_field(app, client):
+    login(client, "class_teacher")
+    response = post(
+        client,
+        "/documents/consents",
+        {"file": (BytesIO(b"\x00\x01PK\x03\x04"), "photo.jpg"), "output": "docx"},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Файл не похож на текстовый список (CSV)" in page_text(response)
+
+
+def test_the_director_makes_the_school_orders_and_the_plan(app, client):
+    login(client, "director")
+    before = count()
+    for url, data in [
+        ("/documents/transition-order", {"act": "0"}),
+        ("/documents/duties-order", {}),
+        ("/documents/plan", {}),
+    ]:
+        response = post(client, url, data, page="/documents")
+        assert response.status_code == 302, url
+    assert count() == before + 3
+    text = page_text(client.get("/documents"))
+    assert "Приказ о переходе на электронный учёт" in text and "План-график на 28.11.2026" in text
+
+
+def test_an_act_of_another_school_in_the_transition_order_is_not_found(app, client):
+    login(client, "director7")
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    before = count()
+    response = post(client, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
+    assert response.status_code == 400  # not among the choices of school № 7
+    assert count() == before
+
+
+def template_docx(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_school_template_is_checked_then_used_for_its_kind(app, client):
+    login(client, "director")
+    broken = template_docx("Бланк школы", "{{ title }")
+    response = post(
+        client,
+        "/documents/templates",
+        {"template-kind": "act", "template-file": (BytesIO(broken), "бланк.docx")},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "абзац 2" in page_text(response)
+    good = template_docx("БЛАНК {{ school_short_name }}", "{{ title }}", "{{ stamp_order }}")
+    response = post(
+        client,
+        "/documents/templates",
+        {"template-kind": "act", "template-file": (BytesIO(good), "бланк.docx")},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    response = post(client, f"/acts/{act.id}/docx", page=f"/acts/{act.id}")
+    text = all_text(Document(BytesIO(client.get(response.headers["Location"]).data)))
+    assert text.startswith("БЛАНК МБОУ СОШ № 20\nРегламент выгрузки")
+    assert "от «___» ________ 20__ г. № ____" in text

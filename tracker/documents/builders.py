@@ -1,0 +1,471 @@
+"""Pure DOCX builders: plain data in, bytes out. No database, no request, no clock.
+
+Each builder takes the dataclasses below, filled by `documents.services` from the records, and
+returns the bytes of a DOCX in the school's office form (`docx_form`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from tracker.documents.docx_form import (
+    TABLE_SIZE,
+    OfficeDocument,
+    clean,
+    long_date,
+    requisite_line,
+    ru_date,
+)
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    full_name: str
+    short_name: str
+    city: str = ""
+    address: str = ""
+    website: str = ""
+    director_name: str = ""  # «Т. П. Иванова», as a signature reads
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One approval requisite: a council's protocol or the director's order (None: pending)."""
+
+    kind: str  # ped_council, parents_council, students_council, employees_body, order
+    number: str | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class ActDoc:
+    school: SchoolInfo
+    title: str
+    body_text: str
+    version_number: int = 1
+    stamps: tuple[Stamp, ...] = ()
+    appendix_to: str = ""  # «Приложение к приказу директора от … № …» when an order carries it
+
+
+@dataclass(frozen=True)
+class OrderDoc:
+    school: SchoolInfo
+    title: str  # «О переходе на …»
+    preamble: str
+    points: tuple[str, ...]
+    number: str | None = None
+    issued_on: date | None = None
+    table: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None = None  # header, rows
+    familiarise: tuple[tuple[str, str], ...] = ()  # (name, position) of the staff it names
+    appendix: ActDoc | None = None
+
+
+@dataclass(frozen=True)
+class ProtocolItem:
+    title: str
+    speaker: str
+    comments: tuple[tuple[str, str, str], ...] = ()  # (section, text, author)
+    decision: str = ""
+    votes: tuple[int | None, int | None, int | None] = (None, None, None)
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class ProtocolDoc:
+    school: SchoolInfo
+    body_genitive: str  # «педагогического совета»
+    number: int
+    held_on: date
+    place: str
+    chair: str
+    secretary: str
+    members: int
+    present: int | None
+    items: tuple[ProtocolItem, ...]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    number: str
+    title: str
+    window: str
+    responsible: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PlanDoc:
+    school: SchoolInfo
+    title: str
+    phases: tuple[tuple[str, tuple[PlanRow, ...]], ...]
+    as_of: date
+
+
+@dataclass(frozen=True)
+class SheetDoc:
+    """A familiarisation sheet (лист ознакомления) with an order."""
+
+    school: SchoolInfo
+    order_title: str
+    number: str | None
+    issued_on: date | None
+    people: tuple[tuple[str, str], ...]  # (name, position)
+
+
+@dataclass(frozen=True)
+class Consent:
+    """One pupil's consent form (152-ФЗ ст. 9: a separate document)."""
+
+    pupil: str
+    class_name: str = ""
+
+
+@dataclass(frozen=True)
+class ConsentDoc:
+    school: SchoolInfo
+    pupils: tuple[Consent, ...] = field(default_factory=tuple)
+
+
+# --- the stamps above a title ---
+
+STAMP_WORDS = {
+    "ped_council": ("ПРИНЯТО", "решением педагогического совета", "протокол"),
+    "parents_council": ("УЧТЕНО", "мнение Совета родителей", "протокол"),
+    "students_council": ("УЧТЕНО", "мнение Совета обучающихся", "протокол"),
+    "employees_body": ("УЧТЕНО", "мнение представительного органа работников", "протокол"),
+}
+
+
+def stamp_lines(stamp: Stamp, school: SchoolInfo) -> list[str]:
+    if stamp.kind == "order":
+        return [
+            "УТВЕРЖДЕНО",
+            "приказом директора",
+            school.short_name,
+            requisite_line("", stamp.on, stamp.number),
+        ]
+    word, whose, prefix = STAMP_WORDS[stamp.kind]
+    lines = [word, whose]
+    if stamp.kind == "ped_council":
+        lines.append(school.short_name)
+    return [*lines, requisite_line(prefix, stamp.on, stamp.number)]
+
+
+def _stamps(document: OfficeDocument, stamps: tuple[Stamp, ...], school: SchoolInfo) -> None:
+    """Councils top left, the director's approval top right, in a borderless table."""
+    if not stamps:
+        return
+    table = document.borderless(2, [8.5, 8.5])
+    left, right = table.rows[0].cells
+    council_lines: list[str] = []
+    for stamp in stamps:
+        if stamp.kind == "order":
+            continue
+        if council_lines:
+            council_lines.append("")
+        council_lines.extend(stamp_lines(stamp, school))
+    document.cell_lines(left, council_lines)
+    order = next((stamp for stamp in stamps if stamp.kind == "order"), None)
+    document.cell_lines(right, stamp_lines(order, school) if order else [])
+    document.blank_line()
+
+
+# --- the text of an act: sections and points, plain text with simple lists ---
+
+SECTION = re.compile(r"^\s*(\d{1,3})\.\s+(\S.*)$")
+POINT = re.compile(r"^\s*\d{1,3}(\.\d{1,3})+\.?\s+\S")
+LIST_ITEM = re.compile(r"^\s*[-–—•*]\s+(\S.*)$")
+
+
+def render_body(document: OfficeDocument, body_text: str) -> None:
+    for line in clean(body_text).splitlines():
+        if not line.strip():
+            continue
+        if section := SECTION.match(line):
+            document.heading(f"{section.group(1)}. {section.group(2).strip()}")
+        elif item := LIST_ITEM.match(line):
+            document.paragraph(f"– {item.group(1).strip()}")
+        else:
+            document.paragraph(line.strip())
+
+
+def _title_lines(title: str) -> tuple[str, str]:
+    """«Положение об электронном журнале» → («ПОЛОЖЕНИЕ», «об электронном журнале»)."""
+    first, _, rest = clean(title).strip().partition(" ")
+    return first.upper(), rest
+
+
+def _act_content(document: OfficeDocument, act: ActDoc) -> None:
+    if act.appendix_to:
+        table = document.borderless(2, [8.5, 8.5])
+        document.cell_lines(table.rows[0].cells[1], act.appendix_to.split("\n"))
+        document.blank_line()
+    _stamps(document, act.stamps, act.school)
+    kind, subject = _title_lines(act.title)
+    document.heading(kind, space_before=0)
+    if subject:
+        document.paragraph(subject, bold=True, align="center", indent=False)
+    document.paragraph(act.school.short_name, bold=True, align="center", indent=False)
+    document.blank_line()
+    render_body(document, act.body_text)
+
+
+def build_act(act: ActDoc) -> bytes:
+    """A local act with its stamps, filled from the records or left blank while pending."""
+    document = OfficeDocument(title=act.title)
+    _act_content(document, act)
+    return document.save()
+
+
+# --- orders ---
+
+
+def _order_head(document: OfficeDocument, school: SchoolInfo, number, issued_on) -> None:
+    document.paragraph(school.full_name, bold=True, align="center", indent=False)
+    document.blank_line()
+    document.heading("ПРИКАЗ", space_before=0)
+    table = document.borderless(2, [8.5, 8.5])
+    document.cell_lines(table.rows[0].cells[0], [ru_date(issued_on)])
+    document.cell_lines(
+        table.rows[0].cells[1], [f"№ {clean(number) if number else '____'}"], align="right"
+    )
+    if school.city:
+        document.paragraph(f"г. {school.city}", align="center", indent=False)
+    document.blank_line()
+
+
+def build_order(order: OrderDoc) -> bytes:
+    """An order: head, title, preamble, ПРИКАЗЫВАЮ with its points, signature, the staff
+    who must read it, and the act it approves as an appendix."""
+    document = OfficeDocument(title=order.title)
+    _order_head(document, order.school, order.number, order.issued_on)
+    document.paragraph(order.title, bold=True, align="left", indent=False)
+    document.blank_line()
+    document.paragraph(order.preamble)
+    document.paragraph("ПРИКАЗЫВАЮ:", bold=True, indent=False)
+    for number, point in enumerate(order.points, start=1):
+        document.paragraph(f"{number}. {point}")
+    if order.table:
+        header, rows = order.table
+        document.blank_line()
+        document.table(list(header), [list(row) for row in rows])
+    document.blank_line()
+    document.signature("Директор", order.school.director_name)
+    if order.familiarise:
+        document.blank_line()
+        document.paragraph("С приказом ознакомлены:", indent=False)
+        _familiarisation_table(document, order.familiarise)
+    if order.appendix is not None:
+        document.page_break()
+        _act_content(document, order.appendix)
+    return document.save()
+
+
+def _familiarisation_table(document: OfficeDocument, people) -> None:
+    document.table(
+        ["№", "Ф. И. О.", "Должность", "Подпись", "Дата"],
+        [[str(i), name, position, "", ""] for i, (name, position) in enumerate(people, start=1)],
+        [1.0, 5.5, 5.0, 2.8, 2.7],
+    )
+
+
+def build_sheet(sheet: SheetDoc) -> bytes:
+    """The familiarisation sheet for an order: each named person signs and dates."""
+    document = OfficeDocument(title="Лист ознакомления")
+    document.heading("ЛИСТ ОЗНАКОМЛЕНИЯ", space_before=0)
+    document.paragraph(
+        "с приказом директора "
+        f"{sheet.school.short_name} {requisite_line('', sheet.issued_on, sheet.number)}",
+        align="center",
+        indent=False,
+    )
+    document.paragraph(f"«{sheet.order_title}»", align="center", indent=False)
+    document.blank_line()
+    _familiarisation_table(document, sheet.people)
+    return document.save()
+
+
+# --- protocols ---
+
+VOTE_WORDS = ("«за»", "«против»", "«воздержались»")
+
+
+def build_protocol(protocol: ProtocolDoc) -> bytes:
+    """Minutes of a council meeting: attendance, agenda, СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ, votes."""
+    document = OfficeDocument(title=f"Протокол № {protocol.number}")
+    document.paragraph(protocol.school.full_name, bold=True, align="center", indent=False)
+    document.blank_line()
+    document.heading(f"ПРОТОКОЛ № {protocol.number}", space_before=0)
+    document.paragraph(
+        f"заседания {protocol.body_genitive}", bold=True, align="center", indent=False
+    )
+    table = document.borderless(2, [8.5, 8.5])
+    document.cell_lines(table.rows[0].cells[0], [ru_date(protocol.held_on)])
+    document.cell_lines(
+        table.rows[0].cells[1],
+        [f"г. {protocol.school.city}" if protocol.school.city else ""],
+        align="right",
+    )
+    document.blank_line()
+    document.paragraph(f"Председатель: {protocol.chair or '—'}", indent=False)
+    document.paragraph(f"Секретарь: {protocol.secretary or '—'}", indent=False)
+    if protocol.present is not None:
+        absent = max(protocol.members - protocol.present, 0)
+        document.paragraph(
+            f"Присутствовали: {protocol.present} из {protocol.members} членов; "
+            f"отсутствовали: {absent}.",
+            indent=False,
+        )
+    if protocol.place:
+        document.paragraph(f"Место проведения: {protocol.place}", indent=False)
+    document.blank_line()
+    document.paragraph("ПОВЕСТКА ДНЯ:", bold=True, indent=False)
+    for number, item in enumerate(protocol.items, start=1):
+        document.paragraph(f"{number}. О рассмотрении проекта «{item.title}».")
+    for number, item in enumerate(protocol.items, start=1):
+        document.blank_line()
+        document.paragraph(f"{number}. СЛУШАЛИ:", bold=True, indent=False, keep_with_next=True)
+        speaker = item.speaker or "докладчика"
+        document.paragraph(f"{speaker} — о проекте «{item.title}».")
+        if item.comments:
+            document.paragraph("ВЫСТУПИЛИ:", bold=True, indent=False, keep_with_next=True)
+            document.paragraph("В ходе обсуждения проекта поступили замечания и предложения:")
+            for section, text, author in item.comments:
+                where = f" (к разделу «{section}»)" if section else ""
+                document.paragraph(f"– {author}{where}: {text}")
+        document.paragraph("РЕШИЛИ:", bold=True, indent=False, keep_with_next=True)
+        document.paragraph(item.decision or "Решение не принималось.")
+        if item.remarks:
+            document.paragraph(f"Замечания: {item.remarks}")
+        if item.votes[0] is not None:
+            votes = ", ".join(
+                f"{word} — {count or 0}" for word, count in zip(VOTE_WORDS, item.votes, strict=True)
+            )
+            document.paragraph(f"Голосовали: {votes}.")
+    document.blank_line()
+    document.signature("Председатель", protocol.chair)
+    document.signature("Секретарь", protocol.secretary)
+    return document.save()
+
+
+# --- the plan ---
+
+
+def build_plan(plan: PlanDoc) -> bytes:
+    """The plan-schedule as the school prints it, with its current status column."""
+    document = OfficeDocument(title=plan.title, landscape=True)
+    table = document.borderless(2, [14.0, 11.7])
+    document.cell_lines(
+        table.rows[0].cells[1],
+        [
+            "УТВЕРЖДАЮ",
+            f"Директор {plan.school.short_name}",
+            f"____________ {plan.school.director_name}",
+        ],
+    )
+    document.blank_line()
+    document.heading(plan.title.upper() if len(plan.title) < 80 else plan.title, space_before=0)
+    document.paragraph(f"Состояние на {ru_date(plan.as_of)}", align="center", indent=False)
+    document.blank_line()
+    rows: list[list[str]] = []
+    for phase, phase_rows in plan.phases:
+        rows.append(["", phase, "", "", ""])  # a heading row across the table
+        rows.extend(
+            [row.number, row.title, row.window, row.responsible, row.status] for row in phase_rows
+        )
+    table = document.table(
+        ["№", "Мероприятие", "Сроки", "Ответственные", "Статус"], rows, [1.2, 11.5, 4.0, 5.5, 3.5]
+    )
+    for row, values in zip(table.rows[1:], rows, strict=True):
+        if not values[0] and values[1]:
+            merged = row.cells[0].merge(row.cells[-1])
+            merged.text = ""
+            run = merged.paragraphs[0].add_run(clean(values[1]))
+            run.bold = True
+            run.font.size = TABLE_SIZE
+    return document.save()
+
+
+# --- consents ---
+
+
+def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent) -> None:
+    """One pupil's consent: subject, operator, purpose, data, actions, term, withdrawal."""
+    document.heading("СОГЛАСИЕ", space_before=0)
+    document.paragraph(
+        "родителя (законного представителя) на обработку персональных данных обучающегося",
+        bold=True,
+        align="center",
+        indent=False,
+    )
+    document.blank_line()
+    document.paragraph(
+        "Я, ________________________________________________________________ "
+        "(фамилия, имя, отчество родителя (законного представителя)), документ, удостоверяющий "
+        "личность: ____________ серия ______ № __________, выдан ______________________________, "
+        "являясь родителем (законным представителем) обучающегося "
+        f"{consent.pupil}{', ' + consent.class_name + ' класс' if consent.class_name else ''} "
+        "(документ, подтверждающий полномочия: ______________________________), "
+        "в соответствии со статьёй 9 Федерального закона от 27.07.2006 № 152-ФЗ «О персональных "
+        f"данных» даю согласие оператору — {school.full_name}"
+        f"{', адрес: ' + school.address if school.address else ''} — на обработку персональных "
+        "данных моего ребёнка на следующих условиях."
+    )
+    points = [
+        "Цель обработки: ведение электронного журнала успеваемости и посещаемости, "
+        "информирование родителей (законных представителей) о текущей успеваемости, "
+        "посещаемости и домашних заданиях.",
+        "Перечень персональных данных: фамилия, имя, отчество; класс; отметки текущей и "
+        "промежуточной аттестации; сведения о посещаемости; домашние задания.",
+        "Перечень действий: сбор, запись, систематизация, накопление, хранение, уточнение, "
+        "использование, передача (предоставление доступа) родителям (законным представителям) "
+        "и работникам школы в пределах их полномочий, блокирование, удаление, уничтожение; "
+        "обработка смешанная, с использованием средств автоматизации и без них.",
+        "Срок действия: на период обучения ребёнка в школе. Согласие может быть отозвано "
+        "письменным заявлением, поданным оператору.",
+    ]
+    for number, point in enumerate(points, start=1):
+        document.paragraph(f"{number}. {point}")
+    document.blank_line()
+    table = document.borderless(3, [5.5, 5.5, 6.0])
+    cells = table.rows[0].cells
+    document.cell_lines(cells[0], ["«___» ________ 20__ г."])
+    document.cell_lines(cells[1], ["____________", "(подпись)"], align="center")
+    document.cell_lines(
+        cells[2], ["______________________", "(расшифровка подписи)"], align="center"
+    )
+
+
+def build_consents(consents: ConsentDoc) -> bytes:
+    """All pupils' consents in one DOCX, one per page (an empty form when no pupil is given)."""
+    document = OfficeDocument(title="Согласие на обработку персональных данных")
+    pupils = consents.pupils or (Consent("________________________________"),)
+    for number, consent in enumerate(pupils):
+        if number:
+            document.page_break()
+        consent_page(document, consents.school, consent)
+    return document.save()
+
+
+__all__ = [
+    "ActDoc",
+    "Consent",
+    "ConsentDoc",
+    "OrderDoc",
+    "PlanDoc",
+    "PlanRow",
+    "ProtocolDoc",
+    "ProtocolItem",
+    "SchoolInfo",
+    "SheetDoc",
+    "Stamp",
+    "build_act",
+    "build_consents",
+    "build_order",
+    "build_plan",
+    "build_protocol",
+    "build_sheet",
+    "long_date",
+]

@@ -1,0 +1,255 @@
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.approvals.models import Meeting, Order
+from tracker.approvals.permissions import can_edit_act, can_record_for
+from tracker.documents import custom, services
+from tracker.documents.forms import (
+    ConsentsForm,
+    GenerateForm,
+    TemplateUploadForm,
+    TransitionOrderForm,
+)
+from tracker.documents.models import (
+    DOCUMENT_TITLES,
+    DocumentTemplate,
+    GeneratedDocument,
+    LocalAct,
+)
+from tracker.documents.permissions import (
+    can_generate_school_documents,
+    can_make_consents,
+)
+from tracker.views_common import attempt, own, school_today
+
+bp = Blueprint("documents", __name__)
+
+
+def _download(filename: str, media_type: str, content: bytes):
+    return send_file(
+        BytesIO(content), mimetype=media_type, as_attachment=True, download_name=filename
+    )
+
+
+def _generated(form, action, back: str):
+    """Run one generation as the request's transaction and send the user to the file."""
+    done, document = attempt(form, action)
+    if not done:
+        for error in form.form_errors:
+            flash(str(error), "error")
+        return redirect(back)
+    return redirect(url_for("documents.download", document_id=document.id))
+
+
+@bp.get("/documents")
+@login_required
+def index(transition_form=None, consents_form=None, template_form=None, code=200):
+    school = current_user.school
+    template_form = template_form or TemplateUploadForm(prefix="template")
+    template_form.kind.choices = _template_kinds()
+    acts = [act for act in _school_acts(school)]
+    transition_form = transition_form or TransitionOrderForm()
+    transition_form.act.choices = [(0, _("— без приложения —"))] + [
+        (act.id, act.title) for act in acts
+    ]
+    if transition_form.act.data is None:
+        regulation = next((a for a in acts if "электронном журнале" in a.title), None)
+        transition_form.act.data = regulation.id if regulation else 0
+    return render_template(
+        "documents/index.html",
+        versions=services.versions(school),
+        titles=DOCUMENT_TITLES,
+        transition_form=transition_form,
+        generate_form=GenerateForm(),
+        consents_form=consents_form or ConsentsForm(),
+        template_form=template_form,
+        templates=[(kind, custom.active_template(school, kind)) for kind in custom.PLACEHOLDERS],
+        placeholders=custom.PLACEHOLDERS,
+        can_generate=can_generate_school_documents(current_user, school),
+        can_consents=can_make_consents(current_user, school),
+    ), code
+
+
+def _school_acts(school):
+    from tracker.approvals import services as approvals
+
+    return approvals.acts_of(school)
+
+
+@bp.get("/documents/<id:document_id>")
+@login_required
+def download(document_id: int):
+    document = own(GeneratedDocument, document_id)
+    return _download(document.filename, document.media_type, document.content)
+
+
+@bp.post("/documents/transition-order")
+@login_required
+def transition_order():
+    school = current_user.school
+    if not can_generate_school_documents(current_user, school):
+        abort(403)
+    form = TransitionOrderForm()
+    form.act.choices = [(0, "")] + [(act.id, "") for act in _school_acts(school)]
+    if not form.validate_on_submit():
+        return index(transition_form=form, code=400)
+    regulation = own(LocalAct, form.act.data) if form.act.data else None
+    return _generated(
+        form,
+        lambda: services.generate_transition_order(
+            school, current_user, regulation, school_today()
+        ),
+        url_for("documents.index"),
+    )
+
+
+@bp.post("/documents/duties-order")
+@login_required
+def duties_order():
+    school = current_user.school
+    if not can_generate_school_documents(current_user, school):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _generated(
+        form,
+        lambda: services.generate_duties_order(school, current_user),
+        url_for("documents.index"),
+    )
+
+
+@bp.post("/documents/plan")
+@login_required
+def plan():
+    school = current_user.school
+    if not can_generate_school_documents(current_user, school):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _generated(
+        form,
+        lambda: services.generate_plan(school, current_user, school_today()),
+        url_for("documents.index"),
+    )
+
+
+@bp.post("/documents/consents")
+@login_required
+def consents():
+    school = current_user.school
+    if not can_make_consents(current_user, school):
+        abort(403)
+    form = ConsentsForm()
+    if not form.validate_on_submit():
+        return index(consents_form=form, code=400)
+    content = form.file.data.read() if form.file.data else b""
+    done, download = attempt(
+        form,
+        lambda: services.consents(
+            school,
+            services.parse_class_list(content) if content else (),
+            as_zip=form.output.data == "zip",
+        ),
+    )
+    if not done:
+        return index(consents_form=form, code=400)
+    return _download(download.filename, download.media_type, download.content)
+
+
+@bp.post("/acts/<id:act_id>/docx")
+@login_required
+def act_docx(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_edit_act(current_user, act):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _generated(
+        form,
+        lambda: services.generate_act(act, current_user),
+        url_for("approvals.act", act_id=act.id),
+    )
+
+
+@bp.post("/meetings/<id:meeting_id>/protocol")
+@login_required
+def protocol(meeting_id: int):
+    meeting = own(Meeting, meeting_id, lambda m: m.body.school_id)
+    if not can_record_for(current_user, meeting.body):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _generated(
+        form,
+        lambda: services.generate_protocol(meeting, current_user),
+        url_for("approvals.meeting", meeting_id=meeting.id),
+    )
+
+
+@bp.post("/orders/<id:order_id>/docx")
+@login_required
+def order_docx(order_id: int):
+    return _order_document(order_id, services.generate_order)
+
+
+@bp.post("/orders/<id:order_id>/sheet")
+@login_required
+def order_sheet(order_id: int):
+    return _order_document(order_id, services.generate_sheet)
+
+
+def _order_document(order_id: int, generate):
+    order = own(Order, order_id)
+    if not can_generate_school_documents(current_user, order.school):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _generated(form, lambda: generate(order, current_user), url_for("approvals.orders"))
+
+
+def _template_kinds():
+    return [(str(kind), str(DOCUMENT_TITLES[kind])) for kind in custom.PLACEHOLDERS]
+
+
+@bp.post("/documents/templates")
+@login_required
+def upload_template():
+    school = current_user.school
+    if not can_generate_school_documents(current_user, school):
+        abort(403)
+    form = TemplateUploadForm(prefix="template")
+    form.kind.choices = _template_kinds()
+    if not form.validate_on_submit():
+        return index(template_form=form, code=400)
+    content = form.file.data.read() if form.file.data else b""
+    filename = getattr(form.file.data, "filename", "") or "template.docx"
+    done, _template = attempt(
+        form,
+        lambda: custom.upload_template(school, current_user, form.kind.data, filename, content),
+    )
+    if not done:
+        return index(template_form=form, code=400)
+    flash(_("Шаблон загружен: документы этого вида будут оформляться по нему"), "success")
+    return redirect(url_for("documents.index", _anchor="templates"))
+
+
+@bp.post("/documents/templates/<id:template_id>/off")
+@login_required
+def template_off(template_id: int):
+    template = own(DocumentTemplate, template_id)
+    if not can_generate_school_documents(current_user, current_user.school):
+        abort(403)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt(form, lambda: custom.deactivate_template(template, current_user))
+    flash(_("Снова используется встроенная форма"), "success")
+    return redirect(url_for("documents.index", _anchor="templates"))
