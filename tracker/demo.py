@@ -185,8 +185,10 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
             quorum_numerator=2,
             quorum_denominator=3,
         )
-    text = (SEEDS / "acts" / "polozhenie-ob-ezh.txt").read_text(encoding="utf-8")
-    regulation = approvals.create_act(school, people["deputy_uvr"], REGULATION, text)
+    from tracker.documents.services import sample_text
+
+    title, text = sample_text(school, "ezh_regulation")
+    regulation = approvals.create_act(school, people["deputy_uvr"], title, text)
     data_act = approvals.create_act(
         school,
         people["deputy_uvr"],
@@ -209,14 +211,14 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         [
             (
                 "teacher",
-                "2. Правила ведения",
+                "3. Правила ведения",
                 "Уточнить срок внесения отметок за письменные "
                 "работы: учителю нужно время на проверку, предлагаю — не позднее трёх дней.",
             ),
             (
                 "class_teacher",
-                "3. Контроль и хранение",
-                "Добавить, кто подписывает бумажную выгрузку ЭЖ в конце четверти.",
+                "6. Хранение",
+                "Указать, сколько лет хранятся бумажные выгрузки ЭЖ в архиве.",
             ),
             ("ej_officer", "", "Предлагаю приложить памятку для родителей о входе в ЭЖ."),
         ],

@@ -133,3 +133,30 @@ def test_a_school_template_is_checked_then_used_for_its_kind(app, client):
     text = all_text(Document(BytesIO(client.get(response.headers["Location"]).data)))
     assert text.startswith("БЛАНК МБОУ СОШ № 20\nРегламент выгрузки")
     assert "от «___» ________ 20__ г. № ____" in text
+
+
+def test_a_new_act_from_the_built_in_regulation_names_the_school_and_its_people(app, client):
+    from tests.conftest import person
+
+    login(client, "director")
+    response = post(client, "/acts", {"title": "", "body_text": ""}, page="/acts")
+    assert response.status_code == 400 and "Название не может быть пустым" in page_text(response)
+    response = post(client, "/acts", {"sample": "ezh_regulation", "title": ""}, page="/acts")
+    assert response.status_code == 302
+    act = db.session.scalars(select(LocalAct).order_by(LocalAct.id.desc())).first()
+    assert act.title == "Положение об электронном журнале успеваемости"
+    text = act.current_version.body_text
+    assert person("director").school.full_name in text
+    assert f"Ответственный за ведение ЭЖ ({person('ej_officer').full_name})" in text
+    assert "{" not in text
+    from tracker.approvals.services import act_sections
+
+    assert [s.split(". ", 1)[1] for s in act_sections(text)] == [
+        "Общие положения",
+        "Цели ведения",
+        "Правила ведения",
+        "Права и обязанности",
+        "Контроль",
+        "Хранение",
+        "Ответственность",
+    ]

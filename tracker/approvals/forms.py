@@ -25,9 +25,16 @@ class VersionedForm(FlaskForm):
 
 
 class ActCreateForm(FlaskForm):
+    sample = SelectField(
+        _l("Образец"),
+        choices=[
+            ("", _l("— без образца —")),
+            ("ezh_regulation", _l("Положение об электронном журнале успеваемости")),
+        ],
+        default="",
+    )
     title = StringField(
-        _l("Название акта"),
-        validators=[InputRequired(_l("Название не может быть пустым")), Length(max=1000)],
+        _l("Название акта (по образцу — можно не заполнять)"), validators=[Length(max=1000)]
     )
     body_text = TextAreaField(_l("Текст (разделы и пункты)"), validators=[Length(max=200_000)])
     submit = SubmitField(_l("Создать проект"))

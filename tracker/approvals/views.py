@@ -84,12 +84,11 @@ def create_act():
         abort(403)
     form = ActCreateForm()
     if form.validate_on_submit():
-        done, act = attempt(
-            form,
-            lambda: services.create_act(
-                school, current_user, form.title.data, form.body_text.data or ""
-            ),
-        )
+        title, text = form.title.data or "", form.body_text.data or ""
+        if form.sample.data:
+            sample_title, sample = documents.sample_text(school, form.sample.data)
+            title, text = title.strip() or sample_title, text.strip() or sample
+        done, act = attempt(form, lambda: services.create_act(school, current_user, title, text))
         if done:
             flash(_("Проект создан"), "success")
             return redirect(url_for("approvals.act", act_id=act.id))
