@@ -2,18 +2,21 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import login, post
 from tracker.accounts.models import Position, School
 from tracker.approvals.models import CollegialBody, Order
+from tracker.controls.models import AcademicYear, Attachment, ControlCheck
 from tracker.documents.models import DocumentTemplate, GeneratedDocument, LocalAct
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
-from tracker.plans.uploads import Upload
+from tracker.plans.uploads import Upload, store_upload
 
 ROLES = ("guest", "teacher", "secretary", "deputy", "director", "other_director")
 LOGINS = {
@@ -68,7 +71,31 @@ def objects() -> dict:
     )
     db.session.add(template)
     db.session.commit()
+    year = db.session.scalars(
+        select(AcademicYear)
+        .where(AcademicYear.school_id == school.id)
+        .order_by(AcademicYear.starts_on)
+    ).first()
+    check = db.session.scalars(
+        select(ControlCheck)
+        .where(ControlCheck.school_id == school.id)
+        .order_by(ControlCheck.sort_order)
+    ).first()
+    done = next(o for o in check.occurrences if o.is_done)
+    open_one = next(o for o in check.occurrences if not o.is_done)
+    if not done.attachments:
+        key, name = store_upload(
+            Path(current_app.config["UPLOAD_FOLDER"]), Upload("скан.pdf", b"%PDF-1.4 scan")
+        )
+        done.attachments.append(Attachment(file_name=name, file_key=key))
+        db.session.commit()
     return {
+        "check": check,
+        "done": done,
+        "open": open_one,
+        "year": year,
+        "term": year.terms[0],
+        "holiday": year.holidays[0],
         "template": template,
         "order": order,
         "document": document,
@@ -414,7 +441,104 @@ CASES += [
     ),
 ]
 
+# The school calendar: everyone of the school reads it; the director (managers) change it.
+# The add and move forms carry a prefix (several on one page), so their own CSRF field is
+# `<prefix>-csrf_token`: posted here without it, the director's requests come back 400.
+CASES += [
+    Case("calendar_pages.calendar", "GET", lambda o: "/calendar", everyone(200)),
+    Case(
+        "calendar_pages.add_year",
+        "POST",
+        lambda o: "/calendar/years",
+        {**staff_but(403), "director": 400, "other_director": 400},
+        data=lambda o: {"year-starts_on": "", "year-ends_on": ""},
+    ),
+    Case(
+        "calendar_pages.add_term",
+        "POST",
+        lambda o: f"/calendar/years/{o['year'].id}/terms",
+        {**staff_but(403), "director": 400, "other_director": 404},
+        data=lambda o: {f"term-{o['year'].id}-kind": "quarter"},
+    ),
+    Case(
+        "calendar_pages.move_term",
+        "POST",
+        lambda o: f"/calendar/terms/{o['term'].id}",
+        {**staff_but(403), "director": 400, "other_director": 404},
+        data=lambda o: {f"move-{o['term'].id}-starts_on": ""},
+    ),
+    Case(
+        "calendar_pages.confirm_delete_term",
+        "GET",
+        lambda o: f"/calendar/terms/{o['term'].id}/delete",
+        {**staff_but(403), "director": 200, "other_director": 404},
+    ),
+    Case(
+        "calendar_pages.delete_term",
+        "POST",
+        lambda o: f"/calendar/terms/{o['term'].id}/delete",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "calendar_pages.add_holiday",
+        "POST",
+        lambda o: f"/calendar/years/{o['year'].id}/holidays",
+        {**staff_but(403), "director": 400, "other_director": 404},
+        data=lambda o: {f"holiday-{o['year'].id}-title": "Каникулы"},
+    ),
+    Case(
+        "calendar_pages.delete_holiday",
+        "POST",
+        lambda o: f"/calendar/holidays/{o['holiday'].id}/delete",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+]
+
 PUBLIC_ENDPOINTS = {"static"}
+
+# The control checks: every member of the school reads them; the responsible deputy (the check's
+# position) and the director record.
+CASES += [
+    Case("controls.grid", "GET", lambda o: "/controls", everyone(200)),
+    Case(
+        "controls.check",
+        "GET",
+        lambda o: f"/controls/checks/{o['check'].id}",
+        {**staff_but(200), "director": 200, "other_director": 404},
+    ),
+    Case(
+        "controls.update_rule",
+        "POST",
+        lambda o: f"/controls/checks/{o['check'].id}",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
+        data=lambda o: {"rule": "monthly"},
+    ),
+    Case(
+        "controls.occurrence",
+        "GET",
+        lambda o: f"/controls/occurrences/{o['open'].id}",
+        {**staff_but(200), "director": 200, "other_director": 404},
+    ),
+    Case(
+        "controls.record",
+        "POST",
+        lambda o: f"/controls/occurrences/{o['open'].id}",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
+        data=lambda o: {"checked_on": "28.11.2026"},
+    ),
+    Case(
+        "controls.report",
+        "POST",
+        lambda o: f"/controls/occurrences/{o['done'].id}/report",
+        {**staff_but(403, deputy=302), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "controls.attachment",
+        "GET",
+        lambda o: f"/controls/occurrences/{o['done'].id}/files/{o['done'].attachments[0].id}",
+        {**staff_but(200), "director": 200, "other_director": 404},
+    ),
+]
 
 
 def test_every_route_is_in_the_matrix(app):

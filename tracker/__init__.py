@@ -53,19 +53,24 @@ def create_app(config: dict | None = None) -> Flask:
     # Every part's tables join the metadata (for Alembic and relationships by name).
     from tracker.approvals import models as _approvals_models  # noqa: F401
     from tracker.audit import models as _audit_models  # noqa: F401
+    from tracker.controls import models as _controls_models  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
 
     web.init_app(app)
 
     from tracker.accounts.views import bp as accounts_bp
     from tracker.approvals.views import bp as approvals_bp
+    from tracker.controls.calendar_views import bp as calendar_bp
+    from tracker.controls.views import bp as controls_bp
     from tracker.documents.views import bp as documents_bp
     from tracker.plans.views import bp as plans_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(approvals_bp)
+    app.register_blueprint(controls_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(calendar_bp)
 
     from tracker.cli import register_commands
 

@@ -186,7 +186,44 @@ def restore_command(path: Path, yes: bool):
     click.echo(f"База восстановлена из {path}")
 
 
+@click.group("controls")
+def controls_group():
+    """Recurring control checks of the e-journal."""
+
+
+@controls_group.command("generate")
+@click.option("--school", "slug", help="Код школы (по умолчанию первая).")
+@click.option(
+    "--year", "year_title", help="Учебный год, например 2023/24 (иначе текущий и следующий)."
+)
+@with_appcontext
+@user_errors
+def controls_generate_command(slug: str | None, year_title: str | None):
+    """Create the occurrences of every check for the current and next school year (idempotent)."""
+    from flask import current_app
+
+    from tracker.controls import services as controls
+    from tracker.types import today_in
+
+    school = find_school(slug)
+    today = current_app.config.get("TODAY") or today_in(school.timezone)
+    years = None
+    if year_title:
+        years = [year for year in controls.years_of(school) if year.title == year_title.strip()]
+        if not years:
+            known = ", ".join(year.title for year in controls.years_of(school)) or "нет"
+            raise DomainError(f"Учебного года «{year_title}» нет в календаре (есть: {known})")
+    report = controls.generate(school, None, today, years=years)
+    click.echo(
+        f"{school.short_name}: создано {report.created}, перенесено {report.moved}, "
+        f"удалено {report.removed}, выполненных сохранено {report.kept_done}."
+    )
+    for note in report.notes:
+        click.echo(f"Внимание: {note}")
+
+
 COMMANDS = [
+    controls_group,
     backup_command,
     restore_command,
     seed_command,

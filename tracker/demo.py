@@ -95,8 +95,10 @@ def load_demo(today: date, password: str | None = None) -> DemoReport:
         plan = plans.school_plan(school)
         if plan is not None and director is not None:
             tasks = plans.plan_tasks(plan)
+            shift = plan_year_shift(tasks, today)
             _move_plan(tasks, director, today)
             _approvals_demo(school, tasks, director, today)
+            _controls_demo(school, director, today, shift)
     return report
 
 
@@ -361,3 +363,91 @@ def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
 
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def _controls_demo(school, director: Person, today: date, shift: int) -> None:
+    """The calendar follows the plan into the current year (the seed's years moved by the same
+    whole years); the first months of this school year are recorded: most checks done, one
+    with violations and a recommendation that became a teacher's task, one left overdue."""
+    from tracker.controls import services as controls
+    from tracker.controls.models import AcademicYear, Holiday
+    from tracker.controls.services import FindingInput, RecommendationInput
+
+    if shift:
+        have = {year.starts_on for year in controls.years_of(school)}
+        for year in controls.years_of(school)[:2]:
+            starts_on = shift_years(year.starts_on, shift)
+            if starts_on in have:
+                continue
+            moved = AcademicYear(
+                school=school, starts_on=starts_on, ends_on=shift_years(year.ends_on, shift)
+            )
+            db.session.add(moved)
+            db.session.flush()
+            for term in year.terms:
+                controls.add_term(
+                    moved,
+                    None,
+                    term.kind,
+                    shift_years(term.starts_on, shift),
+                    shift_years(term.ends_on, shift),
+                )
+            for holiday in year.holidays:
+                db.session.add(
+                    Holiday(
+                        year=moved,
+                        title=holiday.title,
+                        starts_on=shift_years(holiday.starts_on, shift),
+                        ends_on=shift_years(holiday.ends_on, shift),
+                    )
+                )
+            db.session.flush()
+    controls.generate(school, director, today)
+    year = controls.year_of(school, today)
+    if year is None:
+        return
+    people = {p.username: p for p in school.people}
+    for occurrence in controls.occurrences_of(school, year):
+        if occurrence.due_on >= today:
+            continue
+        check = occurrence.check
+        title = check.title
+        if title.startswith("Проверка наполняемости") and occurrence.label.startswith("октябрь"):
+            continue  # left overdue: the grid shows one red cell
+        findings = [FindingInput(criterion, 0) for criterion in check.criteria]
+        recommendations: list[RecommendationInput] = []
+        conclusion = "Нарушений не выявлено."
+        without = False
+        if title.startswith("Проверка своевременности") and occurrence.label.startswith("октябрь"):
+            findings[0] = FindingInput(check.criteria[0], 2, "5А, 7Б: отметки внесены через день")
+            conclusion = "Отметки в двух классах внесены с опозданием."
+            recommendations = [
+                RecommendationInput(
+                    "Вносить отметки в день урока; исправить записи за октябрь",
+                    people["class_teacher2"],
+                    today + timedelta(days=10),
+                )
+            ]
+        elif title.startswith("Проверка отражения посещаемости") and occurrence.label.startswith(
+            "сентябрь"
+        ):
+            findings[0] = FindingInput(check.criteria[0], 1, "6А: один урок без отметки")
+            conclusion = "Единичный пропуск, исправлен в ходе проверки."
+            without = True
+        checker = (
+            check.position.holders[0].person
+            if check.position and check.position.holders
+            else director
+        )
+        controls.record_result(
+            occurrence,
+            checker,
+            checked_on=occurrence.due_on,
+            objects="1–11 классы",
+            findings=findings,
+            conclusion=conclusion,
+            recommendations=recommendations,
+            without_recommendations=without,
+            today=today,
+            expected_version=None,
+        )

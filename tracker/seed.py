@@ -65,4 +65,12 @@ def load_seed(seeds: Path = SEEDS) -> SeedReport:
         result = import_plan(school, text, title=requisites.get("plan_title"))
         report.created.append(f"план: мероприятий — {result.items}, задач — {len(result.tasks)}")
         report.needs_review = result.needs_review
+    from tracker.controls import services as controls
+
+    years = controls.load_calendar(school, seeds / "calendar.toml")
+    if years:
+        report.created.append(f"календарь: учебных лет — {years}")
+    checks = controls.load_checks(school, seeds / "controls.toml")
+    if checks:
+        report.created.append(f"проверки ВШК — {checks}")
     return report

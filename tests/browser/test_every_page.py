@@ -36,7 +36,7 @@ def test_a_teacher_reads_the_plan_and_is_refused_the_directors_pages(page, live_
     page.get_by_label("Статус").select_option(label="Выполнено")
     page.get_by_role("button", name="Показать").click()
     expect(page).to_have_url(re.compile(r"/plan\?.*status=done"))
-    expect(page.get_by_text(re.compile(r"Показано задач: \d+ из 29"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Показано задач: \d+ из 30"))).to_be_visible()
     page.get_by_role("table").first.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="История")).to_be_visible()
     # Not theirs: they read it, they cannot change it.
@@ -71,7 +71,7 @@ def test_a_class_teacher_finds_their_task_and_comments(page, live_server):
     page.get_by_label("Только мои").check()
     page.get_by_role("button", name="Показать").click()
     expect(page).to_have_url(re.compile(r"/plan\?.*mine=1"))
-    expect(page.get_by_text("Показано задач: 3 из 29")).to_be_visible()
+    expect(page.get_by_text("Показано задач: 3 из 30")).to_be_visible()
     expect(page.get_by_label("Только мои")).to_be_checked()
 
     page.get_by_role("link", name=re.compile("Выгрузка данных на бумажные")).click()
@@ -100,7 +100,7 @@ def test_the_director_walks_every_page(page, live_server):
     page.get_by_label("Должность").select_option(label="Учитель")
     page.get_by_label("Статус").select_option(label="Выполнено")
     page.get_by_role("button", name="Показать").click()
-    expect(page.get_by_text(re.compile(r"Показано задач: \d+ из 29"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Показано задач: \d+ из 30"))).to_be_visible()
     expect(page.get_by_label("Должность")).to_have_value(re.compile(r"\d+"))
 
     page.get_by_role("link", name="Сбросить").click()

@@ -170,13 +170,15 @@ def order_doc(**changes):
         number="45",
         issued_on=date(2026, 9, 7),
         familiarise=(("Васильева Анна Сергеевна", "Ответственный за ведение ЭЖ"),),
-        appendix=ActDoc(
-            SCHOOL,
-            "Положение об электронном журнале",
-            TEXT,
-            1,
-            ALL_STAMPS,
-            "Приложение\nк приказу директора\nот 07.09.2026 № 45",
+        appendices=(
+            ActDoc(
+                SCHOOL,
+                "Положение об электронном журнале",
+                TEXT,
+                1,
+                ALL_STAMPS,
+                "Приложение\nк приказу директора\nот 07.09.2026 № 45",
+            ),
         ),
     )
     values.update(changes)

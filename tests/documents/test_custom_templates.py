@@ -177,12 +177,6 @@ def test_a_misspelt_attribute_is_refused_by_the_trial_fill():
     refused(DocumentKind.ORDER, template, "не удаётся заполнить.*nmae")
 
 
-def test_a_kind_without_a_template_form_is_refused():
-    with pytest.raises(DomainError, match="нельзя") as caught:
-        custom.validate_template(DocumentKind.CONTROL_REPORT, docx("{{ title }}"))
-    assert caught.value.field == "kind"
-
-
 # --- the sandbox ---
 
 ESCAPES = [
@@ -353,7 +347,7 @@ def test_every_string_of_a_context_is_cleaned():
         (f"x{CONTROL}",),
         table=((f"h{CONTROL}",), ((f"r{CONTROL}",),)),
         familiarise=((f"n{CONTROL}", f"p{CONTROL}"),),
-        appendix=act,
+        appendices=(act,),
     )
     values = list(strings(custom.context_for(DocumentKind.ORDER, order)))
     assert len(values) > 20

@@ -1,7 +1,8 @@
 """Documents from the demo school's records: stamps, names, schedule, versions."""
 
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -51,14 +52,11 @@ def test_the_demo_keeps_a_docx_of_every_act_protocol_and_order(app):
 
 
 def test_the_regulation_in_force_carries_its_three_filled_stamps(app):
-    regulation = act_titled(REGULATION)
-    stamps = {r.kind: r for r in approvals.requisites(regulation)}
-    document = documents.generate_act(regulation, person("director"))
-    text = stamps_of(document)
-    ped, parents, order = stamps["ped_council"], stamps["parents_council"], stamps["order"]
-    assert f"протокол от {ped.on:%d.%m.%Y} № {ped.number}" in text
-    assert f"мнение Совета родителей\nпротокол от {parents.on:%d.%m.%Y} № {parents.number}" in text
-    assert f"приказом директора\nМБОУ СОШ № 20\nот {order.on:%d.%m.%Y} № 45" in text
+    text = stamps_of(documents.generate_act(act_titled(REGULATION), person("director")))
+    # The demo's council met on 29.08, the parents' council on 04.09, the order came 07.09.
+    assert "решением педагогического совета\nМБОУ СОШ № 20\nпротокол от 29.08.2026 № 1" in text
+    assert "мнение Совета родителей\nпротокол от 04.09.2026 № 1" in text
+    assert "приказом директора\nМБОУ СОШ № 20\nот 07.09.2026 № 45" in text
     assert BLANK not in text
 
 
@@ -98,7 +96,9 @@ def test_the_transition_order_names_the_people_and_the_schedule(app):
     assert f"Назначить ответственным за ведение ЭЖ: {person('ej_officer').full_name}" in text
     assert person("deputy_uvr").full_name in text
     assert "Утвердить план-график перехода:" in text and "по плану-графику" not in text
-    assert "официальном сайте" in text and "№ 45" in text
+    assert "официальном сайте" in text
+    head = Document(BytesIO(document.content)).tables[0].rows[0].cells
+    assert [cell.text for cell in head] == ["«___» ________ 20__ г.", "№ ____"]
     assert "Приложение\nк приказу директора" in text and "ПОЛОЖЕНИЕ" in text
 
 
@@ -158,3 +158,97 @@ def test_a_class_list_in_cp1251_or_utf8_with_empty_lines(app, raw, expected):
 def test_a_bad_class_list_is_refused(app, raw, message):
     with pytest.raises(DomainError, match=message):
         documents.parse_class_list(raw)
+
+
+def test_a_draft_sent_back_and_rewritten_has_blank_stamps_again(app):
+    act = act_titled(DATA_ACT)
+    ped = approvals.body_of_kind(act.school, BodyKind.PED_COUNCIL)
+    meeting = approvals.create_meeting(
+        ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=7, acts=[act]
+    )
+    approvals.record_meeting(
+        meeting,
+        ped.secretary,
+        present_count=25,
+        decisions={meeting.items[0].id: ItemDecision(Decision.SENT_BACK, 20, 5, 0, "Доработать")},
+        today=TODAY,
+        expected_version=None,
+    )
+    approvals.new_version(act, person("deputy_uvr"), "1. Общие положения\n1.1. Новый текст.", None)
+    document = documents.generate_act(act, person("deputy_uvr"))
+    assert document.act_version_number == 2
+    assert stamps_of(document).count(BLANK) == 3 and "№ 7" not in stamps_of(document)
+
+
+def test_the_protocol_is_dated_on_the_schools_day_not_utcs(app):
+    school = person("director").school
+    school.timezone = "Asia/Vladivostok"
+    ped = approvals.body_of_kind(school, BodyKind.PED_COUNCIL)
+    act = act_titled(DATA_ACT)
+    morning = datetime(2026, 11, 10, 8, 0, tzinfo=ZoneInfo("Asia/Vladivostok"))  # 22:00 UTC the 9th
+    meeting = approvals.create_meeting(
+        ped, ped.secretary, held_at=morning, place="", protocol_number=8, acts=[act]
+    )
+    db.session.commit()
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    assert meeting.held_on == date(2026, 11, 10)
+    text = text_of(documents.generate_protocol(meeting, None))
+    assert "10.11.2026" in text and "09.11.2026" not in text
+
+
+def test_an_order_for_two_acts_appends_both(app):
+    school = person("director").school
+    director = person("director")
+    acts = []
+    for title in ("Положение о первом", "Положение о втором"):
+        act = approvals.create_act(school, director, title, f"1. Раздел\n1.1. Текст {title}.")
+        approvals.set_route(act, director, ["ped_council"], None)
+        approvals.submit_for_review(act, director, None)
+        acts.append(act)
+    ped = approvals.body_of_kind(school, BodyKind.PED_COUNCIL)
+    meeting = approvals.create_meeting(
+        ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=9, acts=acts
+    )
+    approvals.record_meeting(
+        meeting,
+        ped.secretary,
+        present_count=25,
+        decisions={i.id: ItemDecision(Decision.ADOPTED, 25, 0, 0) for i in meeting.items},
+        today=TODAY,
+        expected_version=None,
+    )
+    order = approvals.issue_order(
+        school,
+        director,
+        number="60",
+        issued_on=TODAY,
+        title="Об утверждении положений",
+        acts=acts,
+        in_force_on=None,
+        today=TODAY,
+    )
+    text = text_of(documents.generate_order(order, director))
+    assert "«Положение о первом» (приложение 1), «Положение о втором» (приложение 2)" in text
+    assert "Приложение 1\nк приказу директора\nот 28.11.2026 № 60" in text
+    assert "Приложение 2\nк приказу директора" in text
+    assert "Текст Положение о втором." in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("Петров Пётр;5А\rСидорова Анна;5А\r".encode("cp1251"), None),
+        (("Петров " + "я" * 2000 + "\n").encode(), "длиннее 1000 символов"),
+        ("\n".join(f"Ученик {n}" for n in range(201)).encode(), "больше 200 строк"),
+    ],
+)
+def test_old_mac_line_endings_long_lines_and_long_lists(app, raw, message):
+    if message is None:
+        assert [p.pupil for p in documents.parse_class_list(raw)] == [
+            "Петров Пётр",
+            "Сидорова Анна",
+        ]
+    else:
+        with pytest.raises(DomainError, match=message):
+            documents.parse_class_list(raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -135,6 +136,12 @@ class Meeting(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def held_on(self) -> date:
+        """The meeting's day at the school (held_at is kept in UTC: 08:00 in Vladivostok is
+        the evening before in UTC)."""
+        return self.held_at.astimezone(ZoneInfo(self.body.school.timezone)).date()
 
 
 class ApprovalStep(db.Model):

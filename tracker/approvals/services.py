@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -581,13 +582,14 @@ def create_meeting(
     acts: list[LocalAct],
 ) -> Meeting:
     """A meeting with its agenda: the acts awaiting this body that the secretary chose."""
-    _check_protocol_number(body, protocol_number, held_at.year)
+    day = held_at.astimezone(ZoneInfo(body.school.timezone)).date()
+    _check_protocol_number(body, protocol_number, day.year)
     meeting = Meeting(
         body=body,
         held_at=held_at,
         place=(place or "").strip()[:300],
         protocol_number=protocol_number,
-        protocol_year=held_at.year,
+        protocol_year=day.year,
     )
     db.session.add(meeting)
     awaiting = {act.id for act in acts_awaiting(body)}
@@ -597,7 +599,7 @@ def create_meeting(
                 _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
             )
         if body.kind == BodyKind.PED_COUNCIL:
-            _gather_discussion(act, held_at.date())
+            _gather_discussion(act, day)
         meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
     db.session.flush()
     _audit(
@@ -606,7 +608,7 @@ def create_meeting(
         meeting.id,
         body.school_id,
         actor,
-        protocol=f"№ {protocol_number} от {held_at:%d.%m.%Y}",
+        protocol=f"№ {protocol_number} от {day:%d.%m.%Y}",
         acts=[a.title for a in acts],
     )
     for act in acts:
@@ -651,7 +653,7 @@ def record_meeting(
     """Attendance and the decision on every agenda item, in one go: all or nothing."""
     check_fresh(meeting, expected_version)
     body = meeting.body
-    meeting_day = meeting.held_at.date()
+    meeting_day = meeting.held_on
     if meeting_day > today:
         raise DomainError(
             _(
@@ -949,7 +951,7 @@ def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> 
                 step.body.kind,
                 step.body.title,
                 str(item.meeting.protocol_number) if done else None,
-                item.meeting.held_at.date() if done else None,
+                item.meeting.held_on if done else None,
                 item.decision if done else None,
             )
         )

@@ -59,7 +59,7 @@ class OrderDoc:
     issued_on: date | None = None
     table: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None = None  # header, rows
     familiarise: tuple[tuple[str, str], ...] = ()  # (name, position) of the staff it names
-    appendix: ActDoc | None = None
+    appendices: tuple[ActDoc, ...] = ()  # the acts it approves, each after a page break
 
 
 @dataclass(frozen=True)
@@ -257,9 +257,9 @@ def build_order(order: OrderDoc) -> bytes:
         document.blank_line()
         document.paragraph("С приказом ознакомлены:", indent=False)
         _familiarisation_table(document, order.familiarise)
-    if order.appendix is not None:
+    for appendix in order.appendices:
         document.page_break()
-        _act_content(document, order.appendix)
+        _act_content(document, appendix)
     return document.save()
 
 
@@ -449,20 +449,154 @@ def build_consents(consents: ConsentDoc) -> bytes:
     return document.save()
 
 
+# --- the report on a control check ---
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """One criterion of the check and what was found: violations (0: none) and a comment."""
+
+    criterion: str
+    violations: int = 0
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ReportRecommendation:
+    text: str
+    person: str = ""  # the full name of whoever must act on it; "" when nobody is named
+    position: str = ""  # their positions, as the familiarisation list shows them
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ControlReportDoc:
+    """A report on a control check (справка по итогам контроля)."""
+
+    school: SchoolInfo
+    check_title: str
+    label: str  # the period checked: «октябрь 2026», «1 четверть»
+    checked_on: date | None
+    objects: str  # the classes or teachers checked; "" for the e-journal as a whole
+    checker_name: str  # full name; "" when nobody is recorded
+    checker_position: str  # «Заместитель директора по УВР»
+    checker_signature: str  # «Е. В. Смирнова», as a signature reads
+    findings: tuple[ReportFinding, ...] = ()
+    conclusion: str = ""
+    recommendations: tuple[ReportRecommendation, ...] = ()
+
+    @property
+    def total_violations(self) -> int:
+        return sum(finding.violations for finding in self.findings)
+
+    @property
+    def familiarise(self) -> tuple[tuple[str, str], ...]:
+        """(name, position) of everyone the recommendations name, each once, in their order."""
+        return tuple(
+            dict.fromkeys((r.person, r.position) for r in self.recommendations if r.person.strip())
+        )
+
+
+REPORT_AIM = (
+    "проверка соблюдения порядка ведения электронного журнала, установленного Положением "
+    "об электронном журнале, по каждому критерию контроля."
+)
+REPORT_METHOD = "анализ записей электронного журнала."
+DEFAULT_OBJECT = "электронный журнал"
+BLANK_NAME = "________________"
+
+
+def violations_text(count: int) -> str:
+    """A count of violations as the report's table shows it: «нет» for none."""
+    return str(count) if count else "нет"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def recommendation_text(recommendation: ReportRecommendation) -> str:
+    """«Заполнить темы уроков (ответственный — Фёдоров А. М., срок — до 15.11.2026).»"""
+    text = recommendation.text.strip().rstrip(".")
+    terms = []
+    if recommendation.person.strip():
+        terms.append(f"ответственный — {recommendation.person.strip()}")
+    if recommendation.due_on is not None:
+        terms.append(f"срок — до {ru_date(recommendation.due_on)}")
+    return f"{text} ({', '.join(terms)})." if terms else f"{text}."
+
+
+def build_control_report(report: ControlReportDoc) -> bytes:
+    """The report on a control check: aim, dates, object, inspector, method, findings by
+    criterion, conclusions, recommendations with deadlines, signature and the people who must
+    read it."""
+    document = OfficeDocument(title=f"Справка по итогам контроля: {report.check_title}")
+    document.paragraph(report.school.full_name, bold=True, align="center", indent=False)
+    document.blank_line()
+    document.heading("СПРАВКА", space_before=0)
+    document.paragraph(
+        f"по итогам контроля: {report.check_title}", bold=True, align="center", indent=False
+    )
+    document.blank_line()
+    period = ", ".join(
+        part for part in (report.label.strip(), f"проверка {ru_date(report.checked_on)}") if part
+    )
+    document.paragraph(f"Сроки проведения: {period}.")
+    document.paragraph(f"Цель: {REPORT_AIM}")
+    document.paragraph(f"Объект контроля: {report.objects.strip() or DEFAULT_OBJECT}.")
+    checker = " ".join(
+        part
+        for part in (_lower_first(report.checker_position.strip()), report.checker_name.strip())
+        if part
+    )
+    document.paragraph(f"Проверяющий: {checker or BLANK_NAME}.")
+    document.paragraph(f"Метод: {REPORT_METHOD}")
+    document.blank_line()
+    document.paragraph("Результаты проверки по критериям:", indent=False, keep_with_next=True)
+    rows = [
+        [str(number), finding.criterion, violations_text(finding.violations), finding.comment]
+        for number, finding in enumerate(report.findings, start=1)
+    ]
+    if report.findings:
+        rows.append(["", "Итого", violations_text(report.total_violations), ""])
+    else:
+        rows.append(["", "Результаты по критериям не внесены", "", ""])
+    document.table(["№", "Критерий", "Нарушений", "Комментарий"], rows, [1.0, 7.0, 2.8, 6.2])
+    document.blank_line()
+    document.paragraph(f"Выводы: {report.conclusion.strip() or BLANK_NAME}")
+    document.paragraph("Рекомендации:", indent=False, keep_with_next=True)
+    if report.recommendations:
+        for number, recommendation in enumerate(report.recommendations, start=1):
+            document.paragraph(f"{number}. {recommendation_text(recommendation)}")
+    else:
+        document.paragraph("Рекомендаций нет.")
+    document.blank_line()
+    document.signature(report.checker_position.strip() or "Проверяющий", report.checker_signature)
+    document.paragraph(ru_date(report.checked_on), align="left", indent=False)
+    document.blank_line()
+    document.paragraph("Со справкой ознакомлены:", indent=False, keep_with_next=True)
+    _familiarisation_table(document, report.familiarise or (("", ""),) * 3)
+    return document.save()
+
+
 __all__ = [
     "ActDoc",
     "Consent",
     "ConsentDoc",
+    "ControlReportDoc",
     "OrderDoc",
     "PlanDoc",
     "PlanRow",
     "ProtocolDoc",
     "ProtocolItem",
+    "ReportFinding",
+    "ReportRecommendation",
     "SchoolInfo",
     "SheetDoc",
     "Stamp",
     "build_act",
     "build_consents",
+    "build_control_report",
     "build_order",
     "build_plan",
     "build_protocol",

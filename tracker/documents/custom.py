@@ -33,20 +33,26 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.documents.builders import (
+    DEFAULT_OBJECT,
     LIST_ITEM,
     SECTION,
     ActDoc,
     Consent,
     ConsentDoc,
+    ControlReportDoc,
     OrderDoc,
     PlanDoc,
     PlanRow,
     ProtocolDoc,
     ProtocolItem,
+    ReportFinding,
+    ReportRecommendation,
     SchoolInfo,
     SheetDoc,
     Stamp,
+    recommendation_text,
     stamp_lines,
+    violations_text,
 )
 from tracker.documents.docx_form import BLANK_NUMBER, clean, requisite_line, ru_date
 from tracker.documents.models import DocumentKind, DocumentTemplate
@@ -93,8 +99,8 @@ ORDER_FIELDS = {
     "table_header": "заголовки столбцов таблицы приказа; пустой список, если таблицы нет",
     "table_rows": "строки таблицы приказа: список списков ячеек",
     "familiarise": "кто должен ознакомиться: список {name, position}",
-    "appendix": "утверждаемый акт с полями локального акта (appendix.title, "
-    "appendix.sections…); пусто, если приложения нет",
+    "appendices": "утверждаемые акты, у каждого поля локального акта (a.title, a.sections…); "
+    "пусто, если приложений нет",
 }
 PROTOCOL_FIELDS = {
     **SCHOOL_FIELDS,
@@ -130,6 +136,24 @@ CONSENT_FIELDS = {
     "pupils": "обучающиеся, по согласию на каждого: список {pupil, class_name}; "
     "один пустой бланк, если список не задан",
 }
+CONTROL_REPORT_FIELDS = {
+    **SCHOOL_FIELDS,
+    "title": "тема контроля (название проверки)",
+    "label": "проверяемый период («октябрь 2026», «1 четверть»)",
+    "date": "дата проверки, 05.06.2023 (пустой бланк даты, пока её нет)",
+    "objects": "объект контроля: классы или учителя («электронный журнал», если не указан)",
+    "checker_name": "проверяющий, Ф. И. О. полностью",
+    "checker_position": "должность проверяющего",
+    "checker_signature": "проверяющий, как в подписи (Е. В. Смирнова)",
+    "findings": "результаты по критериям: список {number, criterion, violations, "
+    "violations_text, comment}; violations — число, violations_text — «нет» при нуле",
+    "total_violations": "всего нарушений (число)",
+    "conclusion": "выводы",
+    "recommendations": "рекомендации: список {text, person, position, due_on, sentence}; "
+    "due_on — 05.06.2023, sentence — рекомендация с ответственным и сроком одной фразой",
+    "familiarise": "кто знакомится со справкой (названные в рекомендациях): "
+    "список {name, position}",
+}
 PLACEHOLDERS: dict[DocumentKind, dict[str, str]] = {
     DocumentKind.ACT: ACT_FIELDS,
     DocumentKind.ORDER: ORDER_FIELDS,
@@ -139,6 +163,7 @@ PLACEHOLDERS: dict[DocumentKind, dict[str, str]] = {
     DocumentKind.PLAN: PLAN_FIELDS,
     DocumentKind.SHEET: SHEET_FIELDS,
     DocumentKind.CONSENT: CONSENT_FIELDS,
+    DocumentKind.CONTROL_REPORT: CONTROL_REPORT_FIELDS,
 }
 # Names a template may use besides the placeholders: Jinja's loop variable (names bound by
 # `{% for %}` and `{% set %}` are never reported as undeclared) and the environment's globals.
@@ -223,7 +248,7 @@ def _order(order: OrderDoc) -> dict:
         "table_header": [clean(cell) for cell in header],
         "table_rows": [[clean(cell) for cell in row] for row in rows],
         "familiarise": _people(order.familiarise),
-        "appendix": _act(order.appendix) if order.appendix is not None else {},
+        "appendices": [_act(act) for act in order.appendices],
     }
 
 
@@ -311,6 +336,48 @@ def _consents(consents: ConsentDoc) -> dict:
     }
 
 
+def _finding(number: int, finding: ReportFinding) -> dict:
+    return {
+        "number": number,
+        "criterion": clean(finding.criterion),
+        "violations": finding.violations,
+        "violations_text": violations_text(finding.violations),
+        "comment": clean(finding.comment),
+    }
+
+
+def _recommendation(recommendation: ReportRecommendation) -> dict:
+    return {
+        "text": clean(recommendation.text),
+        "person": clean(recommendation.person),
+        "position": clean(recommendation.position),
+        "due_on": ru_date(recommendation.due_on),
+        "sentence": clean(recommendation_text(recommendation)),
+    }
+
+
+def _control_report(report: ControlReportDoc) -> dict:
+    """The report on a control check: requisites, findings, recommendations and readers, as
+    the built-in form shows them."""
+    return {
+        **_school(report.school),
+        "title": clean(report.check_title),
+        "label": clean(report.label),
+        "date": ru_date(report.checked_on),
+        "objects": clean(report.objects.strip() or DEFAULT_OBJECT),
+        "checker_name": clean(report.checker_name),
+        "checker_position": clean(report.checker_position),
+        "checker_signature": clean(report.checker_signature),
+        "findings": [
+            _finding(number, finding) for number, finding in enumerate(report.findings, start=1)
+        ],
+        "total_violations": report.total_violations,
+        "conclusion": clean(report.conclusion),
+        "recommendations": [_recommendation(r) for r in report.recommendations],
+        "familiarise": _people(report.familiarise),
+    }
+
+
 CONTEXTS: dict[DocumentKind, tuple[type, Callable[[object], dict]]] = {
     DocumentKind.ACT: (ActDoc, _act),
     DocumentKind.ORDER: (OrderDoc, _order),
@@ -320,6 +387,7 @@ CONTEXTS: dict[DocumentKind, tuple[type, Callable[[object], dict]]] = {
     DocumentKind.PLAN: (PlanDoc, _plan),
     DocumentKind.SHEET: (SheetDoc, _sheet),
     DocumentKind.CONSENT: (ConsentDoc, _consents),
+    DocumentKind.CONTROL_REPORT: (ControlReportDoc, _control_report),
 }
 
 
@@ -657,7 +725,7 @@ _SAMPLE_ORDER = OrderDoc(
     issued_on=_SAMPLE_DAY,
     table=(("Ф. И. О.", "Обязанность"), (("Фамилия И. О.", "Обязанность"),)),
     familiarise=(("Фамилия И. О.", "Учитель"),),
-    appendix=_SAMPLE_ACT,
+    appendices=(_SAMPLE_ACT,),
 )
 SAMPLES: dict[DocumentKind, object] = {
     DocumentKind.ACT: _SAMPLE_ACT,
@@ -699,6 +767,24 @@ SAMPLES: dict[DocumentKind, object] = {
         people=(("Фамилия И. О.", "Учитель"),),
     ),
     DocumentKind.CONSENT: ConsentDoc(school=_SAMPLE_SCHOOL, pupils=(Consent("Фамилия Имя", "5А"),)),
+    DocumentKind.CONTROL_REPORT: ControlReportDoc(
+        school=_SAMPLE_SCHOOL,
+        check_title="Проверка ведения электронного журнала",
+        label="октябрь 2023",
+        checked_on=_SAMPLE_DAY,
+        objects="5А, 6Б",
+        checker_name="Фамилия Имя Отчество",
+        checker_position="Заместитель директора по УВР",
+        checker_signature="И. О. Фамилия",
+        findings=(
+            ReportFinding("Темы уроков записаны в день урока", 2, "5А: 12.10, 19.10"),
+            ReportFinding("Отметки выставлены своевременно"),
+        ),
+        conclusion="Журнал ведётся в основном в соответствии с Положением.",
+        recommendations=(
+            ReportRecommendation("Заполнить темы уроков", "Фамилия И. О.", "Учитель", _SAMPLE_DAY),
+        ),
+    ),
 }
 
 # --- the school's templates ---

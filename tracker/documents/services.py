@@ -39,6 +39,7 @@ from tracker.documents.builders import (
     Stamp,
 )
 from tracker.documents.models import (
+    ActStatus,
     DocumentKind,
     GeneratedDocument,
     LocalAct,
@@ -144,11 +145,19 @@ def sample_text(school: School, key: str) -> tuple[str, str]:
 
 
 def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
-    """The act's stamps from its current round: filled when recorded, blank while pending."""
-    stamps = [Stamp(str(r.kind), r.number, r.on) for r in approvals.requisites(act)]
-    if not stamps:  # a draft never submitted: its route's stamps, all blank
-        stamps = [Stamp(str(kind)) for kind in act.route]
-    return tuple(stamps)
+    """The act's stamps from the round of its current text: filled when recorded, blank while
+    pending. A draft (a new text, or one sent back) has every stamp of its route blank: the
+    decisions on an earlier text do not stand for this one."""
+    steps = approvals.current_round(act)
+    version = act.current_version
+    if (
+        act.status == ActStatus.DRAFT
+        or not steps
+        or version is None
+        or steps[0].version_number != version.number
+    ):
+        return tuple(Stamp(str(kind)) for kind in act.route)
+    return tuple(Stamp(str(r.kind), r.number, r.on) for r in approvals.requisites(act, steps))
 
 
 def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
@@ -163,38 +172,41 @@ def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
     )
 
 
-def _order_of(act: LocalAct) -> Order | None:
-    for step in approvals.current_round(act):
-        if step.order is not None:
-            return step.order
-    return None
-
-
-def _appendix_line(number: str | None, issued_on: date | None) -> str:
+def _appendix_line(number: str | None, issued_on: date | None, n: int | None = None) -> str:
     from tracker.documents.docx_form import requisite_line
 
-    return "Приложение\nк приказу директора\n" + requisite_line("", issued_on, number)
+    head = f"Приложение {n}" if n else "Приложение"
+    return f"{head}\nк приказу директора\n" + requisite_line("", issued_on, number)
+
+
+def _basis(act: LocalAct) -> list[str]:
+    """The councils' decisions an order cites for an act (adopted by…, taking the opinion…)."""
+    basis = []
+    for requisite in approvals.requisites(act):
+        if requisite.on is None or requisite.kind == "order":
+            continue
+        protocol = f"протокол от {requisite.on:%d.%m.%Y} № {requisite.number}"
+        if requisite.kind == BodyKind.PED_COUNCIL:
+            basis.append(f"на основании решения педагогического совета ({protocol})")
+        else:
+            basis.append(f"с учётом мнения {BODY_GENITIVE[BodyKind(requisite.kind)]} ({protocol})")
+    return basis
 
 
 def order_doc(order: Order) -> OrderDoc:
-    """A recorded order approving acts: the acts as appendices, every member of staff reads it."""
+    """A recorded order approving acts: each act an appendix, every member of staff reads it."""
     acts = order.acts
-    titles = ", ".join(f"«{act.title}»" for act in acts)
-    basis = []
-    for requisite in approvals.requisites(acts[0]) if acts else []:
-        if requisite.kind == BodyKind.PED_COUNCIL and requisite.on:
-            basis.append(
-                f"на основании решения педагогического совета (протокол от "
-                f"{requisite.on:%d.%m.%Y} № {requisite.number})"
-            )
-        elif requisite.kind != "order" and requisite.on:
-            basis.append(
-                f"с учётом мнения {BODY_GENITIVE[BodyKind(requisite.kind)]} (протокол от "
-                f"{requisite.on:%d.%m.%Y} № {requisite.number})"
-            )
+    numbered = len(acts) > 1
+    titles = ", ".join(
+        f"«{act.title}» (приложение{f' {n}' if numbered else ''})"
+        for n, act in enumerate(acts, start=1)
+    )
+    basis: list[str] = []
+    for act in acts:
+        basis.extend(line for line in _basis(act) if line not in basis)
     preamble = ", ".join([LEGAL_BASIS + ", статьёй 30 указанного Федерального закона", *basis])
     points = (
-        f"Утвердить {titles} (приложение).",
+        f"Утвердить {titles}.",
         f"Ввести в действие с {order.in_force_on:%d.%m.%Y}.",
         "Разместить приказ и утверждённые акты на официальном сайте школы в течение десяти "
         "рабочих дней.",
@@ -208,7 +220,13 @@ def order_doc(order: Order) -> OrderDoc:
         number=order.number,
         issued_on=order.issued_on,
         familiarise=staff_list(order.school),
-        appendix=act_doc(acts[0], _appendix_line(order.number, order.issued_on)) if acts else None,
+        appendices=tuple(
+            act_doc(
+                act,
+                _appendix_line(order.number, order.issued_on, n if numbered else None),
+            )
+            for n, act in enumerate(acts, start=1)
+        ),
     )
 
 
@@ -219,7 +237,6 @@ def _names(people: list[Person]) -> str:
 def transition_order_doc(school: School, regulation: LocalAct | None, today: date) -> OrderDoc:
     """The order on the transition: approves the regulation (appendix), names the people
     responsible, sets the schedule from the plan, orders publication."""
-    order = _order_of(regulation) if regulation is not None else None
     schedule = []
     for title, tasks in phase_groups(school, top_only=True):
         days = [t.due_on for t in tasks if t.due_on]
@@ -250,17 +267,12 @@ def transition_order_doc(school: School, regulation: LocalAct | None, today: dat
         preamble=LEGAL_BASIS + ", в целях организации электронного учёта успеваемости и "
         "посещаемости обучающихся.",
         points=tuple(points),
-        number=order.number if order else None,
-        issued_on=order.issued_on if order else None,
+        # Its own number and date come when the director signs and registers it: the order
+        # that approved the regulation is another document with its own number.
+        number=None,
+        issued_on=None,
         familiarise=tuple((p.full_name, ", ".join(x.title for x in p.positions)) for p in named),
-        appendix=(
-            act_doc(
-                regulation,
-                _appendix_line(order.number if order else None, order.issued_on if order else None),
-            )
-            if regulation is not None
-            else None
-        ),
+        appendices=(act_doc(regulation, _appendix_line(None, None)),) if regulation else (),
     )
 
 
@@ -325,7 +337,7 @@ def protocol_doc(meeting: Meeting) -> ProtocolDoc:
         school=school_info(body.school),
         body_genitive=BODY_GENITIVE[BodyKind(body.kind)],
         number=meeting.protocol_number,
-        held_on=meeting.held_at.date(),
+        held_on=meeting.held_on,
         place=meeting.place,
         chair=signature_name(body.chair),
         secretary=signature_name(body.secretary),
@@ -637,7 +649,8 @@ class Download:
 
 # --- consents from a class list ---
 
-MAX_PUPILS = 2000
+MAX_PUPILS = 200  # a class or two; a whole school is several lists
+MAX_LINE = 1000
 HEADER_WORDS = ("фио", "ф.и.о", "фамилия", "ученик", "обучающийся", "name")
 
 
@@ -657,13 +670,23 @@ def parse_class_list(content: bytes) -> tuple[builders.Consent, ...]:
     """Pupils from a CSV: a name per line, optionally a class in the second column; empty
     lines and a header line are skipped."""
     import csv
-    import io
 
     text = decode_text(content)
+    lines = text.splitlines()  # \r\n, \n and the old Mac \r alike
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE:
+            raise DomainError(
+                _("Строка %(number)d длиннее %(limit)d символов", number=number, limit=MAX_LINE),
+                field="file",
+            )
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     pupils = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error as error:
+        raise DomainError(_("Файл не удаётся прочитать как CSV"), field="file") from error
+    for number, row in enumerate(rows, start=1):
         cells = [" ".join(cell.split()) for cell in row]
         if not any(cells):
             continue
@@ -692,12 +715,21 @@ def consents(school: School, pupils: tuple[builders.Consent, ...], as_zip: bool)
     import io
     import zipfile
 
+    from tracker.documents import custom
+
     info = school_info(school)
+    template = custom.active_template(school, DocumentKind.CONSENT)
+
+    def build(data: builders.ConsentDoc) -> bytes:
+        if template is not None:
+            return custom.render_template(DocumentKind.CONSENT, template.content, data)
+        return builders.build_consents(data)
+
     if not as_zip:
         return Download(
             "Согласия на обработку персональных данных.docx",
             DOCX,
-            builders.build_consents(builders.ConsentDoc(info, pupils)),
+            build(builders.ConsentDoc(info, pupils)),
         )
     buffer = io.BytesIO()
     used: set[str] = set()
@@ -707,7 +739,64 @@ def consents(school: School, pupils: tuple[builders.Consent, ...], as_zip: bool)
             while name in used:
                 name = name.removesuffix(".docx") + "_.docx"
             used.add(name)
-            archive.writestr(name, builders.build_consents(builders.ConsentDoc(info, (pupil,))))
+            archive.writestr(name, build(builders.ConsentDoc(info, (pupil,))))
     return Download(
         "Согласия на обработку персональных данных.zip", "application/zip", buffer.getvalue()
+    )
+
+
+# --- the report on a control check ---
+
+
+def _position_of(person: Person, preferred: Position | None = None) -> str:
+    """The position a document names a person by: `preferred` when they fill it, else all of
+    theirs."""
+    positions = person.positions
+    if preferred is not None and preferred in positions:
+        return preferred.title
+    return ", ".join(position.title for position in positions)
+
+
+def control_report_doc(occurrence) -> builders.ControlReportDoc:
+    """The report on a recorded control check (`controls.models.Occurrence`): its findings by
+    criterion, the recommendations with whom and by when, the checker who signs."""
+    check = occurrence.check
+    checker = occurrence.checked_by
+    return builders.ControlReportDoc(
+        school=school_info(check.school),
+        check_title=check.title,
+        label=occurrence.label,
+        checked_on=occurrence.checked_on,
+        objects=occurrence.objects,
+        checker_name=checker.full_name if checker else "",
+        checker_position=_position_of(checker, check.position) if checker else "",
+        checker_signature=signature_name(checker),
+        findings=tuple(
+            builders.ReportFinding(finding.criterion, finding.violations or 0, finding.comment)
+            for finding in occurrence.findings
+        ),
+        conclusion=occurrence.conclusion,
+        recommendations=tuple(
+            builders.ReportRecommendation(
+                text=recommendation.text,
+                person=recommendation.person.full_name if recommendation.person else "",
+                position=_position_of(recommendation.person) if recommendation.person else "",
+                due_on=recommendation.due_on,
+            )
+            for recommendation in occurrence.recommendations
+        ),
+    )
+
+
+def generate_control_report(occurrence, actor: Person | None) -> GeneratedDocument:
+    data = control_report_doc(occurrence)
+    label = f", {occurrence.label}" if occurrence.label else ""
+    return store(
+        occurrence.check.school,
+        actor,
+        kind=DocumentKind.CONTROL_REPORT,
+        subject=f"occurrence:{occurrence.id}",
+        title=f"Справка по итогам контроля: {occurrence.check.title}{label}",
+        data=data,
+        build=builders.build_control_report,
     )

@@ -250,6 +250,8 @@ def template_off(template_id: int):
     form = GenerateForm()
     if not form.validate_on_submit():
         abort(400)
-    attempt(form, lambda: custom.deactivate_template(template, current_user))
-    flash(_("Снова используется встроенная форма"), "success")
+    if not template.is_active:
+        flash(_("Этот шаблон уже не используется"), "error")
+    elif attempt(form, lambda: custom.deactivate_template(template, current_user))[0]:
+        flash(_("Снова используется встроенная форма"), "success")
     return redirect(url_for("documents.index", _anchor="templates"))

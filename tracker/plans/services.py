@@ -151,6 +151,48 @@ def edit_task(
     return _audit_changes(task, before, actor, "task.edit")
 
 
+def create_task(
+    plan: Plan,
+    phase: Phase,
+    actor: Person | None,
+    *,
+    title: str,
+    due_on: date,
+    assignees: Sequence[Person],
+) -> Task:
+    """A new task at the end of a phase (a follow-up of a control check, for instance)."""
+    title = clean_title(title)
+    check_window(None, due_on)
+    for person in assignees:
+        if person.school_id != plan.school_id:
+            raise DomainError(_("Сотрудник из другой школы"), field="assignees")
+    last = db.session.scalar(
+        select(Task.sort_order).where(Task.plan_id == plan.id).order_by(Task.sort_order.desc())
+    )
+    task = Task(
+        plan=plan,
+        phase=phase,
+        number="",
+        title=title,
+        deadline_text=f"{due_on:%d.%m.%Y}",
+        due_on=due_on,
+        responsible_text=", ".join(p.full_name for p in assignees),
+        sort_order=(last or 0) + 1,
+    )
+    task.assignees = list(assignees)
+    db.session.add(task)
+    db.session.flush()
+    audit.record(
+        "task.create",
+        "task",
+        task.id,
+        school_id=plan.school_id,
+        actor=actor,
+        changes={key: [None, value] for key, value in _snapshot(task).items() if value},
+    )
+    return task
+
+
 def change_status(
     task: Task,
     actor: Person,

@@ -1,0 +1,113 @@
+"""Forms of a control check's rule and of recording an occurrence's result."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from tracker.errors import DomainError
+from tracker.forms import RuDateField, parse_ru_date
+
+MAX_RECOMMENDATIONS = 3
+
+
+class Versioned(FlaskForm):
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        value = self.lock_version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+class RuleForm(Versioned):
+    rule = SelectField(_l("Правило"))
+    month_day = IntegerField(
+        _l("День месяца (пусто — последний рабочий день)"),
+        validators=[Optional(), NumberRange(1, 31, _l("День месяца — от 1 до 31"))],
+    )
+    offset_days = IntegerField(
+        _l("Сдвиг от конца периода, дней"),
+        default=0,
+        validators=[Optional(), NumberRange(-60, 60, _l("Сдвиг — от −60 до 60 дней"))],
+    )
+    dates = TextAreaField(
+        _l("Даты по плану ВШК (через запятую или с новой строки, например 15.10.2026)"),
+        validators=[Length(max=5000)],
+    )
+    once_on = RuDateField(_l("Дата (для однократной проверки)"), validators=[Optional()])
+    position = SelectField(_l("Ответственный"), coerce=int)
+    criteria = TextAreaField(_l("Критерии (по одному в строке)"), validators=[Length(max=20000)])
+    submit = SubmitField(_l("Сохранить правило"))
+
+
+class ResultForm(Versioned):
+    checked_on = RuDateField(
+        _l("Дата проверки"), validators=[InputRequired(_l("Укажите дату проверки"))]
+    )
+    objects = StringField(_l("Что проверено: классы или учителя"), validators=[Length(max=2000)])
+    conclusion = TextAreaField(_l("Выводы"), validators=[Length(max=10000)])
+    without_recommendations = BooleanField(_l("Без рекомендаций — так и задумано"))
+    files = MultipleFileField(_l("Вложения (например, скан выгрузки)"))
+    submit = SubmitField(_l("Записать результат"))
+
+
+def parse_dates(text: str) -> list:
+    days = []
+    for part in (text or "").replace(";", ",").replace("\n", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            days.append(parse_ru_date(part))
+        except ValueError as error:
+            raise DomainError(_l("Не дата: «%(text)s»", text=part[:20]), field="dates") from error
+    return days
+
+
+def parse_findings(criteria: list[str], data) -> list:
+    """finding-<n>-violations and finding-<n>-comment for each criterion of the check."""
+    from tracker.controls.services import FindingInput
+
+    findings = []
+    for number, criterion in enumerate(criteria):
+        text = (data.get(f"finding-{number}-violations") or "0").strip()
+        if not text.lstrip("-").isdigit() or len(text) > 7:
+            raise DomainError(
+                _l("«%(criterion)s»: число нарушений — целое число", criterion=criterion[:60]),
+                field="findings",
+            )
+        comment = (data.get(f"finding-{number}-comment") or "")[:2000]
+        findings.append(FindingInput(criterion, int(text), comment))
+    return findings
+
+
+def parse_recommendations(people: dict, data) -> list:
+    """rec-<n>-text, rec-<n>-person and rec-<n>-due_on; empty rows are skipped."""
+    from tracker.controls.services import RecommendationInput
+
+    result = []
+    for number in range(MAX_RECOMMENDATIONS):
+        text = (data.get(f"rec-{number}-text") or "").strip()
+        if not text:
+            continue
+        person_id = data.get(f"rec-{number}-person") or ""
+        person = people.get(int(person_id)) if person_id.isdigit() and len(person_id) < 10 else None
+        due_text = (data.get(f"rec-{number}-due_on") or "").strip()
+        try:
+            due_on = parse_ru_date(due_text) if due_text else None
+        except ValueError as error:
+            raise DomainError(
+                _l("Срок рекомендации — дата, например 15.12.2026"), field="recommendations"
+            ) from error
+        result.append(RecommendationInput(text[:2000], person, due_on))
+    return result

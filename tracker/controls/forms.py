@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from tracker.controls.models import TermKind
+from tracker.forms import RuDateField
+
+
+def _starts(label):
+    return RuDateField(label, validators=[InputRequired(_l("Укажите дату начала"))])
+
+
+def _ends(label):
+    return RuDateField(label, validators=[InputRequired(_l("Укажите дату окончания"))])
+
+
+class YearForm(FlaskForm):
+    starts_on = _starts(_l("Начало учебного года"))
+    ends_on = _ends(_l("Окончание учебного года"))
+    submit = SubmitField(_l("Добавить учебный год"))
+
+
+class TermForm(FlaskForm):
+    kind = SelectField(
+        _l("Вид периода"),
+        choices=[
+            (TermKind.QUARTER.value, _l("Четверть")),
+            (TermKind.HALF_YEAR.value, _l("Полугодие")),
+        ],
+        default=TermKind.QUARTER.value,
+    )
+    starts_on = _starts(_l("Начало"))
+    ends_on = _ends(_l("Окончание"))
+    submit = SubmitField(_l("Добавить период"))
+
+
+class TermMoveForm(FlaskForm):
+    starts_on = _starts(_l("Начало"))
+    ends_on = _ends(_l("Окончание"))
+    submit = SubmitField(_l("Сохранить даты"))
+
+
+class HolidayForm(FlaskForm):
+    title = StringField(_l("Название (например, «Осенние каникулы»)"), validators=[Length(max=200)])
+    starts_on = _starts(_l("Первый день"))
+    ends_on = _ends(_l("Последний день"))
+    submit = SubmitField(_l("Добавить каникулы"))
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField(_l("Удалить"))

@@ -1,0 +1,695 @@
+"""The school calendar, the control checks and their occurrences, and recorded results.
+
+Occurrences are generated from each check's rule over the school's own calendar, idempotently:
+an open occurrence follows its rule and its term (re-dated, or removed when its date is gone);
+a done one is never moved or removed. Every change is audited; services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Person, Position, School
+from tracker.audit import services as audit
+from tracker.controls import rules
+from tracker.controls.models import (
+    YEAR_END,
+    AcademicYear,
+    Attachment,
+    ControlCheck,
+    Finding,
+    Holiday,
+    Occurrence,
+    Recommendation,
+    RuleKind,
+    Term,
+    TermKind,
+)
+from tracker.errors import DomainError, StaleForm
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task
+from tracker.plans.uploads import Upload, store_upload
+
+MAX_YEAR_DAYS = 400
+
+
+def _audit(action: str, obj_type: str, obj_id: int, school_id: int, actor, **changes) -> None:
+    audit.record(
+        action,
+        obj_type,
+        obj_id,
+        school_id=school_id,
+        actor=actor,
+        changes={key: [None, value] for key, value in changes.items()},
+    )
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+# --- the school calendar ---
+
+
+def years_of(school: School) -> list[AcademicYear]:
+    return list(
+        db.session.scalars(
+            select(AcademicYear)
+            .where(AcademicYear.school_id == school.id)
+            .order_by(AcademicYear.starts_on)
+            .options(selectinload(AcademicYear.terms), selectinload(AcademicYear.holidays))
+        )
+    )
+
+
+def year_of(school: School, day: date) -> AcademicYear | None:
+    """The school year `day` falls in; in the summer, the one that starts next."""
+    years = years_of(school)
+    for year in years:
+        if year.contains(day):
+            return year
+    return next((year for year in years if year.starts_on > day), None)
+
+
+def current_and_next(school: School, today: date) -> list[AcademicYear]:
+    years = years_of(school)
+    current = year_of(school, today)
+    if current is None:
+        return []
+    index = years.index(current)
+    return years[index : index + 2]
+
+
+def _check_span(starts_on: date, ends_on: date, what: str, field: str = "ends_on") -> None:
+    if ends_on < starts_on:
+        raise DomainError(
+            _("%(what)s не может закончиться раньше, чем начнётся", what=what), field=field
+        )
+
+
+def create_year(school: School, actor: Person, starts_on: date, ends_on: date) -> AcademicYear:
+    _check_span(starts_on, ends_on, _("Учебный год"))
+    if (ends_on - starts_on).days > MAX_YEAR_DAYS:
+        raise DomainError(_("Учебный год длиннее 400 дней"), field="ends_on")
+    for other in years_of(school):
+        if starts_on <= other.ends_on and other.starts_on <= ends_on:
+            raise DomainError(
+                _("Пересекается с учебным годом %(title)s", title=other.title), field="starts_on"
+            )
+    year = AcademicYear(school=school, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(year)
+    db.session.flush()
+    _audit(
+        "calendar.year",
+        "year",
+        year.id,
+        school.id,
+        actor,
+        period=f"{_day(starts_on)}–{_day(ends_on)}",
+    )
+    return year
+
+
+def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, term=None) -> None:
+    what = _("Четверть") if kind == TermKind.QUARTER else _("Полугодие")
+    _check_span(starts_on, ends_on, what)
+    if not (year.starts_on <= starts_on and ends_on <= year.ends_on):
+        raise DomainError(
+            _(
+                "%(what)s выходит за учебный год (%(start)s–%(end)s)",
+                what=what,
+                start=_day(year.starts_on),
+                end=_day(year.ends_on),
+            ),
+            field="starts_on",
+        )
+    for other in year.terms:
+        if other is term or other.kind != kind:
+            continue
+        if starts_on <= other.ends_on and other.starts_on <= ends_on:
+            raise DomainError(
+                _("Пересекается с периодом «%(title)s»", title=other.title), field="starts_on"
+            )
+
+
+def add_term(year: AcademicYear, actor: Person, kind: str, starts_on: date, ends_on: date) -> Term:
+    if kind not in {k.value for k in TermKind}:
+        raise DomainError(_("Неизвестный вид периода"), field="kind")
+    _check_term(year, kind, starts_on, ends_on)
+    number = 1 + sum(1 for term in year.terms if term.kind == kind)
+    term = Term(year=year, kind=kind, number=number, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(term)
+    db.session.flush()
+    _renumber(year, kind)
+    _audit(
+        "calendar.term",
+        "year",
+        year.id,
+        year.school_id,
+        actor,
+        term=term.title,
+        period=f"{_day(starts_on)}–{_day(ends_on)}",
+    )
+    return term
+
+
+def _renumber(year: AcademicYear, kind: str) -> None:
+    """Terms of a kind are numbered in date order (1 четверть is the earliest)."""
+    db.session.expire(year, ["terms"])
+    ordered = sorted((t for t in year.terms if t.kind == kind), key=lambda t: t.starts_on)
+    for offset, term in enumerate(ordered):
+        term.number = 1000 + offset  # out of the way of the unique (year, kind, number)
+    db.session.flush()
+    for number, term in enumerate(ordered, start=1):
+        term.number = number
+    db.session.flush()
+
+
+def update_term(
+    term: Term, actor: Person, starts_on: date, ends_on: date, today: date
+) -> GenerateReport:
+    """Move a term: the open occurrences tied to its end move with it; done ones stay."""
+    _check_term(term.year, term.kind, starts_on, ends_on, term)
+    before = f"{_day(term.starts_on)}–{_day(term.ends_on)}"
+    term.starts_on, term.ends_on = starts_on, ends_on
+    db.session.flush()
+    _renumber(term.year, term.kind)
+    _audit(
+        "calendar.term.move",
+        "year",
+        term.year_id,
+        term.year.school_id,
+        actor,
+        term=term.title,
+        before=before,
+        after=f"{_day(starts_on)}–{_day(ends_on)}",
+    )
+    return generate(term.year.school, actor, today, years=[term.year])
+
+
+def delete_term(term: Term, actor: Person, today: date) -> GenerateReport:
+    """Remove a term: its open occurrences go, the done ones are kept (marked as orphaned)."""
+    year, title = term.year, term.title
+    db.session.delete(term)
+    db.session.flush()
+    _renumber(year, term.kind)
+    _audit("calendar.term.delete", "year", year.id, year.school_id, actor, term=title)
+    return generate(year.school, actor, today, years=[year])
+
+
+def add_holiday(
+    year: AcademicYear, actor: Person, title: str, starts_on: date, ends_on: date, today: date
+) -> Holiday:
+    _check_span(starts_on, ends_on, _("Каникулы"))
+    if not (year.starts_on <= starts_on and ends_on <= year.ends_on):
+        raise DomainError(
+            _(
+                "Каникулы вне учебного года (%(start)s–%(end)s)",
+                start=_day(year.starts_on),
+                end=_day(year.ends_on),
+            ),
+            field="starts_on",
+        )
+    title = " ".join((title or "").split())[:200] or _("Каникулы")
+    holiday = Holiday(year=year, title=title, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(holiday)
+    db.session.flush()
+    _audit(
+        "calendar.holiday",
+        "year",
+        year.id,
+        year.school_id,
+        actor,
+        holiday=title,
+        period=f"{_day(starts_on)}–{_day(ends_on)}",
+    )
+    generate(year.school, actor, today, years=[year])
+    return holiday
+
+
+def delete_holiday(holiday: Holiday, actor: Person, today: date) -> None:
+    year = holiday.year
+    db.session.delete(holiday)
+    db.session.flush()
+    db.session.expire(year, ["holidays"])
+    _audit("calendar.holiday.delete", "year", year.id, year.school_id, actor, holiday=holiday.title)
+    generate(year.school, actor, today, years=[year])
+
+
+def load_calendar(school: School, path: Path) -> int:
+    """The seed school's calendar from `seeds/calendar.toml`; years already there are kept."""
+    with path.open("rb") as file:
+        spec = tomllib.load(file)
+    existing = {year.starts_on for year in years_of(school)}
+    created = 0
+    for item in spec.get("year", []):
+        if item["starts_on"] in existing:
+            continue
+        year = create_year(school, None, item["starts_on"], item["ends_on"])
+        for kind, key in ((TermKind.QUARTER, "quarters"), (TermKind.HALF_YEAR, "half_years")):
+            for starts_on, ends_on in item.get(key, []):
+                add_term(year, None, kind, starts_on, ends_on)
+        for title, starts_on, ends_on in item.get("holidays", []):
+            _check_span(starts_on, ends_on, title)
+            db.session.add(Holiday(year=year, title=title, starts_on=starts_on, ends_on=ends_on))
+        db.session.flush()
+        created += 1
+    return created
+
+
+# --- control checks from the plan ---
+
+
+def checks_of(school: School) -> list[ControlCheck]:
+    return list(
+        db.session.scalars(
+            select(ControlCheck)
+            .where(ControlCheck.school_id == school.id)
+            .order_by(ControlCheck.sort_order, ControlCheck.id)
+            .options(selectinload(ControlCheck.position))
+        )
+    )
+
+
+def load_checks(school: School, path: Path) -> int:
+    """A check for each recurring control item of the school's plan (once per item), with the
+    rule its deadline phrase maps to and the criteria of `seeds/controls.toml`."""
+    with path.open("rb") as file:
+        spec = tomllib.load(file)
+    plan = plans.school_plan(school)
+    if plan is None:
+        return 0
+    linked = {check.task_id for check in checks_of(school)}
+    created = 0
+    for task in plans.plan_tasks(plan):
+        mapping = spec["rules"].get(task.recurrence or "")
+        if mapping is None or task.id in linked:
+            continue
+        criteria = next(
+            (c["criteria"] for c in spec.get("check", []) if task.title.startswith(c["task"])),
+            [task.title],
+        )
+        check = ControlCheck(
+            school=school,
+            task_id=task.id,
+            title=task.title,
+            position=task.positions[0] if task.positions else None,
+            criteria=list(criteria),
+            rule=mapping["rule"],
+            term_kinds=list(mapping.get("term_kinds", [])),
+            sort_order=task.sort_order,
+        )
+        db.session.add(check)
+        created += 1
+    db.session.flush()
+    return created
+
+
+def rule_of(check: ControlCheck) -> rules.Rule:
+    return rules.Rule(
+        kind=check.rule,
+        month_day=check.month_day,
+        term_kinds=tuple(check.term_kinds or ()),
+        offset_days=check.offset_days or 0,
+        dates=tuple(date.fromisoformat(day) for day in check.dates or ()),
+        once_on=check.once_on,
+    )
+
+
+def span_of(year: AcademicYear) -> rules.YearSpan:
+    return rules.YearSpan(
+        starts_on=year.starts_on,
+        ends_on=year.ends_on,
+        terms=tuple(
+            rules.TermSpan(t.id, t.kind, t.number, t.title, t.starts_on, t.ends_on)
+            for t in year.terms
+        ),
+        holidays=tuple((h.starts_on, h.ends_on) for h in year.holidays),
+    )
+
+
+def update_rule(
+    check: ControlCheck,
+    actor: Person,
+    *,
+    rule: str,
+    month_day: int | None,
+    term_kinds: Sequence[str],
+    offset_days: int,
+    dates: Sequence[date],
+    once_on: date | None,
+    position: Position | None,
+    criteria: Sequence[str],
+    today: date,
+    expected_version: int | None,
+) -> GenerateReport:
+    """The deputy changes a check's rule, responsible or criteria; occurrences follow."""
+    if expected_version is not None and expected_version != check.lock_version:
+        raise StaleForm()
+    if rule not in {kind.value for kind in RuleKind}:
+        raise DomainError(_("Неизвестное правило"), field="rule")
+    if rule == RuleKind.MONTHLY and month_day is not None and not 1 <= month_day <= 31:
+        raise DomainError(_("День месяца — от 1 до 31"), field="month_day")
+    kinds = [kind for kind in term_kinds if kind in {*TermKind, YEAR_END}]
+    if rule == RuleKind.TERM_END and not kinds:
+        raise DomainError(_("Отметьте хотя бы один период"), field="term_kinds")
+    if not -60 <= offset_days <= 60:
+        raise DomainError(_("Сдвиг — от −60 до 60 дней"), field="offset_days")
+    if rule == RuleKind.DATES and not dates:
+        raise DomainError(_("Укажите хотя бы одну дату"), field="dates")
+    if rule == RuleKind.ONCE and once_on is None:
+        raise DomainError(_("Укажите дату"), field="once_on")
+    if position is not None and position.school_id != check.school_id:
+        raise DomainError(_("Должность из другой школы"), field="position")
+    criteria = [" ".join(c.split())[:500] for c in criteria if c.strip()][:50]
+    if not criteria:
+        raise DomainError(_("Нужен хотя бы один критерий"), field="criteria")
+    check.rule = rule
+    check.month_day = month_day if rule == RuleKind.MONTHLY else None
+    check.term_kinds = kinds if rule == RuleKind.TERM_END else []
+    check.offset_days = offset_days if rule == RuleKind.TERM_END else 0
+    check.dates = sorted({day.isoformat() for day in dates}) if rule == RuleKind.DATES else []
+    check.once_on = once_on if rule == RuleKind.ONCE else None
+    check.position = position
+    check.criteria = criteria
+    db.session.flush()
+    _audit(
+        "control.rule",
+        "control_check",
+        check.id,
+        check.school_id,
+        actor,
+        rule=rule,
+        month_day=check.month_day,
+        term_kinds=check.term_kinds,
+        offset_days=check.offset_days,
+        dates=check.dates,
+        once_on=check.once_on.isoformat() if check.once_on else None,
+        position=position.title if position else None,
+        criteria=criteria,
+    )
+    return generate(check.school, actor, today, checks=[check])
+
+
+# --- occurrences ---
+
+
+@dataclass
+class GenerateReport:
+    created: int = 0
+    moved: int = 0
+    removed: int = 0
+    kept_done: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, other: GenerateReport) -> None:
+        self.created += other.created
+        self.moved += other.moved
+        self.removed += other.removed
+        self.kept_done += other.kept_done
+        self.notes.extend(note for note in other.notes if note not in self.notes)
+
+
+def generate(
+    school: School,
+    actor: Person | None,
+    today: date,
+    *,
+    years: Sequence[AcademicYear] | None = None,
+    checks: Sequence[ControlCheck] | None = None,
+) -> GenerateReport:
+    """Bring the occurrences of the given years (the current and next by default) in line with
+    the checks' rules: create what is missing, re-date or remove open ones, keep done ones."""
+    years = list(years) if years is not None else current_and_next(school, today)
+    checks = list(checks) if checks is not None else checks_of(school)
+    report = GenerateReport()
+    if not years:
+        report.notes.append(
+            _("В календаре школы нет текущего учебного года: добавьте его в календарь школы.")
+        )
+    for year in years:
+        span = span_of(year)
+        for check in checks:
+            report.add(_sync(check, year, span))
+    db.session.flush()
+    if report.created or report.moved or report.removed:
+        audit.record(
+            "control.generate",
+            "school",
+            school.id,
+            school_id=school.id,
+            actor=actor,
+            changes={
+                "years": [None, [year.title for year in years]],
+                "created": [None, report.created],
+                "moved": [None, report.moved],
+                "removed": [None, report.removed],
+            },
+        )
+    return report
+
+
+def _sync(check: ControlCheck, year: AcademicYear, span: rules.YearSpan) -> GenerateReport:
+    report = GenerateReport()
+    planned = rules.schedule(rule_of(check), span)
+    if planned.note:
+        report.notes.append(planned.note)
+    wanted = {due.period_key: due for due in planned.dues}
+    existing = {
+        o.period_key: o
+        for o in db.session.scalars(
+            select(Occurrence).where(Occurrence.check_id == check.id, Occurrence.year_id == year.id)
+        )
+    }
+    for key, due in wanted.items():
+        occurrence = existing.get(key)
+        if occurrence is None:
+            db.session.add(
+                Occurrence(
+                    check=check,
+                    year_id=year.id,
+                    period_key=key,
+                    label=due.label,
+                    due_on=due.due_on,
+                    term_ids=list(due.term_ids),
+                )
+            )
+            report.created += 1
+        elif occurrence.is_done:
+            occurrence.is_orphan = False
+        elif (occurrence.due_on, occurrence.label, occurrence.term_ids) != (
+            due.due_on,
+            due.label,
+            list(due.term_ids),
+        ):
+            occurrence.due_on, occurrence.label = due.due_on, due.label
+            occurrence.term_ids = list(due.term_ids)
+            occurrence.is_orphan = False
+            report.moved += 1
+    for key, occurrence in existing.items():
+        if key in wanted:
+            continue
+        if occurrence.is_done:
+            occurrence.is_orphan = True
+            report.kept_done += 1
+        else:
+            db.session.delete(occurrence)
+            report.removed += 1
+    return report
+
+
+def occurrences_of(school: School, year: AcademicYear) -> list[Occurrence]:
+    return list(
+        db.session.scalars(
+            select(Occurrence)
+            .join(ControlCheck, ControlCheck.id == Occurrence.check_id)
+            .where(ControlCheck.school_id == school.id, Occurrence.year_id == year.id)
+            .order_by(Occurrence.due_on)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Grid:
+    year: AcademicYear
+    months: list[tuple[int, int]]
+    rows: list[tuple[ControlCheck, dict[tuple[int, int], list[Occurrence]]]]
+
+
+def grid(school: School, year: AcademicYear) -> Grid:
+    """Checks × months of the school year, each cell the occurrences due that month."""
+    months = rules.months_of(span_of(year))
+    cells: dict[int, dict[tuple[int, int], list[Occurrence]]] = {}
+    for occurrence in occurrences_of(school, year):
+        month = (occurrence.due_on.year, occurrence.due_on.month)
+        cells.setdefault(occurrence.check_id, {}).setdefault(month, []).append(occurrence)
+    extra = sorted({m for row in cells.values() for m in row} - set(months))
+    return Grid(
+        year,
+        sorted(months + extra),
+        [(check, cells.get(check.id, {})) for check in checks_of(school)],
+    )
+
+
+# --- recording a result ---
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    criterion: str
+    violations: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class RecommendationInput:
+    text: str
+    person: Person | None
+    due_on: date | None
+
+
+def record_result(
+    occurrence: Occurrence,
+    actor: Person,
+    *,
+    checked_on: date,
+    objects: str,
+    findings: Sequence[FindingInput],
+    conclusion: str,
+    recommendations: Sequence[RecommendationInput],
+    without_recommendations: bool,
+    today: date,
+    uploads: Sequence[Upload] = (),
+    upload_folder: Path | None = None,
+    expected_version: int | None,
+) -> None:
+    """Record who checked, when, what was found per criterion, the conclusion and the
+    recommendations (each a follow-up task of the plan for the person named)."""
+    if expected_version is not None and expected_version != occurrence.lock_version:
+        raise StaleForm()
+    if occurrence.is_done:
+        raise DomainError(_("Результат этой проверки уже записан"))
+    if checked_on > today:
+        raise DomainError(_("Дата проверки не может быть позже сегодняшней"), field="checked_on")
+    for finding in findings:
+        if finding.violations < 0:
+            raise DomainError(_("Число нарушений не может быть отрицательным"), field="findings")
+        if finding.violations > 100000:
+            raise DomainError(_("Слишком большое число нарушений"), field="findings")
+    recommendations = [r for r in recommendations if r.text.strip()]
+    for recommendation in recommendations:
+        if recommendation.person is None:
+            raise DomainError(_("Укажите, кому адресована рекомендация"), field="recommendations")
+        if recommendation.person.school_id != occurrence.check.school_id:
+            raise DomainError(_("Сотрудник из другой школы"), field="recommendations")
+        if recommendation.due_on is None or recommendation.due_on < checked_on:
+            raise DomainError(
+                _("Срок рекомендации — не раньше даты проверки"), field="recommendations"
+            )
+    violations = sum(finding.violations for finding in findings)
+    if violations and not recommendations and not without_recommendations:
+        raise DomainError(
+            _(
+                "Найдено нарушений: %(count)d, а рекомендаций нет. Если так и задумано, "
+                "отметьте «Без рекомендаций» и сохраните ещё раз.",
+                count=violations,
+            ),
+            field="without_recommendations",
+        )
+    occurrence.is_done = True
+    occurrence.checked_by = actor
+    occurrence.checked_on = checked_on
+    occurrence.objects = " ".join((objects or "").split())[:2000]
+    occurrence.conclusion = (conclusion or "").strip()[:10000]
+    occurrence.recorded_at = datetime.now().astimezone()
+    for finding in findings:
+        occurrence.findings.append(
+            Finding(
+                criterion=finding.criterion[:500],
+                violations=finding.violations,
+                comment=(finding.comment or "").strip()[:2000],
+            )
+        )
+    for upload in uploads:
+        key, name = store_upload(upload_folder, upload)
+        occurrence.attachments.append(
+            Attachment(file_name=name, file_key=key, uploaded_by_id=actor.id)
+        )
+    db.session.flush()
+    for recommendation in recommendations:
+        task = _follow_up(occurrence, actor, recommendation)
+        occurrence.recommendations.append(
+            Recommendation(
+                text=recommendation.text.strip()[:2000],
+                person=recommendation.person,
+                due_on=recommendation.due_on,
+                task_id=task.id if task else None,
+            )
+        )
+    db.session.flush()
+    _audit(
+        "control.result",
+        "control_check",
+        occurrence.check_id,
+        occurrence.check.school_id,
+        actor,
+        occurrence=f"{occurrence.label} ({_day(occurrence.due_on)})",
+        checked_on=_day(checked_on),
+        violations=violations,
+        recommendations=len(recommendations),
+    )
+
+
+def _follow_up(occurrence: Occurrence, actor: Person, recommendation: RecommendationInput):
+    """The recommendation as a task of the plan, in the phase of the check's own item."""
+    check = occurrence.check
+    plan = plans.school_plan(check.school)
+    if plan is None:
+        return None
+    source = db.session.get(Task, check.task_id) if check.task_id else None
+    phase = source.phase if source else plans.plan_phases(plan)[-1]
+    title = _(
+        "По итогам проверки «%(check)s» (%(label)s): %(text)s",
+        check=check.title[:120],
+        label=occurrence.label,
+        text=recommendation.text.strip()[:600],
+    )
+    return plans.create_task(
+        plan,
+        phase,
+        actor,
+        title=title,
+        due_on=recommendation.due_on,
+        assignees=[recommendation.person],
+    )
+
+
+def trend(check: ControlCheck) -> list[tuple[str, int]]:
+    """Violations per term (quarters of the school years), oldest first, for the check's chart."""
+    terms: dict[int, Term] = {}
+    for year in years_of(check.school):
+        for term in year.terms:
+            if term.kind == TermKind.QUARTER:
+                terms[term.id] = term
+    totals: dict[int, int] = {}
+    for occurrence in check.occurrences:
+        if not occurrence.is_done:
+            continue
+        inside = [t for t in terms.values() if t.starts_on <= occurrence.due_on <= t.ends_on]
+        after = sorted(
+            (t for t in terms.values() if t.ends_on >= occurrence.due_on), key=lambda t: t.ends_on
+        )
+        term = (inside or after or [None])[0]
+        if term is not None:
+            totals[term.id] = totals.get(term.id, 0) + occurrence.violations
+    ordered = sorted(totals, key=lambda term_id: terms[term_id].starts_on)
+    return [(f"{terms[i].title}, {terms[i].year.title}", totals[i]) for i in ordered]

@@ -1,0 +1,264 @@
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.accounts.views import school_people
+from tracker.controls import services
+from tracker.controls.check_forms import (
+    ResultForm,
+    RuleForm,
+    parse_dates,
+    parse_findings,
+    parse_recommendations,
+)
+from tracker.controls.check_permissions import can_record_check
+from tracker.controls.models import (
+    RULE_LABELS,
+    STATE_LABELS,
+    TERM_KIND_LABELS,
+    YEAR_END,
+    ControlCheck,
+    Occurrence,
+    RuleKind,
+    TermKind,
+)
+from tracker.controls.rules import MONTHS
+from tracker.documents import services as documents
+from tracker.documents.forms import GenerateForm
+from tracker.errors import DomainError
+from tracker.plans.uploads import Upload
+from tracker.views_common import attempt, own, school_today
+
+bp = Blueprint("controls", __name__)
+PERIODS = [
+    (TermKind.QUARTER.value, TERM_KIND_LABELS[TermKind.QUARTER]),
+    (TermKind.HALF_YEAR.value, TERM_KIND_LABELS[TermKind.HALF_YEAR]),
+    (YEAR_END, "учебный год"),
+]
+
+
+@bp.get("/controls")
+@login_required
+def grid():
+    school = current_user.school
+    today = school_today()
+    years = services.years_of(school)
+    chosen = request.args.get("year", "")
+    year = next((y for y in years if str(y.id) == chosen), None) or services.year_of(school, today)
+    if year is None and years:
+        year = years[-1]
+    table = services.grid(school, year) if year else None
+    notes = []
+    if year is not None and not year.terms:
+        if any(check.rule == RuleKind.TERM_END for check in services.checks_of(school)):
+            notes.append(
+                _(
+                    "В %(year)s нет четвертей и полугодий: проверки в конце периодов не созданы. "
+                    "Добавьте их в календарь школы.",
+                    year=year.title,
+                )
+            )
+    return render_template(
+        "controls/grid.html",
+        years=years,
+        year=year,
+        table=table,
+        notes=notes,
+        today=today,
+        months=MONTHS,
+        states=STATE_LABELS,
+    )
+
+
+def _check_page(check: ControlCheck, form: RuleForm | None = None, code: int = 200):
+    positions = current_user.school.positions
+    if form is None:
+        form = RuleForm(
+            lock_version=check.lock_version,
+            rule=check.rule,
+            month_day=check.month_day,
+            offset_days=check.offset_days,
+            dates=", ".join(f"{day[8:10]}.{day[5:7]}.{day[:4]}" for day in check.dates or []),
+            once_on=check.once_on,
+            position=check.position_id or 0,
+            criteria="\n".join(check.criteria or []),
+        )
+    form.rule.choices = [(kind.value, str(RULE_LABELS[kind])) for kind in RuleKind]
+    form.position.choices = [(0, _("— не назначен —"))] + [(p.id, p.title) for p in positions]
+    today = school_today()
+    return render_template(
+        "controls/check.html",
+        check=check,
+        form=form,
+        periods=PERIODS,
+        chosen_periods=set(request.form.getlist("term_kinds") if form.errors else check.term_kinds),
+        occurrences=sorted(check.occurrences, key=lambda o: o.due_on, reverse=True),
+        trend=services.trend(check),
+        today=today,
+        states=STATE_LABELS,
+        can_edit=can_record_check(current_user, check),
+    ), code
+
+
+@bp.get("/controls/checks/<id:check_id>")
+@login_required
+def check(check_id: int):
+    return _check_page(own(ControlCheck, check_id))
+
+
+@bp.post("/controls/checks/<id:check_id>")
+@login_required
+def update_rule(check_id: int):
+    check = own(ControlCheck, check_id)
+    if not can_record_check(current_user, check):
+        abort(403)
+    form = RuleForm()
+    form.rule.choices = [(kind.value, "") for kind in RuleKind]
+    positions = {p.id: p for p in current_user.school.positions}
+    form.position.choices = [(0, "")] + [(i, "") for i in positions]
+    if form.validate_on_submit():
+        done, report = attempt(
+            form,
+            lambda: services.update_rule(
+                check,
+                current_user,
+                rule=form.rule.data,
+                month_day=form.month_day.data,
+                term_kinds=request.form.getlist("term_kinds"),
+                offset_days=form.offset_days.data or 0,
+                dates=parse_dates(form.dates.data),
+                once_on=form.once_on.data,
+                position=positions.get(form.position.data),
+                criteria=(form.criteria.data or "").splitlines(),
+                today=school_today(),
+                expected_version=form.expected_version,
+            ),
+        )
+        if done:
+            flash(
+                _(
+                    "Правило сохранено. Проверок создано: %(created)d, перенесено: %(moved)d, "
+                    "удалено: %(removed)d.",
+                    created=report.created,
+                    moved=report.moved,
+                    removed=report.removed,
+                ),
+                "success",
+            )
+            for note in report.notes:
+                flash(note, "error")
+            return redirect(url_for("controls.check", check_id=check.id))
+    return _check_page(check, form, 400)
+
+
+def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, code: int = 200):
+    check = occurrence.check
+    today = school_today()
+    return render_template(
+        "controls/occurrence.html",
+        occurrence=occurrence,
+        check=check,
+        form=form or ResultForm(lock_version=occurrence.lock_version, checked_on=today),
+        people=school_people(),
+        posted=request.form if code != 200 else {},
+        today=today,
+        states=STATE_LABELS,
+        can_record=can_record_check(current_user, check) and not occurrence.is_done,
+        can_report=can_record_check(current_user, check) and occurrence.is_done,
+        reports=documents.versions(check.school, "control_report", f"occurrence:{occurrence.id}"),
+        generate_form=GenerateForm(),
+    ), code
+
+
+def _own_occurrence(occurrence_id: int) -> Occurrence:
+    return own(Occurrence, occurrence_id, lambda o: o.check.school_id)
+
+
+@bp.get("/controls/occurrences/<id:occurrence_id>")
+@login_required
+def occurrence(occurrence_id: int):
+    return _occurrence_page(_own_occurrence(occurrence_id))
+
+
+@bp.post("/controls/occurrences/<id:occurrence_id>")
+@login_required
+def record(occurrence_id: int):
+    occurrence = _own_occurrence(occurrence_id)
+    if not can_record_check(current_user, occurrence.check):
+        abort(403)
+    form = ResultForm()
+    if form.validate_on_submit():
+        people = {person.id: person for person in school_people()}
+        uploads = [
+            Upload(file.filename or "", file.read())
+            for file in (form.files.data or [])
+            if getattr(file, "filename", "")
+        ]
+
+        def save():
+            services.record_result(
+                occurrence,
+                current_user,
+                checked_on=form.checked_on.data,
+                objects=form.objects.data or "",
+                findings=parse_findings(occurrence.check.criteria or [], request.form),
+                conclusion=form.conclusion.data or "",
+                recommendations=parse_recommendations(people, request.form),
+                without_recommendations=form.without_recommendations.data,
+                uploads=uploads,
+                upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
+                today=school_today(),
+                expected_version=form.expected_version,
+            )
+
+        if attempt(form, save)[0]:
+            flash(_("Результат записан"), "success")
+            return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
+    occurrence = _own_occurrence(occurrence_id)
+    return _occurrence_page(occurrence, form, 400)
+
+
+@bp.post("/controls/occurrences/<id:occurrence_id>/report")
+@login_required
+def report(occurrence_id: int):
+    occurrence = _own_occurrence(occurrence_id)
+    if not can_record_check(current_user, occurrence.check) or not occurrence.is_done:
+        abort(403 if occurrence.is_done else 404)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done, document = attempt(
+        form, lambda: documents.generate_control_report(occurrence, current_user)
+    )
+    if not done:
+        for error in form.form_errors:
+            flash(str(error), "error")
+        return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
+    return redirect(url_for("documents.download", document_id=document.id))
+
+
+@bp.get("/controls/occurrences/<id:occurrence_id>/files/<id:attachment_id>")
+@login_required
+def attachment(occurrence_id: int, attachment_id: int):
+    from flask import send_file
+
+    from tracker.plans.uploads import stored_path
+
+    occurrence = _own_occurrence(occurrence_id)
+    found = next((a for a in occurrence.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    try:
+        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), found.file_key)
+    except DomainError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=found.file_name)
+
+
+@bp.app_template_filter("month_name")
+def month_name(month: tuple[int, int]) -> str:
+    return f"{MONTHS[month[1] - 1][:3]} {str(month[0])[-2:]}"
