@@ -147,3 +147,35 @@ def test_a_year_without_terms_says_why_on_the_grid(app, client):
     login(client, "director")
     text = page_text(client.get(f"/controls?year={empty.id}"))
     assert "нет четвертей и полугодий: проверки в конце периодов не созданы" in text
+
+
+def test_a_scan_is_attached_and_a_program_is_refused(app, client):
+    occurrence = overdue()
+    login(client, "deputy_uvr")
+    page = f"/controls/occurrences/{occurrence.id}"
+    form = {"lock_version": str(occurrence.lock_version), "checked_on": "28.11.2026"}
+    response = post(
+        client,
+        page,
+        form | {"files": (BytesIO(b"MZ\x90\x00program"), "скан.pdf")},
+        page=page,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Можно прикрепить PDF, DOCX, XLSX, ODT, PNG или JPEG" in page_text(response)
+    db.session.expire_all()
+    assert not db.session.get(Occurrence, occurrence.id).is_done
+    response = post(
+        client,
+        page,
+        form | {"files": (BytesIO(b"%PDF-1.4 scan of the export"), "скан выгрузки.pdf")},
+        page=page,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    text = page_text(client.get(page))
+    assert "скан выгрузки.pdf" in text
+    db.session.expire_all()
+    attachment = db.session.get(Occurrence, occurrence.id).attachments[0]
+    download = client.get(f"{page}/files/{attachment.id}")
+    assert download.data == b"%PDF-1.4 scan of the export"

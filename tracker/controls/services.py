@@ -37,7 +37,7 @@ from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task
-from tracker.plans.uploads import Upload, store_upload
+from tracker.plans.uploads import Upload, check_upload, store_upload
 
 MAX_YEAR_DAYS = 400
 
@@ -595,6 +595,8 @@ def record_result(
             raise DomainError(
                 _("Срок рекомендации — не раньше даты проверки"), field="recommendations"
             )
+    for upload in uploads:  # every file checked before anything is written
+        check_upload(upload)
     violations = sum(finding.violations for finding in findings)
     if violations and not recommendations and not without_recommendations:
         raise DomainError(
