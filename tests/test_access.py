@@ -14,6 +14,7 @@ from tracker.approvals.models import CollegialBody, Order
 from tracker.controls.models import AcademicYear, Attachment, ControlCheck
 from tracker.documents.models import DocumentTemplate, GeneratedDocument, LocalAct
 from tracker.extensions import db
+from tracker.ical.services import create_token
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
 from tracker.plans.uploads import Upload, store_upload
@@ -89,7 +90,10 @@ def objects() -> dict:
         )
         done.attachments.append(Attachment(file_name=name, file_key=key))
         db.session.commit()
+    feed, _raw = create_token(teacher, None, "mine", 1)
+    db.session.commit()
     return {
+        "feed": feed,
         "check": check,
         "done": done,
         "open": open_one,
@@ -537,6 +541,37 @@ CASES += [
         "GET",
         lambda o: f"/controls/occurrences/{o['done'].id}/files/{o['done'].attachments[0].id}",
         {**staff_but(200), "director": 200, "other_director": 404},
+    ),
+]
+
+# Calendar subscriptions: each person manages only their own; the feed itself needs no login
+# (its token is the key) and is tested in tests/ical.
+CASES += [
+    Case("ical.feeds", "GET", lambda o: "/feeds", everyone(200)),
+    Case(
+        "ical.create",
+        "POST",
+        lambda o: "/feeds",
+        everyone(200),
+        data=lambda o: {"scope": "mine", "alarm_days": "1"},
+    ),
+    Case(
+        "ical.revoke",
+        "POST",
+        lambda o: f"/feeds/{o['feed'].id}/revoke",
+        {**staff_but(404, teacher=302), "director": 404, "other_director": 404},
+    ),
+    Case(
+        "ical.regenerate",
+        "POST",
+        lambda o: f"/feeds/{o['feed'].id}/regenerate",
+        {**staff_but(404, teacher=200), "director": 404, "other_director": 404},
+    ),
+    Case(
+        "ical.feed",
+        "GET",
+        lambda o: "/ical/not-a-token.ics",
+        {"guest": 404, "staff": 404, "director": 404, "other_director": 404},
     ),
 ]
 

@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.controls import models as _controls_models  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
+    from tracker.ical import models as _ical_models  # noqa: F401
 
     web.init_app(app)
 
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls.calendar_views import bp as calendar_bp
     from tracker.controls.views import bp as controls_bp
     from tracker.documents.views import bp as documents_bp
+    from tracker.ical.views import bp as ical_bp
     from tracker.plans.views import bp as plans_bp
 
     app.register_blueprint(accounts_bp)
@@ -70,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(controls_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(ical_bp)
     app.register_blueprint(calendar_bp)
 
     from tracker.cli import register_commands

@@ -222,7 +222,28 @@ def controls_generate_command(slug: str | None, year_title: str | None):
         click.echo(f"Внимание: {note}")
 
 
+@click.command("ical-url")
+@click.argument("username")
+@click.option("--alarm-days", type=int, default=1, show_default=True, help="Напоминание за N дней.")
+@with_appcontext
+@user_errors
+def ical_url_command(username: str, alarm_days: int):
+    """Print a fresh link to a person's own calendar feed (the token is shown only now)."""
+    from flask import current_app
+
+    from tracker.accounts.models import Person
+    from tracker.ical import services as feeds
+
+    person = db.session.scalar(select(Person).where(Person.username == username.strip()))
+    if person is None or not person.is_active:
+        raise DomainError(f"Сотрудника с логином «{username}» нет или он отключён")
+    _token, raw = feeds.create_token(person, None, "mine", alarm_days)
+    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000/").rstrip("/")
+    click.echo(f"{base}/ical/{raw}.ics")
+
+
 COMMANDS = [
+    ical_url_command,
     controls_group,
     backup_command,
     restore_command,

@@ -31,6 +31,9 @@ def from_environment(instance: Path) -> dict:
         "BEHIND_PROXY": os.environ.get("TRACKER_BEHIND_PROXY") == "1",
         "SECRET_KEY": os.environ.get("TRACKER_SECRET_KEY") or instance_secret(instance),
         "UPLOAD_FOLDER": str(instance / "uploads"),
+        # The address people reach the app at, for links made outside a request (the command
+        # line's calendar links); pages use the address of the request itself.
+        "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000/"),
     }
 
 

@@ -1,0 +1,398 @@
+"""Calendar feeds: secret tokens (only their hashes kept), what each feed holds, and the
+cheap validator that lets a client's hourly poll end in a 304.
+
+The feed's ETag is derived from the school's newest audit entry: every change to the records
+appends one (the audit log is append-only), so a feed whose school has not changed since the
+client's copy is answered without building it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.approvals.models import CollegialBody, Meeting, Order
+from tracker.audit import services as audit
+from tracker.audit.models import AuditEntry
+from tracker.controls.models import ControlCheck, Occurrence
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
+from tracker.ical.models import FeedMiss, FeedSequence, FeedToken
+from tracker.plans import services as plans
+from tracker.plans.models import TaskStatus
+from tracker.types import utcnow
+
+TOKEN_BYTES = 24  # 192 random bits
+ALARM_CHOICES = (0, 1, 2, 3, 7)
+MISS_WINDOW = timedelta(minutes=10)
+MISS_LIMIT = 20
+# Who sits on the pedagogical council: the school's teaching and leading staff.
+PEDAGOGICAL = {"director", "deputy_uvr", "deputy_vr", "ej_officer", "class_teacher", "teacher"}
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- tokens ---
+
+
+def scope_choices(person: Person) -> list[tuple[str, str]]:
+    """The feeds a person may subscribe to."""
+    school = person.school
+    choices = [("mine", _("Мои сроки, проверки и заседания"))]
+    if person.is_manager:
+        choices.append(("school", _("Весь план школы")))
+        positions = list(school.positions)
+    else:
+        positions = list(person.positions)
+    choices += [(f"position:{p.id}", _("Должность: %(title)s", title=p.title)) for p in positions]
+    bodies = db.session.scalars(
+        select(CollegialBody).where(CollegialBody.school_id == school.id).order_by(CollegialBody.id)
+    )
+    choices += [(f"body:{b.id}", _("Заседания: %(title)s", title=b.title)) for b in bodies]
+    return choices
+
+
+def create_token(
+    person: Person, actor: Person | None, scope: str, alarm_days: int
+) -> tuple[FeedToken, str]:
+    """A new feed; returns the token (shown once) beside its record."""
+    if scope not in {value for value, _label in scope_choices(person)}:
+        raise DomainError(_("Такой календарь вам недоступен"), field="scope")
+    if alarm_days not in ALARM_CHOICES:
+        raise DomainError(_("Напоминание — за 0, 1, 2, 3 или 7 дней"), field="alarm_days")
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    token = FeedToken(person=person, token_hash=digest(raw), scope=scope, alarm_days=alarm_days)
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        "feed.create",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=actor,
+        changes={"scope": [None, scope], "feed": [None, token.id]},
+    )
+    return token, raw
+
+
+def revoke_token(token: FeedToken, actor: Person | None) -> None:
+    if token.revoked_at is not None:
+        raise DomainError(_("Ссылка уже отозвана"))
+    token.revoked_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "feed.revoke",
+        "person",
+        token.person_id,
+        school_id=token.person.school_id,
+        actor=actor,
+        changes={"feed": [token.id, None]},
+    )
+
+
+def regenerate_token(token: FeedToken, actor: Person | None) -> tuple[FeedToken, str]:
+    """A new secret for the same feed; the old link stops working."""
+    revoke_token(token, actor)
+    return create_token(token.person, actor, token.scope, token.alarm_days)
+
+
+def tokens_of(person: Person) -> list[FeedToken]:
+    return list(
+        db.session.scalars(
+            select(FeedToken)
+            .where(FeedToken.person_id == person.id, FeedToken.revoked_at.is_(None))
+            .order_by(FeedToken.id)
+        )
+    )
+
+
+def find_token(raw: str) -> FeedToken | None:
+    """The active feed a token opens; None for an unknown, revoked or disabled one."""
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.scalar(
+        select(FeedToken)
+        .where(FeedToken.token_hash == digest(raw))
+        .options(selectinload(FeedToken.person))
+    )
+    if token is None or not token.is_active:
+        return None
+    return token
+
+
+def record_miss(address: str) -> None:
+    db.session.add(FeedMiss(address=address[:64]))
+    db.session.flush()
+
+
+def too_many_misses(address: str, now: datetime) -> bool:
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(FeedMiss)
+        .where(FeedMiss.address == address[:64], FeedMiss.at > now - MISS_WINDOW)
+    )
+    return count >= MISS_LIMIT
+
+
+# --- the cheap validator ---
+
+
+@dataclass(frozen=True)
+class Validator:
+    etag: str
+    last_modified: datetime
+
+
+def validator(token: FeedToken, todo: bool) -> Validator:
+    """ETag and Last-Modified from the school's newest audit entry: one indexed query."""
+    school_id = token.person.school_id
+    newest = db.session.execute(
+        select(AuditEntry.id, AuditEntry.at)
+        .where(AuditEntry.school_id == school_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    entry_id, at = newest if newest else (0, token.created_at)
+    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{entry_id}"
+    return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], at)
+
+
+# --- what a feed holds ---
+
+
+def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent]:
+    events = []
+    for task in tasks:
+        if task.due_on is None:
+            continue  # a recurring or undated item has no day to show
+        window = (
+            f"{task.starts_on:%d.%m.%Y}–{task.due_on:%d.%m.%Y}"
+            if task.starts_on and task.starts_on != task.due_on
+            else f"{task.due_on:%d.%m.%Y}"
+        )
+        responsible = ", ".join(
+            [p.title for p in task.positions] + [p.full_name for p in task.assignees]
+        )
+        url = f"{base_url}tasks/{task.id}"
+        events.append(
+            FeedEvent(
+                uid=f"task-{task.id}@{slug}.tracker",
+                summary=("Выполнено: " if task.status == TaskStatus.DONE else "") + task.title,
+                day=task.due_on,
+                description=(
+                    f"Срок: {window}\nОтветственные: {responsible or '—'}\n"
+                    f"Статус: {task.shown_status_label(today)}\n{url}"
+                ),
+                url=url,
+                cancelled=task.status == TaskStatus.CANCELLED,
+                done=task.status == TaskStatus.DONE,
+            )
+        )
+    return events
+
+
+def _occurrence_events(occurrences, base_url: str, slug: str) -> list[FeedEvent]:
+    events = []
+    for occurrence in occurrences:
+        check = occurrence.check
+        url = f"{base_url}controls/occurrences/{occurrence.id}"
+        events.append(
+            FeedEvent(
+                uid=f"occurrence-{occurrence.id}@{slug}.tracker",
+                summary=f"Проверка ЭЖ: {check.title} ({occurrence.label})",
+                day=occurrence.due_on,
+                description=(
+                    f"Срок: {occurrence.due_on:%d.%m.%Y}\n"
+                    f"Ответственный: {check.position.title if check.position else '—'}\n{url}"
+                ),
+                url=url,
+                done=occurrence.is_done,
+            )
+        )
+    return events
+
+
+def _meeting_events(meetings, base_url: str, slug: str, timezone: str) -> list[FeedEvent]:
+    events = []
+    for meeting in meetings:
+        url = f"{base_url}meetings/{meeting.id}"
+        start = aware(meeting.held_at, timezone)
+        agenda = "; ".join(item.act.title for item in meeting.items)
+        events.append(
+            FeedEvent(
+                uid=f"meeting-{meeting.id}@{slug}.tracker",
+                summary=f"{meeting.body.title}: заседание, протокол № {meeting.protocol_number}",
+                start=start,
+                end=start + timedelta(hours=2),
+                description=(f"Место: {meeting.place or '—'}\nПовестка: {agenda or '—'}\n{url}"),
+                url=url,
+                is_deadline=False,
+            )
+        )
+    return events
+
+
+def _order_events(orders, base_url: str, slug: str) -> list[FeedEvent]:
+    return [
+        FeedEvent(
+            uid=f"order-{order.id}@{slug}.tracker",
+            summary=f"Ознакомиться с приказом № {order.number} «{order.title}»",
+            day=order.issued_on,
+            description=f"Приказ от {order.issued_on:%d.%m.%Y} № {order.number}\n{base_url}orders",
+            url=f"{base_url}orders",
+        )
+        for order in orders
+    ]
+
+
+def _held_positions(person: Person) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(PositionHolder.position_id).where(PositionHolder.person_id == person.id)
+        )
+    )
+
+
+def _occurrences(school: School, position_ids: list[int] | None):
+    query = (
+        select(Occurrence)
+        .join(ControlCheck, ControlCheck.id == Occurrence.check_id)
+        .where(ControlCheck.school_id == school.id)
+        .options(selectinload(Occurrence.check).selectinload(ControlCheck.position))
+        .order_by(Occurrence.due_on)
+    )
+    if position_ids is not None:
+        query = query.where(ControlCheck.position_id.in_(position_ids or [0]))
+    return list(db.session.scalars(query))
+
+
+def _meetings(school: School, body_ids: list[int] | None):
+    query = (
+        select(Meeting)
+        .join(CollegialBody, CollegialBody.id == Meeting.body_id)
+        .where(CollegialBody.school_id == school.id)
+        .options(selectinload(Meeting.body), selectinload(Meeting.items))
+        .order_by(Meeting.held_at)
+    )
+    if body_ids is not None:
+        query = query.where(Meeting.body_id.in_(body_ids or [0]))
+    return list(db.session.scalars(query))
+
+
+def _my_bodies(person: Person, position_codes: set[str]) -> list[int]:
+    bodies = db.session.scalars(
+        select(CollegialBody).where(CollegialBody.school_id == person.school_id)
+    )
+    mine = []
+    for body in bodies:
+        if person.id in (body.chair_id, body.secretary_id):
+            mine.append(body.id)
+        elif body.kind == "ped_council" and position_codes & PEDAGOGICAL:
+            mine.append(body.id)
+    return mine
+
+
+def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[FeedEvent]]:
+    """The feed's name and its items, unsequenced."""
+    person = token.person
+    school = person.school
+    plan = plans.school_plan(school)
+    slug = school.slug
+    kind, _sep, ident = token.scope.partition(":")
+    events: list[FeedEvent] = []
+    if kind in ("mine", "school"):
+        everything = kind == "school"
+        tasks = (
+            (plans.plan_tasks(plan) if everything else plans.my_tasks(plan, person)) if plan else []
+        )
+        held = _held_positions(person)
+        codes = set(db.session.scalars(select(Position.code).where(Position.id.in_(held or [0]))))
+        events += _task_events(tasks, base_url, slug, today)
+        events += _occurrence_events(
+            _occurrences(school, None if everything else held), base_url, slug
+        )
+        events += _meeting_events(
+            _meetings(school, None if everything else _my_bodies(person, codes)),
+            base_url,
+            slug,
+            school.timezone,
+        )
+        orders = db.session.scalars(
+            select(Order).where(Order.school_id == school.id).order_by(Order.issued_on)
+        )
+        events += _order_events(orders, base_url, slug)
+        name = (
+            f"{school.short_name}: план перехода"
+            if everything
+            else f"{school.short_name}: {person.short_name}"
+        )
+    elif kind == "position":
+        position = db.session.get(Position, int(ident))
+        tasks = [t for t in plans.plan_tasks(plan) if position in t.positions] if plan else []
+        events += _task_events(tasks, base_url, slug, today)
+        events += _occurrence_events(_occurrences(school, [position.id]), base_url, slug)
+        name = f"{school.short_name}: {position.title}"
+    else:
+        body = db.session.get(CollegialBody, int(ident))
+        events += _meeting_events(_meetings(school, [body.id]), base_url, slug, school.timezone)
+        name = f"{school.short_name}: {body.title}"
+    return name, events
+
+
+def _fingerprint(event: FeedEvent) -> str:
+    when = event.day.isoformat() if event.day else event.start.isoformat()
+    key = f"{when}|{event.summary}|{event.cancelled}|{event.done}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def sequenced(events: list[FeedEvent]) -> list[FeedEvent]:
+    """Each event with its SEQUENCE and LAST-MODIFIED: raised when its date, title or status
+    changed since a client last saw it. One query for all of them."""
+    from dataclasses import replace
+
+    known = {
+        row.uid: row
+        for row in db.session.scalars(
+            select(FeedSequence).where(FeedSequence.uid.in_([e.uid for e in events] or [""]))
+        )
+    }
+    result = []
+    now = utcnow()
+    for event in events:
+        fingerprint = _fingerprint(event)
+        row = known.get(event.uid)
+        if row is None:
+            row = FeedSequence(uid=event.uid, fingerprint=fingerprint, sequence=0, modified_at=now)
+            db.session.add(row)
+            known[event.uid] = row
+        elif row.fingerprint != fingerprint:
+            row.fingerprint, row.sequence, row.modified_at = fingerprint, row.sequence + 1, now
+        result.append(replace(event, sequence=row.sequence, last_modified=row.modified_at))
+    db.session.flush()
+    return result
+
+
+def feed_bytes(token: FeedToken, base_url: str, today: date, todo: bool, stamp: datetime) -> bytes:
+    name, events = collect(token, base_url, today)
+    events = sequenced(events)
+    token.last_used_at = utcnow()
+    return build_feed(
+        Feed(
+            name=name,
+            timezone=token.person.school.timezone,
+            events=tuple(events),
+            stamp=stamp,
+            alarm_days=token.alarm_days,
+            todo=todo,
+        )
+    )

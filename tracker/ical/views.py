@@ -1,0 +1,155 @@
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.extensions import db
+from tracker.ical import services
+from tracker.ical.forms import FeedActionForm, FeedForm
+from tracker.ical.models import FeedToken
+from tracker.types import utcnow
+from tracker.views_common import attempt
+
+bp = Blueprint("ical", __name__)
+NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+@bp.route("/ical/<token>.ics", methods=["GET", "HEAD"])
+def feed(token: str):
+    """A calendar client's hourly poll: no login, the token is the key; nothing else opens."""
+    address = request.remote_addr or ""
+    if services.too_many_misses(address, utcnow()):
+        return Response(
+            "Слишком много запросов\n",
+            429,
+            {"Retry-After": "600", **NO_REFERRER},
+            mimetype="text/plain",
+        )
+    found = services.find_token(token)
+    if found is None:
+        services.record_miss(address)
+        db.session.commit()
+        abort(404)
+    todo = request.args.get("kind") == "todo"
+    check = services.validator(found, todo)
+    headers = {**NO_REFERRER, "Cache-Control": "private, no-cache"}
+    unchanged = (
+        check.etag in request.if_none_match
+        if request.if_none_match
+        else bool(request.if_modified_since)
+        and request.if_modified_since >= check.last_modified.replace(microsecond=0)
+    )
+    if unchanged:
+        response = Response(status=304, headers=headers)
+    else:
+        today = current_app.config.get("TODAY") or school_today_of(found)
+        body = services.feed_bytes(found, request.url_root, today, todo, check.last_modified)
+        db.session.commit()
+        response = Response(body, headers=headers, mimetype="text/calendar")
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = 'inline; filename="tracker.ics"'
+    response.set_etag(check.etag)
+    response.last_modified = check.last_modified
+    return response
+
+
+def school_today_of(token: FeedToken):
+    from tracker.types import today_in
+
+    return today_in(token.person.school.timezone)
+
+
+def _page(form=None, created=None, code=200):
+    form = form or FeedForm()
+    form.scope.choices = services.scope_choices(current_user)
+    choices = dict(form.scope.choices)
+    return (
+        render_template(
+            "ical/feeds.html",
+            form=form,
+            action_form=FeedActionForm(),
+            tokens=services.tokens_of(current_user),
+            labels=choices,
+            created=created,
+        ),
+        code,
+        NO_REFERRER,
+    )
+
+
+def _created(token: FeedToken, raw: str) -> dict:
+    import segno
+
+    https = url_for("ical.feed", token=raw, _external=True)
+    webcal = "webcal://" + https.split("://", 1)[1]
+    qr = segno.make(https, error="m")
+    return {
+        "token": token,
+        "https": https,
+        "webcal": webcal,
+        "qr": qr.svg_inline(scale=4, title=_("QR-код ссылки на календарь")),
+    }
+
+
+@bp.get("/feeds")
+@login_required
+def feeds():
+    return _page()
+
+
+@bp.post("/feeds")
+@login_required
+def create():
+    form = FeedForm()
+    form.scope.choices = services.scope_choices(current_user)
+    if form.validate_on_submit():
+        done, result = attempt(
+            form,
+            lambda: services.create_token(
+                current_user, current_user, form.scope.data, form.alarm_days.data
+            ),
+        )
+        if done:
+            return _page(created=_created(*result))
+    return _page(form, code=400)
+
+
+def _own_token(token_id: int) -> FeedToken:
+    token = db.session.get(FeedToken, token_id)
+    if token is None or token.person_id != current_user.id or token.revoked_at is not None:
+        abort(404)
+    return token
+
+
+@bp.post("/feeds/<id:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    token = _own_token(token_id)
+    form = FeedActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(form, lambda: services.revoke_token(token, current_user))[0]:
+        flash(_("Ссылка отозвана: календарь по ней больше не обновится"), "success")
+    return redirect(url_for("ical.feeds"))
+
+
+@bp.post("/feeds/<id:token_id>/regenerate")
+@login_required
+def regenerate(token_id: int):
+    token = _own_token(token_id)
+    form = FeedActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done, result = attempt(form, lambda: services.regenerate_token(token, current_user))
+    if not done:
+        return redirect(url_for("ical.feeds"))
+    return _page(created=_created(*result))
