@@ -18,6 +18,7 @@ from tracker.ical.services import create_token
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
 from tracker.plans.uploads import Upload, store_upload
+from tracker.publication.models import Publication
 
 ROLES = ("guest", "teacher", "secretary", "deputy", "director", "other_director")
 LOGINS = {
@@ -92,7 +93,11 @@ def objects() -> dict:
         db.session.commit()
     feed, _raw = create_token(teacher, None, "mine", 1)
     db.session.commit()
+    publication = db.session.scalars(
+        select(Publication).where(Publication.school_id == school.id)
+    ).first()
     return {
+        "publication": publication,
         "feed": feed,
         "check": check,
         "done": done,
@@ -572,6 +577,40 @@ CASES += [
         "GET",
         lambda o: "/ical/not-a-token.ics",
         {"guest": 404, "staff": 404, "director": 404, "other_director": 404},
+    ),
+]
+
+# Publication: the director publishes from the act's page; the public pages need no login and
+# show the same to everyone, another school's director included.
+PUBLIC = {"guest": 200, "staff": 200, "director": 200, "other_director": 200}
+CASES += [
+    Case(
+        "publication.publish",
+        "POST",
+        lambda o: f"/acts/{o['act'].id}/publish",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "publication.withdraw",
+        "POST",
+        lambda o: f"/publications/{o['publication'].id}/withdraw",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case(
+        "publication.retry_pdf",
+        "POST",
+        lambda o: f"/publications/{o['publication'].id}/pdf",
+        {**staff_but(403), "director": 302, "other_director": 404},
+    ),
+    Case("publication.documents", "GET", lambda o: "/public/school20/documents", PUBLIC),
+    Case("publication.embed", "GET", lambda o: "/public/school20/documents/embed", PUBLIC),
+    Case("publication.documents_json", "GET", lambda o: "/public/school20/documents.json", PUBLIC),
+    Case("publication.documents_atom", "GET", lambda o: "/public/school20/documents.atom", PUBLIC),
+    Case(
+        "publication.public_file",
+        "GET",
+        lambda o: f"/public/school20/files/{o['publication'].id}.docx",
+        PUBLIC,
     ),
 ]
 

@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls import models as _controls_models  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
     from tracker.ical import models as _ical_models  # noqa: F401
+    from tracker.publication import models as _publication_models  # noqa: F401
 
     web.init_app(app)
 
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.documents.views import bp as documents_bp
     from tracker.ical.views import bp as ical_bp
     from tracker.plans.views import bp as plans_bp
+    from tracker.publication.views import bp as publication_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plans_bp)
@@ -73,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(controls_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(ical_bp)
+    app.register_blueprint(publication_bp)
     app.register_blueprint(calendar_bp)
 
     from tracker.cli import register_commands

@@ -34,6 +34,9 @@ def from_environment(instance: Path) -> dict:
         # The address people reach the app at, for links made outside a request (the command
         # line's calendar links); pages use the address of the request itself.
         "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000/"),
+        # The school sites allowed to frame the embeddable public page (space-separated origins,
+        # e.g. "https://school20.ru https://www.school20.ru"); none by default.
+        "EMBED_ORIGINS": os.environ.get("TRACKER_EMBED_ORIGINS", "").split(),
     }
 
 

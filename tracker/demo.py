@@ -159,6 +159,7 @@ PLAN_ROLES = {
     "Проведение педагогического совета": "ped_council",
     "Проведение заседания Совета родителей": "parents_council",
     "Утверждение и введение в действие": "order",
+    "Публикация всей нормативной базы": "publication",
 }
 
 
@@ -313,6 +314,13 @@ def _documents_demo(school, director: Person) -> None:
     for order in approvals.orders_of(school):
         documents.generate_order(order, director)
         documents.generate_sheet(order, director)
+    # The act in force goes on the school's site; the drafts stay off it.
+    from tracker.documents.models import ActStatus
+    from tracker.publication import services as publication
+
+    for act in approvals.acts_of(school):
+        if act.status == ActStatus.IN_FORCE:
+            publication.publish(act, director)
 
 
 def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None):

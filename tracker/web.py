@@ -153,7 +153,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
+        # A page that allows framing by named origins (the embeddable public page) sets its own
+        # CSP; X-Frame-Options, which cannot name several origins, is left off for it.
+        embeddable = "frame-ancestors 'none'" not in response.headers.get(
+            "Content-Security-Policy", "frame-ancestors 'none'"
+        )
         for name, value in SECURITY_HEADERS.items():
+            if name == "X-Frame-Options" and embeddable:
+                continue
             response.headers.setdefault(name, value)
         if current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"

@@ -115,6 +115,39 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     expect(page.locator("dl.facts")).to_contain_text("Выполнено")
     expect(page.locator("dl.facts")).to_contain_text("26.11.2026")
 
+    # The director publishes it; the plan's publication item is done with both acts on the site.
+    page.get_by_role("link", name="Акты").click()
+    page.get_by_role("link", name=DATA_ACT).first.click()
+    page.get_by_role("button", name="Опубликовать на сайте").click()
+    expect(page.get_by_role("status")).to_contain_text("Акт опубликован на сайте: DOCX и PDF")
+    page.get_by_role("link", name="План", exact=True).click()
+    row = page.get_by_role("row", name=re.compile("Публикация всей нормативной базы"))
+    expect(row).to_contain_text("Выполнено")
+    log_out(page)
+
+    # A visitor, with no login, reads the school's documents page and downloads the files.
+    page.goto(f"{live_server}/public/school20/documents")
+    act = page.get_by_role("article", name=DATA_ACT)
+    expect(act).to_contain_text("Принято педагогическим советом протокол от 20.11.2026 № 2")
+    expect(act).to_contain_text("Учтено мнение: Совет родителей протокол от 24.11.2026 № 2")
+    expect(act).to_contain_text("Утверждено приказом директора от 26.11.2026 № 51")
+    expect(
+        page.get_by_role("article", name="Положение об электронном журнале успеваемости")
+    ).to_contain_text("от 07.09.2026 № 45")
+    with page.expect_download() as docx:
+        act.get_by_role("link", name="Скачать DOCX").click()
+    text = "\n".join(p.text for p in Document(docx.value.path()).paragraphs)
+    assert "ПОЛОЖЕНИЕ" in text
+    with page.expect_download() as pdf:
+        act.get_by_role("link", name="Скачать PDF").click()
+    assert open(pdf.value.path(), "rb").read(4) == b"%PDF"
+    # The draft of the same school is nowhere: not on the page, in the JSON or in the Atom feed.
+    draft = "Регламент выгрузки электронного журнала на бумажный носитель"
+    expect(page.get_by_text(draft)).to_have_count(0)
+    for feed in ("documents.json", "documents.atom"):
+        body = page.request.get(f"{live_server}/public/school20/{feed}").text()
+        assert draft not in body and DATA_ACT in body
+
 
 def test_a_teacher_cannot_record_for_a_council(page, live_server):
     log_in(page, live_server, "teacher")

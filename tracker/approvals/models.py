@@ -238,6 +238,7 @@ class PlanRole(StrEnum):
     PED_COUNCIL = "ped_council"
     PARENTS_COUNCIL = "parents_council"
     ORDER = "order"
+    PUBLICATION = "publication"  # on the school's site (the publication part)
 
 
 class PlanLink(db.Model):

@@ -983,6 +983,10 @@ ROLE_STEP = {
 
 
 def _role_done_on(act: LocalAct, role: PlanRole) -> date | None:
+    if role == PlanRole.PUBLICATION:
+        from tracker.publication.services import published_on
+
+        return published_on(act)
     if role == PlanRole.DISCUSSION:
         latest = db.session.scalar(
             select(Discussion).where(Discussion.act_id == act.id).order_by(Discussion.id.desc())

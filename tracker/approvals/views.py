@@ -138,7 +138,25 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
         comment_form=comment_form,
         docx_versions=documents.versions(act.school, "act", f"act:{act.id}"),
         generate_form=GenerateForm(),
+        **_publication_context(act),
     ), code
+
+
+def _publication_context(act: LocalAct) -> dict:
+    from tracker.publication import services as publication
+    from tracker.publication.forms import PublishForm
+    from tracker.publication.permissions import can_publish
+    from tracker.publication.views import services_published_acts
+
+    form = PublishForm()
+    form.replaces.choices = [(0, _("— ничего не заменяет —"))] + [
+        (other.id, other.title) for other in services_published_acts(act)
+    ]
+    return {
+        "publications": publication.publications_of(act),
+        "publish_form": form,
+        "can_publish": can_publish(current_user, act.school),
+    }
 
 
 @bp.get("/acts/<id:act_id>")

@@ -1,0 +1,207 @@
+"""The acts in force on the school site: what a visitor sees and downloads, and what never
+reaches them."""
+
+import json
+import shutil
+from io import BytesIO
+from xml.etree import ElementTree as ET
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from tests.conftest import TODAY, login, person, post
+from tests.documents.test_builders import all_text
+from tests.plans.test_views import page_text
+from tracker.approvals import services as approvals
+from tracker.approvals.models import BodyKind, Decision
+from tracker.approvals.services import ItemDecision
+from tracker.documents.models import LocalAct
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans.models import Task, TaskStatus
+from tracker.publication import services as publication
+from tracker.publication.models import Publication
+
+pytestmark = pytest.mark.demo_data
+REGULATION = "Положение об электронном журнале успеваемости"
+DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+DRAFT = "Регламент выгрузки электронного журнала на бумажный носитель"
+PAGE = "/public/school20/documents"
+
+
+def act_titled(title: str) -> LocalAct:
+    return db.session.scalar(select(LocalAct).where(LocalAct.title == title))
+
+
+def put_in_force(act: LocalAct) -> None:
+    """The data act through its councils and the director's order, as the services record it."""
+    from tests.approvals.conftest import at
+
+    school = act.school
+    for kind, number, day, decision in (
+        (BodyKind.PED_COUNCIL, 2, "20.11.2026", Decision.ADOPTED),
+        (BodyKind.PARENTS_COUNCIL, 2, "24.11.2026", Decision.OPINION_FOR),
+    ):
+        body = approvals.body_of_kind(school, kind)
+        meeting = approvals.create_meeting(
+            body, body.secretary, held_at=at(day), place="", protocol_number=number, acts=[act]
+        )
+        approvals.record_meeting(
+            meeting,
+            body.secretary,
+            present_count=25 if kind == BodyKind.PED_COUNCIL else 10,
+            decisions={meeting.items[0].id: ItemDecision(decision, 10, 0, 0)},
+            today=TODAY,
+            expected_version=None,
+        )
+    approvals.issue_order(
+        school,
+        person("director"),
+        number="51",
+        issued_on=TODAY,
+        title="Об утверждении положения",
+        acts=[act],
+        in_force_on=None,
+        today=TODAY,
+    )
+    db.session.commit()
+
+
+def test_a_visitor_sees_the_regulation_with_its_three_requisites_and_downloads_it(app, client):
+    text = page_text(client.get(PAGE))
+    assert "Муниципальное бюджетное общеобразовательное учреждение" in text
+    assert REGULATION in text
+    assert "Принято педагогическим советом протокол от 29.08.2026 № 1" in text
+    assert "Учтено мнение: Совет родителей протокол от 04.09.2026 № 1" in text
+    assert "Утверждено приказом директора от 07.09.2026 № 45" in text
+    assert "Действует с 07.09.2026" in text
+    published = db.session.scalars(select(Publication)).one()
+    docx = client.get(f"/public/school20/files/{published.id}.docx")
+    assert docx.status_code == 200
+    stamps = all_text(Document(BytesIO(docx.data)))
+    assert "протокол от 29.08.2026 № 1" in stamps and "от 07.09.2026 № 45" in stamps
+    pdf = client.get(f"/public/school20/files/{published.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    again = client.get(
+        f"/public/school20/files/{published.id}.pdf", headers={"If-None-Match": pdf.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_drafts_are_nowhere_public(app, client):
+    for url in (PAGE, PAGE + "/embed", PAGE + ".json", PAGE + ".atom"):
+        body = client.get(url).get_data(as_text=True)
+        assert DRAFT not in body and DATA_ACT not in body, url
+    ids = db.session.scalars(select(Publication.id)).all()
+    for guess in range(1, max(ids) + 20):
+        if guess in ids:
+            continue
+        for kind in ("docx", "pdf", "sig"):
+            assert client.get(f"/public/school20/files/{guess}.{kind}").status_code == 404
+    assert client.get(f"/public/school20/files/{ids[0]}.exe").status_code == 404
+    assert client.get("/public/no-such-school/documents").status_code == 404
+    assert client.get("/public/no-such-school/documents.json").status_code == 404
+
+
+def test_a_withdrawn_act_leaves_the_page_and_its_files_answer_404(app, client):
+    published = db.session.scalars(select(Publication)).one()
+    publication.withdraw(published, person("director"))
+    db.session.commit()
+    assert REGULATION not in page_text(client.get(PAGE))
+    assert client.get(f"/public/school20/files/{published.id}.docx").status_code == 404
+    assert json.loads(client.get(PAGE + ".json").data)["documents"] == []
+
+
+def test_only_an_act_in_force_is_published(app):
+    before = db.session.scalar(select(func.count()).select_from(Publication))
+    with pytest.raises(DomainError, match="только действующий акт"):
+        publication.publish(act_titled(DATA_ACT), person("director"), convert=False)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Publication)) == before
+
+
+@pytest.mark.parametrize(
+    ("signature", "signed_by", "message"),
+    [
+        (b"", "Иванова Т. П.", "Файл подписи пуст"),
+        (b"0" * (1024 * 1024 + 1), "Иванова Т. П.", "больше 1 МБ"),
+        (b"\x30\x82signature", "", "Укажите, кем подписан"),
+    ],
+)
+def test_a_bad_signature_file_is_refused(app, signature, signed_by, message):
+    with pytest.raises(DomainError, match=message):
+        publication.publish(
+            act_titled(REGULATION),
+            person("director"),
+            signature=signature,
+            signed_by=signed_by,
+            convert=False,
+        )
+
+
+def test_a_signed_republication_supersedes_the_first_and_keeps_it_as_history(app, client):
+    first = db.session.scalars(select(Publication)).one()
+    second = publication.publish(
+        act_titled(REGULATION),
+        person("director"),
+        signature=b"\x30\x82\x05detached-cms",
+        signature_name="polozhenie.pdf.sig",
+        signed_by="Иванова Татьяна Петровна, директор, сертификат 01A2B3",
+        convert=False,
+    )
+    db.session.commit()
+    assert first.superseded_by_id == second.id
+    text = page_text(client.get(PAGE))
+    assert "Документ подписан электронной подписью: Иванова Татьяна Петровна" in text
+    assert "Прежние редакции (1)" in text and "PDF готовится" in text
+    assert client.get(f"/public/school20/files/{second.id}.sig").data == b"\x30\x82\x05detached-cms"
+    assert client.get(f"/public/school20/files/{first.id}.docx").status_code == 200
+    data = json.loads(client.get(PAGE + ".json").data)
+    assert len(data["documents"]) == 1 and len(data["documents"][0]["superseded"]) == 1
+    atom = ET.fromstring(client.get(PAGE + ".atom").data)
+    entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.find("{http://www.w3.org/2005/Atom}title").text for e in entries] == [REGULATION]
+
+
+def test_without_libreoffice_publishing_goes_on_with_docx_and_the_director_is_told(
+    app, client, monkeypatch
+):
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    login(client, "director")
+    page = f"/acts/{act.id}"
+    response = post(client, f"{page}/publish", page=page)
+    assert response.status_code == 302
+    text = page_text(client.get(page))
+    assert "PDF сделать не удалось (LibreOffice не установлен)" in text
+    assert "только DOCX: PDF не готов" in text
+    public = page_text(client.get(PAGE))
+    assert DATA_ACT in public and "PDF готовится" in public
+    monkeypatch.undo()
+    published = publication.current_publication(act)
+    response = post(client, f"/publications/{published.id}/pdf", page=page)
+    assert "PDF готов" in page_text(client.get(page))
+
+
+def test_the_plans_publication_item_completes_when_every_act_is_published(app):
+    task = db.session.scalar(select(Task).where(Task.title.startswith("Публикация всей")))
+    assert task.status == TaskStatus.IN_PROGRESS  # the regulation is on the site, the data act not
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    publication.publish(act, person("director"), convert=False)
+    db.session.commit()
+    assert task.status == TaskStatus.DONE and task.done_on == TODAY
+
+
+def test_the_embeddable_page_may_be_framed_only_by_the_named_sites(app, client):
+    app.config["EMBED_ORIGINS"] = ["https://school20.example", "javascript:alert(1)"]
+    response = client.get(PAGE + "/embed")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors https://school20.example" in policy and "javascript" not in policy
+    assert "X-Frame-Options" not in response.headers
+    assert "<header" not in response.get_data(as_text=True)
+    full = client.get(PAGE)
+    assert full.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in full.headers["Content-Security-Policy"]

@@ -1,0 +1,289 @@
+"""Publishing acts in force on the school's site: the act's last step, with its files.
+
+Only what is published and not withdrawn is ever reachable from outside; a draft has no
+publication and therefore no public file. The PDF is made by LibreOffice at publish time and
+kept; when that fails, publishing goes on with the DOCX and the director can retry.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess  # nosec B404 -- LibreOffice is run with a fixed argument list, no shell
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Person, School
+from tracker.approvals import services as approvals
+from tracker.audit import services as audit
+from tracker.documents import services as documents
+from tracker.documents.models import ActStatus, LocalAct
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.publication.models import PdfState, Publication
+from tracker.types import utcnow
+
+MAX_SIGNATURE = 1024 * 1024  # a detached CMS signature is a few kilobytes
+PDF_TIMEOUT = 120
+TYPE_GROUPS = {
+    "положение": "Положения",
+    "регламент": "Регламенты",
+    "порядок": "Порядки",
+    "правила": "Правила",
+    "инструкция": "Инструкции",
+}
+
+
+# --- PDF ---
+
+
+def to_pdf(docx: bytes) -> tuple[bytes | None, str]:
+    """The DOCX converted by LibreOffice headless; (None, the reason) when it cannot be."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None, "LibreOffice не установлен"
+    with tempfile.TemporaryDirectory(prefix="tracker-pdf-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(docx)
+        profile = (Path(folder) / "profile").as_uri()
+        try:
+            subprocess.run(  # noqa: S603  # nosec B603 -- fixed arguments, a file we wrote
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    folder,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=PDF_TIMEOUT,
+            )
+        except (subprocess.SubprocessError, OSError) as error:
+            return None, f"преобразование не удалось: {type(error).__name__}"
+        result = Path(folder) / "document.pdf"
+        if not result.is_file() or result.stat().st_size == 0:
+            return None, "LibreOffice не создал PDF"
+        return result.read_bytes(), ""
+
+
+# --- publishing ---
+
+
+def publications_of(act: LocalAct) -> list[Publication]:
+    return list(
+        db.session.scalars(
+            select(Publication).where(Publication.act_id == act.id).order_by(Publication.id.desc())
+        )
+    )
+
+
+def current_publication(act: LocalAct) -> Publication | None:
+    return db.session.scalar(
+        select(Publication).where(
+            Publication.act_id == act.id,
+            Publication.withdrawn_at.is_(None),
+            Publication.superseded_by_id.is_(None),
+        )
+    )
+
+
+def publish(
+    act: LocalAct,
+    actor: Person,
+    *,
+    replaces: LocalAct | None = None,
+    signature: bytes | None = None,
+    signature_name: str = "",
+    signed_by: str = "",
+    convert: bool = True,
+) -> Publication:
+    """Publish an act in force: its DOCX with the filled stamps, a PDF, an optional signature.
+    An earlier publication of the act, or of the act it replaces, becomes superseded."""
+    if act.status != ActStatus.IN_FORCE:
+        raise DomainError(_("На сайте публикуется только действующий акт"))
+    if replaces is not None:
+        if replaces.school_id != act.school_id or replaces.id == act.id:
+            raise DomainError(_("Заменить можно только другой акт этой школы"), field="replaces")
+        if current_publication(replaces) is None:
+            raise DomainError(_("Заменяемый акт не опубликован"), field="replaces")
+    signed_by = " ".join((signed_by or "").split())[:300]
+    if signature is not None:
+        if not signature:
+            raise DomainError(_("Файл подписи пуст"), field="signature")
+        if len(signature) > MAX_SIGNATURE:
+            raise DomainError(_("Файл подписи больше 1 МБ"), field="signature")
+        if not signed_by:
+            raise DomainError(_("Укажите, кем подписан документ"), field="signed_by")
+    document = documents.generate_act(act, actor)
+    earlier = [
+        p for p in (current_publication(act), replaces and current_publication(replaces)) if p
+    ]
+    publication = Publication(
+        school_id=act.school_id,
+        act=act,
+        document=document,
+        signature=signature,
+        signature_name=(signature_name or "signature.sig")[-200:] if signature else "",
+        signed_by=signed_by if signature else "",
+        published_by_id=actor.id,
+        sequence=1 + len(publications_of(act)),
+    )
+    if convert:
+        _convert(publication)
+    db.session.add(publication)
+    db.session.flush()
+    for old in earlier:
+        old.superseded_by_id = publication.id
+        old.superseded_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "act.publish",
+        "act",
+        act.id,
+        school_id=act.school_id,
+        actor=actor,
+        changes={
+            "publication": [None, publication.id],
+            "pdf": [None, str(publication.pdf_state)],
+            "replaces": [None, [p.act.title for p in earlier]],
+            "signed_by": [None, publication.signed_by or None],
+        },
+    )
+    approvals.sync_plan_for(act)
+    return publication
+
+
+def _convert(publication: Publication) -> None:
+    pdf, error = to_pdf(publication.document.content)
+    publication.pdf = pdf
+    publication.pdf_state = PdfState.READY if pdf else PdfState.FAILED
+    publication.pdf_error = error
+
+
+def retry_pdf(publication: Publication, actor: Person) -> None:
+    if publication.pdf_state == PdfState.READY:
+        raise DomainError(_("PDF уже готов"))
+    _convert(publication)
+    db.session.flush()
+    audit.record(
+        "act.publish.pdf",
+        "act",
+        publication.act_id,
+        school_id=publication.school_id,
+        actor=actor,
+        changes={"pdf": [None, str(publication.pdf_state)]},
+    )
+
+
+def withdraw(publication: Publication, actor: Person) -> None:
+    """Take a publication off the site (its files answer 404 from now on)."""
+    if publication.withdrawn_at is not None:
+        raise DomainError(_("Публикация уже снята"))
+    publication.withdrawn_at = utcnow()
+    publication.withdrawn_by_id = actor.id
+    db.session.flush()
+    audit.record(
+        "act.withdraw",
+        "act",
+        publication.act_id,
+        school_id=publication.school_id,
+        actor=actor,
+        changes={"publication": [publication.id, None]},
+    )
+    approvals.sync_plan_for(publication.act)
+
+
+def published_on(act: LocalAct) -> date | None:
+    """When the act went on the site (its first publication still there), at the school."""
+    first = db.session.scalar(
+        select(Publication)
+        .where(Publication.act_id == act.id, Publication.withdrawn_at.is_(None))
+        .order_by(Publication.id)
+    )
+    if first is None:
+        return None
+    return first.published_at.astimezone(ZoneInfo(act.school.timezone)).date()
+
+
+# --- the public listing ---
+
+
+@dataclass
+class PublicEntry:
+    publication: Publication
+    requisites: list
+    in_force_on: date | None
+    history: list[Publication] = field(default_factory=list)
+
+    @property
+    def act(self) -> LocalAct:
+        return self.publication.act
+
+
+def type_of(title: str) -> str:
+    word = title.split(" ", 1)[0].lower()
+    return TYPE_GROUPS.get(word, _("Другие документы"))
+
+
+def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
+    """The acts on the site grouped by type, each current publication with its requisites and
+    the publications it superseded (its history)."""
+    visible = list(
+        db.session.scalars(
+            select(Publication)
+            .where(Publication.school_id == school.id, Publication.withdrawn_at.is_(None))
+            .options(selectinload(Publication.act), selectinload(Publication.document))
+            .order_by(Publication.id.desc())
+        )
+    )
+    by_id = {p.id: p for p in visible}
+    entries: dict[int, PublicEntry] = {}
+    for publication in visible:
+        if publication.superseded_by_id is None:
+            requisites = approvals.requisites(publication.act)
+            order = next((r for r in requisites if r.kind == "order"), None)
+            in_force = _in_force_on(publication.act) if order else None
+            entries[publication.id] = PublicEntry(publication, requisites, in_force)
+    for publication in visible:
+        newest = publication
+        while newest.superseded_by_id is not None and newest.superseded_by_id in by_id:
+            newest = by_id[newest.superseded_by_id]
+        if newest is not publication and newest.id in entries:
+            entries[newest.id].history.append(publication)
+    groups: dict[str, list[PublicEntry]] = {}
+    for entry in sorted(entries.values(), key=lambda e: e.act.title):
+        groups.setdefault(type_of(entry.act.title), []).append(entry)
+    return sorted(groups.items())
+
+
+def _in_force_on(act: LocalAct) -> date | None:
+    for step in approvals.current_round(act):
+        if step.order is not None:
+            return step.order.in_force_on
+    return None
+
+
+def public_file(school: School, publication_id: int, kind: str) -> tuple[str, str, bytes] | None:
+    """(filename, media type, bytes) of a file on the site, or None: a draft, a withdrawn
+    publication or another school's id are all simply not there."""
+    publication = db.session.get(Publication, publication_id)
+    if publication is None or publication.school_id != school.id or not publication.is_visible:
+        return None
+    stem = documents.safe_filename(publication.act.title, "")
+    if kind == "docx":
+        return stem + ".docx", documents.DOCX, publication.document.content
+    if kind == "pdf" and publication.pdf_state == PdfState.READY and publication.pdf:
+        return stem + ".pdf", "application/pdf", publication.pdf
+    if kind == "sig" and publication.signature:
+        return stem + ".pdf.sig", "application/pkcs7-signature", publication.signature
+    return None

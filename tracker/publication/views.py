@@ -1,0 +1,210 @@
+import re
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.accounts.models import School
+from tracker.documents.models import LocalAct
+from tracker.extensions import db
+from tracker.publication import feeds, services
+from tracker.publication.forms import PublicationActionForm, PublishForm
+from tracker.publication.models import Publication
+from tracker.publication.permissions import can_publish
+from tracker.views_common import attempt, own
+
+bp = Blueprint("publication", __name__)
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+
+
+def _school(slug: str) -> School:
+    school = db.session.scalar(select(School).where(School.slug == slug[:64]))
+    if school is None:
+        abort(404)
+    return school
+
+
+def _listing_page(slug: str, embed: bool):
+    school = _school(slug)
+    return render_template(
+        "publication/public.html",
+        school=school,
+        groups=services.listing(school),
+        embed=embed,
+    )
+
+
+@bp.get("/public/<slug>/documents")
+def documents(slug: str):
+    return _listing_page(slug, embed=False)
+
+
+@bp.get("/public/<slug>/documents/embed")
+def embed(slug: str):
+    """The same list without the header, to sit in an iframe of the school's own site: framing
+    is allowed here only, and only by the origins the installation names."""
+    response = Response(_listing_page(slug, embed=True))
+    origins = [o for o in current_app.config.get("EMBED_ORIGINS", []) if ORIGIN.match(o)]
+    ancestors = " ".join(origins) if origins else "'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+        f"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+    )
+    return response
+
+
+def _base(slug: str) -> str:
+    return url_for("publication.documents", slug=slug, _external=True).removesuffix("documents")
+
+
+@bp.get("/public/<slug>/documents.json")
+def documents_json(slug: str):
+    school = _school(slug)
+    body = feeds.as_json(school.short_name, services.listing(school), _base(slug))
+    return Response(body, mimetype="application/json")
+
+
+@bp.get("/public/<slug>/documents.atom")
+def documents_atom(slug: str):
+    school = _school(slug)
+    groups = services.listing(school)
+    published = [e.publication.published_at for _k, entries in groups for e in entries]
+    updated = max(published) if published else school.created_at
+    body = feeds.as_atom(
+        school.short_name,
+        groups,
+        _base(slug),
+        url_for("publication.documents", slug=slug, _external=True),
+        updated,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/public/<slug>/files/<id:publication_id>.<any(docx, pdf, sig):kind>")
+def public_file(slug: str, publication_id: int, kind: str):
+    school = _school(slug)
+    found = services.public_file(school, publication_id, kind)
+    if found is None:
+        abort(404)
+    filename, media_type, content = found
+    response = send_file(
+        BytesIO(content), mimetype=media_type, as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.set_etag(f"{publication_id}-{kind}-{len(content)}")
+    return response.make_conditional(request)
+
+
+# --- the director's side, on the act's page ---
+
+
+@bp.post("/acts/<id:act_id>/publish")
+@login_required
+def publish(act_id: int):
+    act = own(LocalAct, act_id)
+    if not can_publish(current_user, act.school):
+        abort(403)
+    form = PublishForm()
+    form.replaces.choices = [(0, "")] + [(a.id, "") for a in services_published_acts(act)]
+    if form.validate_on_submit():
+        signature = (
+            form.signature.data.read() if getattr(form.signature.data, "filename", "") else None
+        )
+        replaces = db.session.get(LocalAct, form.replaces.data) if form.replaces.data else None
+        done, publication = attempt(
+            form,
+            lambda: services.publish(
+                act,
+                current_user,
+                replaces=replaces,
+                signature=signature,
+                signature_name=getattr(form.signature.data, "filename", "") or "",
+                signed_by=form.signed_by.data or "",
+            ),
+        )
+        if done:
+            if publication.pdf_state == "ready":
+                flash(_("Акт опубликован на сайте: DOCX и PDF"), "success")
+            else:
+                flash(
+                    _(
+                        "Акт опубликован с DOCX; PDF сделать не удалось (%(reason)s). "
+                        "На странице сказано, что PDF готовится; повторите позже.",
+                        reason=publication.pdf_error,
+                    ),
+                    "error",
+                )
+            return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+    for error in form.form_errors:
+        flash(str(error), "error")
+    return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
+
+
+def services_published_acts(act: LocalAct) -> list[LocalAct]:
+    """Other acts of the school on the site: what this one may replace."""
+    acts = db.session.scalars(
+        select(LocalAct)
+        .join(Publication, Publication.act_id == LocalAct.id)
+        .where(
+            LocalAct.school_id == act.school_id,
+            LocalAct.id != act.id,
+            Publication.withdrawn_at.is_(None),
+            Publication.superseded_by_id.is_(None),
+        )
+        .order_by(LocalAct.title)
+    )
+    return list(dict.fromkeys(acts))
+
+
+def _own_publication(publication_id: int) -> Publication:
+    publication = own(Publication, publication_id)
+    if not can_publish(current_user, current_user.school):
+        abort(403)
+    return publication
+
+
+@bp.post("/publications/<id:publication_id>/withdraw")
+@login_required
+def withdraw(publication_id: int):
+    publication = _own_publication(publication_id)
+    form = PublicationActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(form, lambda: services.withdraw(publication, current_user))[0]:
+        flash(_("Публикация снята с сайта"), "success")
+    else:
+        flash("; ".join(str(e) for e in form.form_errors), "error")
+    return redirect(url_for("approvals.act", act_id=publication.act_id, _anchor="publication"))
+
+
+@bp.post("/publications/<id:publication_id>/pdf")
+@login_required
+def retry_pdf(publication_id: int):
+    publication = _own_publication(publication_id)
+    form = PublicationActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(form, lambda: services.retry_pdf(publication, current_user))[0]:
+        if publication.pdf_state == "ready":
+            flash(_("PDF готов"), "success")
+        else:
+            flash(_("PDF снова не получился: %(reason)s", reason=publication.pdf_error), "error")
+    else:
+        flash("; ".join(str(e) for e in form.form_errors), "error")
+    return redirect(url_for("approvals.act", act_id=publication.act_id, _anchor="publication"))
