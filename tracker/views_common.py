@@ -78,3 +78,20 @@ def own(model, object_id: int, school_of: Callable = lambda obj: obj.school_id):
         record_refusal(model.__tablename__, object_id)
         abort(404)
     return obj
+
+
+def button(action: Callable[[], object], success: str, back: str):
+    """A button's POST (a form of its CSRF token alone): run the service as the request's
+    transaction, say how it went, go back to the page."""
+    from flask import flash, redirect
+    from flask_wtf import FlaskForm
+
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done, _result = attempt(form, action)
+    if done:
+        flash(success, "success")
+    else:
+        flash("; ".join(str(error) for error in form.form_errors), "error")
+    return redirect(back)

@@ -109,33 +109,26 @@ def transition_order():
 @bp.post("/documents/duties-order")
 @login_required
 def duties_order():
-    school = current_user.school
-    if not can_generate_school_documents(current_user, school):
-        abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _generated(
-        form,
-        lambda: services.generate_duties_order(school, current_user),
-        url_for("documents.index"),
-    )
+    return _school_document(lambda school: services.generate_duties_order(school, current_user))
 
 
 @bp.post("/documents/plan")
 @login_required
 def plan():
+    return _school_document(
+        lambda school: services.generate_plan(school, current_user, school_today())
+    )
+
+
+def _school_document(generate):
+    """A document of the whole school, made by the director and downloaded at once."""
     school = current_user.school
     if not can_generate_school_documents(current_user, school):
         abort(403)
     form = GenerateForm()
     if not form.validate_on_submit():
         abort(400)
-    return _generated(
-        form,
-        lambda: services.generate_plan(school, current_user, school_today()),
-        url_for("documents.index"),
-    )
+    return _generated(form, lambda: generate(school), url_for("documents.index"))
 
 
 @bp.post("/documents/consents")

@@ -3,7 +3,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -17,7 +16,7 @@ from tracker.ical import services
 from tracker.ical.forms import FeedActionForm, FeedForm
 from tracker.ical.models import FeedToken
 from tracker.types import utcnow
-from tracker.views_common import attempt
+from tracker.views_common import attempt, button
 
 bp = Blueprint("ical", __name__)
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -134,12 +133,11 @@ def _own_token(token_id: int) -> FeedToken:
 @login_required
 def revoke(token_id: int):
     token = _own_token(token_id)
-    form = FeedActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if attempt(form, lambda: services.revoke_token(token, current_user))[0]:
-        flash(_("Ссылка отозвана: календарь по ней больше не обновится"), "success")
-    return redirect(url_for("ical.feeds"))
+    return button(
+        lambda: services.revoke_token(token, current_user),
+        _("Ссылка отозвана: календарь по ней больше не обновится"),
+        url_for("ical.feeds"),
+    )
 
 
 @bp.post("/feeds/<id:token_id>/regenerate")

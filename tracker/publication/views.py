@@ -24,7 +24,7 @@ from tracker.publication import feeds, services
 from tracker.publication.forms import PublicationActionForm, PublishForm
 from tracker.publication.models import Publication
 from tracker.publication.permissions import can_publish
-from tracker.views_common import attempt, own
+from tracker.views_common import attempt, button, own
 
 bp = Blueprint("publication", __name__)
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -183,14 +183,11 @@ def _own_publication(publication_id: int) -> Publication:
 @login_required
 def withdraw(publication_id: int):
     publication = _own_publication(publication_id)
-    form = PublicationActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if attempt(form, lambda: services.withdraw(publication, current_user))[0]:
-        flash(_("Публикация снята с сайта"), "success")
-    else:
-        flash("; ".join(str(e) for e in form.form_errors), "error")
-    return redirect(url_for("approvals.act", act_id=publication.act_id, _anchor="publication"))
+    return button(
+        lambda: services.withdraw(publication, current_user),
+        _("Публикация снята с сайта"),
+        url_for("approvals.act", act_id=publication.act_id, _anchor="publication"),
+    )
 
 
 @bp.post("/publications/<id:publication_id>/pdf")
