@@ -56,6 +56,7 @@ test: test-tools lint
 # Speed against the bare libraries' floor (bench/README.md); results in bench/results/.
 bench: install
 	$(BIN)/python -m bench.documents
+	$(BIN)/python -m bench.feeds
 
 clean:
 	rm -rf $(VENV) build *.egg-info

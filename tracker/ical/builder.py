@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Todo, vDuration
+from icalendar import Alarm, Calendar, Event, Todo, vDuration, vText
 
 # Characters XML and iCalendar readers choke on; newlines stay (escaped by icalendar).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -24,6 +24,16 @@ DESCRIPTION_LIMIT = 4000
 
 def clean(text: str, limit: int) -> str:
     return _CONTROL.sub("", text or "")[:limit]
+
+
+class Text(vText):
+    """TEXT escaped by RFC 5545 §3.3.11 alone. (icalendar first turns a typed «\\N» into a line
+    break, so «C:\\Notes» would reach clients split in two.)"""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return text.encode(self.encoding)
 
 
 @dataclass(frozen=True)
@@ -52,13 +62,15 @@ class Feed:
     todo: bool = False
 
 
-def _alarm(days: int, all_day: bool, summary: str) -> Alarm:
+def _alarm(days: int, all_day: bool, summary: str, to_do: bool) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
+    alarm.add("description", Text(summary))
     # An all-day item starts at midnight: the reminder comes at 9:00 the day(s) before.
     before = timedelta(days=days) - timedelta(hours=9) if all_day else timedelta(days=days)
-    alarm.add("trigger", vDuration(-before))
+    # A to-do has DUE and no start: its reminder counts from DUE (RFC 5545 3.8.6.3).
+    parameters = {"RELATED": "END"} if to_do else {}
+    alarm.add("trigger", vDuration(-before), parameters=parameters)
     return alarm
 
 
@@ -71,9 +83,9 @@ def _component(item: FeedEvent, feed: Feed):
     if item.last_modified is not None:
         component.add("last-modified", item.last_modified)
     summary = clean(item.summary, SUMMARY_LIMIT)
-    component.add("summary", summary)
+    component.add("summary", Text(summary))
     if item.description:
-        component.add("description", clean(item.description, DESCRIPTION_LIMIT))
+        component.add("description", Text(clean(item.description, DESCRIPTION_LIMIT)))
     if item.url:
         component.add("url", item.url)
     if as_todo:
@@ -90,7 +102,7 @@ def _component(item: FeedEvent, feed: Feed):
         component.add("dtend", item.end or item.start + timedelta(hours=2))
         component.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     if feed.alarm_days > 0 and not item.cancelled and not item.done:
-        component.add_component(_alarm(feed.alarm_days, item.day is not None, summary))
+        component.add_component(_alarm(feed.alarm_days, item.day is not None, summary, as_todo))
     return component
 
 
@@ -100,7 +112,7 @@ def build_feed(feed: Feed) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", clean(feed.name, SUMMARY_LIMIT))
+    calendar.add("x-wr-calname", Text(clean(feed.name, SUMMARY_LIMIT)))
     calendar.add("x-wr-timezone", feed.timezone)
     calendar.add(
         "refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"}
@@ -108,8 +120,11 @@ def build_feed(feed: Feed) -> bytes:
     calendar.add("x-published-ttl", "PT1H")
     for item in feed.events:
         calendar.add_component(_component(item, feed))
-    if any(item.start is not None for item in feed.events):
-        calendar.add_missing_timezones()
+    starts = [item.start.date() for item in feed.events if item.start is not None]
+    if starts:
+        # The zone's rules from the first meeting on: one plain block for Moscow (+03:00 since
+        # 2014), not its whole history, which some readers resolve wrongly.
+        calendar.add_missing_timezones(first_date=min(starts) - timedelta(days=1))
     return calendar.to_ical()
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
-from tracker.approvals.models import CollegialBody, Meeting, Order
+from tracker.approvals.models import AgendaItem, ApprovalStep, CollegialBody, Meeting, Order
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
 from tracker.controls.models import ControlCheck, Occurrence
@@ -153,8 +153,9 @@ class Validator:
     last_modified: datetime
 
 
-def validator(token: FeedToken, todo: bool) -> Validator:
-    """ETag and Last-Modified from the school's newest audit entry: one indexed query."""
+def validator(token: FeedToken, todo: bool, today: date) -> Validator:
+    """ETag and Last-Modified from the school's newest audit entry and the day (the feed says
+    what is overdue as of today): one indexed query."""
     school_id = token.person.school_id
     newest = db.session.execute(
         select(AuditEntry.id, AuditEntry.at)
@@ -163,8 +164,9 @@ def validator(token: FeedToken, todo: bool) -> Validator:
         .limit(1)
     ).first()
     entry_id, at = newest if newest else (0, token.created_at)
-    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{entry_id}"
-    return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], at)
+    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{entry_id}:{today}"
+    start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], max(at, start_of_day))
 
 
 # --- what a feed holds ---
@@ -281,7 +283,12 @@ def _meetings(school: School, body_ids: list[int] | None):
         select(Meeting)
         .join(CollegialBody, CollegialBody.id == Meeting.body_id)
         .where(CollegialBody.school_id == school.id)
-        .options(selectinload(Meeting.body), selectinload(Meeting.items))
+        .options(
+            selectinload(Meeting.body),
+            selectinload(Meeting.items)
+            .selectinload(AgendaItem.step)
+            .selectinload(ApprovalStep.act),
+        )
         .order_by(Meeting.held_at)
     )
     if body_ids is not None:

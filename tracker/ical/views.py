@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from tracker.extensions import db
 from tracker.ical import services
-from tracker.ical.forms import FeedActionForm, FeedForm
+from tracker.ical.forms import ALARMS, FeedActionForm, FeedForm
 from tracker.ical.models import FeedToken
 from tracker.types import utcnow
 from tracker.views_common import attempt, button
@@ -26,20 +26,22 @@ NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofol
 def feed(token: str):
     """A calendar client's hourly poll: no login, the token is the key; nothing else opens."""
     address = request.remote_addr or ""
-    if services.too_many_misses(address, utcnow()):
-        return Response(
-            "Слишком много запросов\n",
-            429,
-            {"Retry-After": "600", **NO_REFERRER},
-            mimetype="text/plain",
-        )
     found = services.find_token(token)
     if found is None:
+        # Only misses are throttled: a valid link works whoever shares the address.
+        if services.too_many_misses(address, utcnow()):
+            return Response(
+                "Слишком много запросов\n",
+                429,
+                {"Retry-After": "600", **NO_REFERRER},
+                mimetype="text/plain",
+            )
         services.record_miss(address)
         db.session.commit()
         abort(404)
     todo = request.args.get("kind") == "todo"
-    check = services.validator(found, todo)
+    today = current_app.config.get("TODAY") or school_today_of(found)
+    check = services.validator(found, todo, today)
     headers = {**NO_REFERRER, "Cache-Control": "private, no-cache"}
     unchanged = (
         check.etag in request.if_none_match
@@ -50,7 +52,6 @@ def feed(token: str):
     if unchanged:
         response = Response(status=304, headers=headers)
     else:
-        today = current_app.config.get("TODAY") or school_today_of(found)
         body = services.feed_bytes(found, request.url_root, today, todo, check.last_modified)
         db.session.commit()
         response = Response(body, headers=headers, mimetype="text/calendar")
@@ -78,6 +79,7 @@ def _page(form=None, created=None, code=200):
             action_form=FeedActionForm(),
             tokens=services.tokens_of(current_user),
             labels=choices,
+            alarms=dict(ALARMS),
             created=created,
         ),
         code,

@@ -1,0 +1,215 @@
+"""Calendar feeds: the builder against `icalendar` alone, a client's full poll against the
+304 that answers an unchanged feed, and the SQL queries of a poll.
+
+The teacher of the demo school subscribes to their own feed (a meeting and an order), which is
+filled with tasks given to the teacher through `tracker.plans.services.create_task` (as the
+director's form adds them), due on successive days: first to 10 items, then to 1,000.
+Then, each `REPEATS` times alternately:
+
+- `build_feed` of the feed's 1,000 events (gathered and sequenced once, outside the timing)
+  against the floor: `icalendar` alone writing the same 1,000 events, a bare `Calendar` of
+  `Event`s with the same properties, alarms and time zone, without SEQUENCE and LAST-MODIFIED
+  (no sequences, no database);
+- the full request (`GET /ical/<token>.ics` through Flask's test client, every request in its
+  own app context and database session as in production) against the same floor;
+- the repeated request with the ETag of the previous answer (`If-None-Match`, answered 304)
+  against the full request: the ratio is what an unchanged hourly poll costs; target < 0.1.
+
+The SQL statements of one full request and of one 304 are counted on the feed at 10 items and
+again at 1,000 (a `before_cursor_execute` listener), after a first poll each time: the steady
+hourly poll, the sequence rows of the items written.
+
+Run: `python -m bench.feeds` (or `make bench`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from icalendar import Alarm, Calendar, Event, vDuration
+from sqlalchemy import event, select
+
+from bench.common import DEMO_TODAY, demo_app, measure, report
+
+REPEATS = 20
+ITEMS = 1000
+FEW = 10
+BASE_URL = "http://localhost/"
+
+
+def floor_for(feed) -> Callable[[], bytes]:
+    """`icalendar` alone writing the same calendar: the same components and properties as
+    `build_feed`, from values ready to add, without SEQUENCE and LAST-MODIFIED."""
+
+    def floor() -> bytes:
+        calendar = Calendar()
+        calendar.add("prodid", "-//tracker//школьный план перехода//RU")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", feed.name)
+        calendar.add("x-wr-timezone", feed.timezone)
+        calendar.add(
+            "refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"}
+        )
+        calendar.add("x-published-ttl", "PT1H")
+        for item in feed.events:
+            component = Event()
+            component.add("uid", item.uid)
+            component.add("dtstamp", feed.stamp)
+            component.add("summary", item.summary)
+            component.add("description", item.description)
+            component.add("url", item.url)
+            if item.day is not None:
+                component.add("dtstart", item.day)
+                component.add("dtend", item.day + timedelta(days=1))
+                component.add("transp", "TRANSPARENT")
+                before = timedelta(days=feed.alarm_days) - timedelta(hours=9)
+            else:
+                component.add("dtstart", item.start)
+                component.add("dtend", item.end)
+                before = timedelta(days=feed.alarm_days)
+            component.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+            if feed.alarm_days and not item.cancelled and not item.done:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", item.summary)
+                alarm.add("trigger", vDuration(-before))
+                component.add_component(alarm)
+            calendar.add_component(component)
+        if any(item.start is not None for item in feed.events):
+            calendar.add_missing_timezones()
+        return calendar.to_ical()
+
+    return floor
+
+
+def subscribe(username: str):
+    """A new feed of the person's own items: (token, raw token)."""
+    from tracker.accounts.models import Person
+    from tracker.extensions import db
+    from tracker.ical import services
+
+    owner = db.session.scalar(select(Person).where(Person.username == username))
+    token, raw = services.create_token(owner, None, "mine", 1)
+    db.session.commit()
+    return token, raw
+
+
+def grow(token, items: int) -> None:
+    """Tasks given to the feed's person until the feed holds `items` items."""
+    from tracker.accounts.models import Person
+    from tracker.extensions import db
+    from tracker.ical import services
+    from tracker.plans import services as plans
+
+    owner = token.person
+    director = db.session.scalar(select(Person).where(Person.username == "director"))
+    _name, events = services.collect(token, BASE_URL, DEMO_TODAY)
+    plan = plans.school_plan(owner.school)
+    phase = plans.plan_tasks(plan)[-1].phase
+    for number in range(len(events), items):
+        plans.create_task(
+            plan,
+            phase,
+            director,
+            title=f"Подготовить материалы к заседанию, раздел {number + 1}, с приложениями",
+            due_on=date(2026, 12, 1) + timedelta(days=number % 365),
+            assignees=[owner],
+        )
+    db.session.commit()
+    _name, events = services.collect(token, BASE_URL, DEMO_TODAY)
+    assert len(events) == items, len(events)
+
+
+def counted(request: Callable[[], object]) -> int:
+    """How many SQL statements `request` runs."""
+    from tracker.extensions import db
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        request()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def main() -> None:
+    from tracker.extensions import db
+    from tracker.ical import services
+    from tracker.ical.builder import Feed, build_feed
+
+    rows = []
+    with demo_app() as app:
+        client = app.test_client()
+
+        def get(token_raw: str, headers=None):
+            def request():
+                with app.app_context():  # its own context and session, as in production
+                    response = client.get(f"/ical/{token_raw}.ics", headers=headers or {})
+                    response.get_data()
+                    return response
+
+            return request
+
+        def polls(token_raw: str) -> tuple[int, int]:
+            """SQL statements of a full request (once the client has seen the feed: its
+            sequence rows exist) and of a 304."""
+            etag = get(token_raw)().headers["ETag"]
+            return (
+                counted(get(token_raw)),
+                counted(get(token_raw, {"If-None-Match": etag})),
+            )
+
+        token, raw = subscribe("teacher")
+        grow(token, FEW)
+        few_queries = polls(raw)
+        grow(token, ITEMS)
+        queries = polls(raw)
+        name, events = services.collect(token, BASE_URL, DEMO_TODAY)
+        events = services.sequenced(events)
+        db.session.commit()
+        stamp = services.validator(token, False, DEMO_TODAY).last_modified
+        feed = Feed(name, "Europe/Moscow", tuple(events), stamp, alarm_days=token.alarm_days)
+        floor = floor_for(feed)
+        rows.append(
+            {"name": f"build_feed, {ITEMS} items", "items": ITEMS}
+            | measure(lambda: build_feed(feed), floor, REPEATS)
+        )
+
+        full = get(raw)
+        etag = full().headers["ETag"]
+        unchanged = get(raw, {"If-None-Match": etag})
+        assert unchanged().status_code == 304
+        size = len(full().get_data())
+        queries = {
+            "queries": queries[0],
+            "queries_304": queries[1],
+            f"queries_{FEW}_items": few_queries[0],
+            f"queries_{FEW}_items_304": few_queries[1],
+        }
+        rows.append(
+            {"name": f"full request, {ITEMS} items", "items": ITEMS, "bytes": size, **queries}
+            | measure(full, floor, REPEATS)
+        )
+        rows.append(
+            {"name": "304 poll vs full request", "items": ITEMS, **queries}
+            | measure(unchanged, full, REPEATS)
+        )
+    report("feeds", rows)
+    print(
+        f"SQL statements per request: {ITEMS} items {queries['queries']} "
+        f"(304: {queries['queries_304']}), {FEW} items {queries[f'queries_{FEW}_items']} "
+        f"(304: {queries[f'queries_{FEW}_items_304']}); feed of {ITEMS} items: {size} bytes"
+    )
+    print(f"304 poll / full request: {rows[2]['ratio']:.4f} (target < 0.1)")
+
+
+if __name__ == "__main__":
+    main()
