@@ -18,8 +18,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The day the demo pretends it is (the tests' day), so every run builds the same demo state.
@@ -124,3 +129,140 @@ def quiet_upgrade(upgrade: Callable[[], object]) -> None:
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler) and handler.stream is captured:
                 handler.setStream(sys.stderr)
+
+
+def measure_reset(
+    ours: Callable[[], object],
+    floor: Callable[[], object],
+    repeats: int,
+    reset: Callable[[], object],
+) -> dict:
+    """`measure` for work that changes the database: `reset()` runs after every call of either,
+    outside the timing (a rollback, say), so each call starts from the same state."""
+
+    def timed(function: Callable[[], object]) -> float:
+        start = time.perf_counter()
+        function()
+        elapsed = time.perf_counter() - start
+        reset()
+        return elapsed
+
+    timed(ours), timed(floor)
+    ours_times: list[float] = []
+    floor_times: list[float] = []
+    for _ in range(repeats):
+        ours_times.append(timed(ours))
+        floor_times.append(timed(floor))
+    ours_s, floor_s = statistics.median(ours_times), statistics.median(floor_times)
+    return {"ours_s": ours_s, "floor_s": floor_s, "ratio": ours_s / floor_s, "repeats": repeats}
+
+
+def report_columns(name: str, rows: list[dict], extra: tuple[tuple[str, str], ...] = ()) -> Path:
+    """`report` with more columns: `extra` is (key, heading) for each, shown after the ratio
+    (a missing value as «—»). Rows without a floor (`floor_s` None) show only their time."""
+
+    def cell(value) -> str:
+        if value is None:
+            return "—"
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    table = [("", "ours ms", "floor ms", "ratio", *(heading for _, heading in extra))]
+    for row in rows:
+        floor = row.get("floor_s")
+        table.append(
+            (
+                row["name"],
+                f"{row['ours_s'] * 1000:.1f}",
+                "—" if floor is None else f"{floor * 1000:.1f}",
+                "—" if floor is None else f"{row['ratio']:.2f}",
+                *(cell(row.get(key)) for key, _ in extra),
+            )
+        )
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    for line in table:
+        print(
+            line[0].ljust(widths[0]),
+            *(cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)),
+            sep="  ",
+        )
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    document = {"benchmark": name, "machine": machine(), "rows": rows}
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class ScaleApp:
+    """A benchmark's app on its own SQLite file: the demo school and `schools` more."""
+
+    app: Flask
+    database: Path
+    password: str  # the demo people's, and the generated schools' people's
+    schools: int
+    timings: dict[str, float] = field(default_factory=dict)  # seconds each part took to build
+    scale: object = None  # tracker.scale.ScaleReport, when schools were built
+
+
+def _new_app(folder: str, today: date) -> Flask:
+    from tracker import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "SECRET_KEY": secrets.token_hex(16),
+            "INSTANCE_PATH": Path(folder) / "instance",
+            "TODAY": today,
+        }
+    )
+
+
+@contextmanager
+def empty_app(today: date = DEMO_TODAY) -> Iterator[Flask]:
+    """An app context on a new SQLite file built by the migrations, with nothing in it."""
+    from flask_migrate import upgrade
+
+    from tracker.extensions import db
+
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
+        app = _new_app(folder, today)
+        with app.app_context():
+            quiet_upgrade(upgrade)
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
+@contextmanager
+def scale_app(schools: int, today: date = DEMO_TODAY) -> Iterator[ScaleApp]:
+    """`demo_app`'s database plus `schools` generated schools (`tracker.scale.build_schools`),
+    with the password to log in with. No app context is left pushed: requests made through
+    the test client each get their own, as in production (their own database session)."""
+    from flask_migrate import upgrade
+
+    from tracker.demo import load_demo
+    from tracker.extensions import db
+    from tracker.scale import build_schools
+
+    password = secrets.token_urlsafe(12)
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
+        app = _new_app(folder, today)
+        built = ScaleApp(app, Path(folder) / "bench.sqlite3", password, schools)
+        with app.app_context():
+            start = time.perf_counter()
+            quiet_upgrade(upgrade)
+            load_demo(today, password=password)
+            db.session.commit()
+            built.timings["demo_s"] = time.perf_counter() - start
+            if schools:
+                built.scale = build_schools(schools, today, password)
+                built.timings["schools_s"] = built.scale.seconds
+            db.session.remove()
+        try:
+            yield built
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()

@@ -65,9 +65,15 @@ def seed_command():
 @click.command("demo")
 @click.option("--password", help="Пароль для всех демо-учётных записей (иначе случайный).")
 @click.option("--if-empty", is_flag=True, help="Загрузить, только если база пуста.")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=0, max=5000),
+    default=0,
+    help="Добавить ещё N сгенерированных школ (school-0001…) для замеров скорости.",
+)
 @with_appcontext
 @user_errors
-def demo_command(password: str | None, if_empty: bool):
+def demo_command(password: str | None, if_empty: bool, scale: int):
     """Add demo people for every position and move the plan part-way through its year."""
     from tracker.accounts.models import Person
     from tracker.demo import load_demo
@@ -78,12 +84,27 @@ def demo_command(password: str | None, if_empty: bool):
             click.echo("В базе уже есть данные; демо не загружается.")
             return
 
-    report = load_demo(today_in("Europe/Moscow"), password=password)
+    today = today_in("Europe/Moscow")
+    report = load_demo(today, password=password)
     click.echo("Демо-учётные записи созданы." if report.created else "Демо уже загружено.")
     for username, name, position in report.logins:
         click.echo(f"  {username:<20} {name} — {position}")
     if report.password:
         click.echo(f"Пароль демо-учётных записей: {report.password}")
+    if scale:
+        from tracker.accounts.services import random_password
+        from tracker.scale import build_schools
+
+        db.session.commit()  # the demo is kept whatever happens to the generated schools
+        scale_password = password or report.password or random_password()
+        built = build_schools(scale, today, scale_password)
+        first = built.slugs[0].removeprefix("school-")
+        click.echo(
+            f"Добавлено школ: {built.schools} ({built.slugs[0]} … {built.slugs[-1]}), "
+            f"сотрудников: {built.people}, задач: {built.tasks}, проверок: {built.occurrences}; "
+            f"{built.seconds:.1f} с."
+        )
+        click.echo(f"Вход в них: s{first}.director и т. п., пароль: {scale_password}")
 
 
 @click.command("export")

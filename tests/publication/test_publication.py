@@ -205,3 +205,28 @@ def test_the_embeddable_page_may_be_framed_only_by_the_named_sites(app, client):
     full = client.get(PAGE)
     assert full.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in full.headers["Content-Security-Policy"]
+
+
+def count_queries(client, url: str) -> int:
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_public_pages_queries_do_not_grow_with_the_acts_on_them(app, client):
+    one = {url: count_queries(client, url) for url in (PAGE, PAGE + ".json")}
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    publication.publish(act, person("director"), convert=False)
+    db.session.commit()
+    assert {url: count_queries(client, url) for url in (PAGE, PAGE + ".json")} == one

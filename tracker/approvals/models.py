@@ -204,6 +204,8 @@ order_steps = Table(
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
     Column("step_id", ForeignKey("approval_steps.id", ondelete="CASCADE"), primary_key=True),
 )
+# A step is enacted by one order at most; its order is looked up by the step.
+Index("uq_order_steps_step_id", order_steps.c.step_id, unique=True)
 
 
 class Order(db.Model):

@@ -157,16 +157,40 @@ def create_act(
     return act
 
 
+STEP_LOAD = (
+    selectinload(ApprovalStep.body),
+    selectinload(ApprovalStep.item).selectinload(AgendaItem.meeting).selectinload(Meeting.body),
+    selectinload(ApprovalStep.order),
+)
+
+
 def route_steps(act: LocalAct) -> list[ApprovalStep]:
-    """Every step of every round, oldest round first."""
+    """Every step of every round, oldest round first, with what its requisite needs."""
     return list(
         db.session.scalars(
             select(ApprovalStep)
             .where(ApprovalStep.act_id == act.id)
             .order_by(ApprovalStep.round, ApprovalStep.sort_order)
-            .options(selectinload(ApprovalStep.body), selectinload(ApprovalStep.item))
+            .options(*STEP_LOAD)
         )
     )
+
+
+def current_rounds(acts: list[LocalAct]) -> dict[int, list[ApprovalStep]]:
+    """The current round of each act, for a list of acts in one query (not one per act)."""
+    rounds: dict[int, list[ApprovalStep]] = {act.id: [] for act in acts}
+    steps = db.session.scalars(
+        select(ApprovalStep)
+        .where(ApprovalStep.act_id.in_(list(rounds) or [0]))
+        .order_by(ApprovalStep.act_id, ApprovalStep.round, ApprovalStep.sort_order)
+        .options(*STEP_LOAD)
+    )
+    for step in steps:
+        same = rounds[step.act_id]
+        if same and same[-1].round != step.round:
+            same.clear()
+        same.append(step)
+    return rounds
 
 
 def current_round(act: LocalAct) -> list[ApprovalStep]:
@@ -1038,4 +1062,8 @@ def sync_task(task: Task) -> None:
 
 
 def links_of(task: Task) -> list[PlanLink]:
-    return list(db.session.scalars(select(PlanLink).where(PlanLink.task_id == task.id)))
+    return list(
+        db.session.scalars(
+            select(PlanLink).where(PlanLink.task_id == task.id).options(selectinload(PlanLink.act))
+        )
+    )

@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
@@ -43,5 +44,6 @@ def history(object_type: str, object_id: int) -> list[AuditEntry]:
             select(AuditEntry)
             .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
             .order_by(AuditEntry.at, AuditEntry.id)
+            .options(selectinload(AuditEntry.actor))
         )
     )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
@@ -45,6 +45,10 @@ task_assignees = Table(
     Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
 )
+
+# The plan's "mine" filter looks tasks up by position and by person.
+Index("ix_task_positions_position_id", task_positions.c.position_id)
+Index("ix_task_assignees_person_id", task_assignees.c.person_id)
 
 task_dependencies = Table(
     "task_dependencies",

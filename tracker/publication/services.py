@@ -248,12 +248,16 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
     )
     by_id = {p.id: p for p in visible}
     entries: dict[int, PublicEntry] = {}
-    for publication in visible:
-        if publication.superseded_by_id is None:
-            requisites = approvals.requisites(publication.act)
-            order = next((r for r in requisites if r.kind == "order"), None)
-            in_force = _in_force_on(publication.act) if order else None
-            entries[publication.id] = PublicEntry(publication, requisites, in_force)
+    current = [p for p in visible if p.superseded_by_id is None]
+    rounds = approvals.current_rounds([p.act for p in current])
+    for publication in current:
+        steps = rounds[publication.act_id]
+        order = next((step.order for step in steps if step.order is not None), None)
+        entries[publication.id] = PublicEntry(
+            publication,
+            approvals.requisites(publication.act, steps),
+            order.in_force_on if order else None,
+        )
     for publication in visible:
         newest = publication
         while newest.superseded_by_id is not None and newest.superseded_by_id in by_id:
@@ -264,13 +268,6 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
     for entry in sorted(entries.values(), key=lambda e: e.act.title):
         groups.setdefault(type_of(entry.act.title), []).append(entry)
     return sorted(groups.items())
-
-
-def _in_force_on(act: LocalAct) -> date | None:
-    for step in approvals.current_round(act):
-        if step.order is not None:
-            return step.order.in_force_on
-    return None
 
 
 def public_file(school: School, publication_id: int, kind: str) -> tuple[str, str, bytes] | None:
