@@ -57,6 +57,8 @@ test: test-tools lint
 bench: install
 	$(BIN)/python -m bench.documents
 	$(BIN)/python -m bench.feeds
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) build *.egg-info
