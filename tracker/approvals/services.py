@@ -159,7 +159,8 @@ def create_act(
 
 STEP_LOAD = (
     selectinload(ApprovalStep.body),
-    selectinload(ApprovalStep.item).selectinload(AgendaItem.meeting).selectinload(Meeting.body),
+    # A meeting's body (for its school's day) is one of the steps' bodies: found in the session.
+    selectinload(ApprovalStep.item).selectinload(AgendaItem.meeting),
     selectinload(ApprovalStep.order),
 )
 
@@ -193,17 +194,18 @@ def current_rounds(acts: list[LocalAct]) -> dict[int, list[ApprovalStep]]:
     return rounds
 
 
-def current_round(act: LocalAct) -> list[ApprovalStep]:
-    steps = route_steps(act)
+def current_round(act: LocalAct, steps: list[ApprovalStep] | None = None) -> list[ApprovalStep]:
+    """The steps of the act's latest round (`steps`: all its steps, when the caller has them)."""
+    steps = route_steps(act) if steps is None else steps
     if not steps:
         return []
     last = steps[-1].round
     return [step for step in steps if step.round == last]
 
 
-def earlier_rounds(act: LocalAct) -> list[ApprovalStep]:
+def earlier_rounds(act: LocalAct, steps: list[ApprovalStep] | None = None) -> list[ApprovalStep]:
     """The steps of the rounds before the current one: decisions kept as history."""
-    steps = route_steps(act)
+    steps = route_steps(act) if steps is None else steps
     last = steps[-1].round if steps else 0
     return [step for step in steps if step.round != last]
 
@@ -982,10 +984,10 @@ def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> 
     return result
 
 
-def route_line(act: LocalAct) -> list[dict]:
+def route_line(act: LocalAct, all_steps: list[ApprovalStep] | None = None) -> list[dict]:
     """The act's current round as a line of steps (done, current, waiting, returned, void),
-    each with its requisite: one query for the whole line."""
-    steps = current_round(act)
+    each with its requisite: one query for the whole line (none with `all_steps`)."""
+    steps = current_round(act, all_steps)
     current = current_step(act, steps)
     return [
         {

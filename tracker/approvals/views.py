@@ -97,6 +97,7 @@ def create_act():
 
 def _act_page(act: LocalAct, code: int = 200, **forms):
     chosen = set(act.route)
+    steps = services.route_steps(act)  # once for the line and the history
     today = school_today()
     discussions = services.discussions_of(act)
     running = next((d for d in discussions if d.closed_on is None), None)
@@ -108,8 +109,8 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
     return render_template(
         "approvals/act.html",
         act=act,
-        line=services.route_line(act),
-        history=services.earlier_rounds(act),
+        line=services.route_line(act, steps),
+        history=services.earlier_rounds(act, steps),
         submit_form=forms.get("submit_form") or ActSubmitForm(lock_version=act.lock_version),
         version_form=forms.get("version_form")
         or ActVersionForm(

@@ -71,9 +71,12 @@ def years_of(school: School) -> list[AcademicYear]:
     )
 
 
-def year_of(school: School, day: date) -> AcademicYear | None:
-    """The school year `day` falls in; in the summer, the one that starts next."""
-    years = years_of(school)
+def year_of(
+    school: School, day: date, years: list[AcademicYear] | None = None
+) -> AcademicYear | None:
+    """The school year `day` falls in; in the summer, the one that starts next (`years`: the
+    school's years, when the caller has them)."""
+    years = years_of(school) if years is None else years
     for year in years:
         if year.contains(day):
             return year
@@ -82,7 +85,7 @@ def year_of(school: School, day: date) -> AcademicYear | None:
 
 def current_and_next(school: School, today: date) -> list[AcademicYear]:
     years = years_of(school)
-    current = year_of(school, today)
+    current = year_of(school, today, years)
     if current is None:
         return []
     index = years.index(current)
@@ -436,10 +439,19 @@ def generate(
         report.notes.append(
             _("В календаре школы нет текущего учебного года: добавьте его в календарь школы.")
         )
+    existing: dict[tuple[int, int], dict[str, Occurrence]] = {}
+    for occurrence in db.session.scalars(  # one query for every check and year, not one each
+        select(Occurrence).where(
+            Occurrence.check_id.in_([check.id for check in checks] or [0]),
+            Occurrence.year_id.in_([year.id for year in years] or [0]),
+        )
+    ):
+        key = (occurrence.check_id, occurrence.year_id)
+        existing.setdefault(key, {})[occurrence.period_key] = occurrence
     for year in years:
         span = span_of(year)
         for check in checks:
-            report.add(_sync(check, year, span))
+            report.add(_sync(check, year, span, existing.get((check.id, year.id), {})))
     db.session.flush()
     if report.created or report.moved or report.removed:
         audit.record(
@@ -458,18 +470,17 @@ def generate(
     return report
 
 
-def _sync(check: ControlCheck, year: AcademicYear, span: rules.YearSpan) -> GenerateReport:
+def _sync(
+    check: ControlCheck,
+    year: AcademicYear,
+    span: rules.YearSpan,
+    existing: dict[str, Occurrence],
+) -> GenerateReport:
     report = GenerateReport()
     planned = rules.schedule(rule_of(check), span)
     if planned.note:
         report.notes.append(planned.note)
     wanted = {due.period_key: due for due in planned.dues}
-    existing = {
-        o.period_key: o
-        for o in db.session.scalars(
-            select(Occurrence).where(Occurrence.check_id == check.id, Occurrence.year_id == year.id)
-        )
-    }
     for key, due in wanted.items():
         occurrence = existing.get(key)
         if occurrence is None:

@@ -46,7 +46,9 @@ def grid():
     today = school_today()
     years = services.years_of(school)
     chosen = request.args.get("year", "")
-    year = next((y for y in years if str(y.id) == chosen), None) or services.year_of(school, today)
+    year = next((y for y in years if str(y.id) == chosen), None) or services.year_of(
+        school, today, years
+    )
     if year is None and years:
         year = years[-1]
     table = services.grid(school, year) if year else None
