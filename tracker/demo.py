@@ -171,23 +171,7 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
     from tracker.approvals.services import ItemDecision
 
     people = {p.username: p for p in school.people}
-    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
-    staffing = {
-        BodyKind.PED_COUNCIL: (32, director, people["ped_secretary"]),
-        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
-        BodyKind.STUDENTS_COUNCIL: (9, None, None),
-        BodyKind.EMPLOYEES_BODY: (5, None, None),
-    }
-    for kind, (members, chair, secretary) in staffing.items():
-        approvals.update_body(
-            bodies[kind],
-            director,
-            members_count=members,
-            chair=chair,
-            secretary=secretary,
-            quorum_numerator=2,
-            quorum_denominator=3,
-        )
+    bodies = staff_councils(school, director, people, ped_members=32)
     from tracker.documents.services import sample_text
 
     title, text = sample_text(school, "ezh_regulation")
@@ -342,6 +326,32 @@ def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None
         # Dated on the day the demo pretends it was written, not on the day the demo ran.
         comment.created_at = _at(day).replace(hour=hour)
     return discussion
+
+
+def staff_councils(school, director: Person, people: dict, ped_members: int) -> dict:
+    """The school's four councils with their members, chairs and secretaries (`people` by the
+    demo's logins without a school prefix); returns them by kind."""
+    from tracker.approvals import services as approvals
+    from tracker.approvals.models import BodyKind
+
+    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
+    staffing = {
+        BodyKind.PED_COUNCIL: (ped_members, director, people["ped_secretary"]),
+        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
+        BodyKind.STUDENTS_COUNCIL: (9, None, None),
+        BodyKind.EMPLOYEES_BODY: (5, None, None),
+    }
+    for kind, (members, chair, secretary) in staffing.items():
+        approvals.update_body(
+            bodies[kind],
+            director,
+            members_count=members,
+            chair=chair,
+            secretary=secretary,
+            quorum_numerator=2,
+            quorum_denominator=3,
+        )
+    return bodies
 
 
 def _meeting_holder(approvals, *, act, today: date):

@@ -498,26 +498,11 @@ def _approvals(
     from tracker.approvals import services as approvals
     from tracker.approvals.models import BodyKind, Decision, PlanRole
     from tracker.approvals.services import ItemDecision
+    from tracker.demo import staff_councils
     from tracker.documents.services import sample_text
 
-    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
     people = {username.split(".", 1)[1]: person for username, person in people.items()}
-    staffing = {
-        BodyKind.PED_COUNCIL: (30, director, people["ped_secretary"]),
-        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
-        BodyKind.STUDENTS_COUNCIL: (9, None, None),
-        BodyKind.EMPLOYEES_BODY: (5, None, None),
-    }
-    for kind, (members, chair, secretary) in staffing.items():
-        approvals.update_body(
-            bodies[kind],
-            director,
-            members_count=members,
-            chair=chair,
-            secretary=secretary,
-            quorum_numerator=2,
-            quorum_denominator=3,
-        )
+    bodies = staff_councils(school, director, people, ped_members=30)
     owner = people["deputy_uvr"]
     title, text = sample_text(school, "ezh_regulation")
     acts = [
