@@ -173,6 +173,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scale", type=int, default=0, help="N generated schools beside the demo")
     options = parser.parse_args()
     port = free_port()
     password = secrets.token_urlsafe(12)
@@ -184,7 +185,10 @@ def main() -> None:
             "TRACKER_BASE_URL": f"http://127.0.0.1:{port}/",
         }
         run([str(BIN / "flask"), "--app", "tracker", "db", "upgrade"], env)
-        run([str(BIN / "tracker"), "demo", f"--password={password}"], env)
+        run(
+            [str(BIN / "tracker"), "demo", f"--password={password}", f"--scale={options.scale}"],
+            env,
+        )
         feed = urllib.parse.urlparse(
             run([str(BIN / "tracker"), "ical-url", "director"], env).strip()
         ).path
@@ -211,13 +215,15 @@ def main() -> None:
                     time.sleep(0.2)
             summary = load(port, password, feed, options.seconds, options.connections)
             summary["workers"] = options.workers
+            summary["schools"] = 1 + options.scale
             summary["connections"] = options.connections
             summary["peak_worker_mb"] = peak_memory_mb(children(server.pid))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     print(
-        f"{summary['requests']} requests in {summary['seconds']} s: {summary['rps']} req/s, "
+        f"{summary['schools']} schools: {summary['requests']} requests "
+        f"in {summary['seconds']} s: {summary['rps']} req/s, "
         f"median {summary['median_ms']} ms, p99 {summary['p99_ms']} ms, "
         f"errors {summary['errors']}, worker peak {summary['peak_worker_mb']} MB"
     )
@@ -227,7 +233,7 @@ def main() -> None:
             f"median {figures['median_ms']} ms  p99 {figures['p99_ms']} ms"
         )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load.json").write_text(
+    (RESULTS / f"load-{1 + options.scale}.json").write_text(
         json.dumps({"benchmark": "load", "machine": machine(), **summary}, indent=2) + "\n"
     )
     if summary["errors"]:
