@@ -80,18 +80,39 @@ def own(model, object_id: int, school_of: Callable = lambda obj: obj.school_id):
     return obj
 
 
-def button(action: Callable[[], object], success: str, back: str):
-    """A button's POST (a form of its CSRF token alone): run the service as the request's
-    transaction, say how it went, go back to the page."""
-    from flask import flash, redirect
+def posted_button():
+    """The form of a button's POST, its CSRF token alone: checked, or 400."""
     from flask_wtf import FlaskForm
 
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
+    return form
+
+
+def button(action: Callable[[], object], success: str, back: str):
+    """A button's POST: run the service as the request's transaction, say how it went, go back
+    to the page."""
+    from flask import flash, redirect
+
+    form = posted_button()
     done, _result = attempt(form, action)
     if done:
         flash(success, "success")
     else:
         flash("; ".join(str(error) for error in form.form_errors), "error")
     return redirect(back)
+
+
+def generated(action: Callable[[], object], back: str, form=None):
+    """Make a document as the request's transaction and send the user to its file (a form of
+    its CSRF token alone unless one is given); a refusal goes back to `back` with the reason."""
+    from flask import flash, redirect
+
+    form = form if form is not None else posted_button()
+    done, document = attempt(form, action)
+    if not done:
+        for error in form.form_errors:
+            flash(str(error), "error")
+        return redirect(back)
+    return redirect(url_for("documents.download", document_id=document.id))

@@ -52,17 +52,6 @@ def check_fresh(obj, expected_version: int | None) -> None:
         raise StaleForm()
 
 
-def _audit(action: str, obj_type: str, obj_id: int, school_id: int, actor, **changes) -> None:
-    audit.record(
-        action,
-        obj_type,
-        obj_id,
-        school_id=school_id,
-        actor=actor,
-        changes={key: [None, value] for key, value in changes.items()},
-    )
-
-
 # --- bodies ---
 
 
@@ -120,7 +109,7 @@ def update_body(
     body.chair, body.secretary = chair, secretary
     body.quorum_numerator, body.quorum_denominator = quorum_numerator, quorum_denominator
     db.session.flush()
-    _audit(
+    audit.record_new(
         "body.update",
         "body",
         body.id,
@@ -153,7 +142,7 @@ def create_act(
     act.versions.append(ActVersion(number=1, body_text=body_text or "", created_by=actor))
     db.session.add(act)
     db.session.flush()
-    _audit("act.create", "act", act.id, school.id, actor, title=act.title)
+    audit.record_new("act.create", "act", act.id, school.id, actor, title=act.title)
     return act
 
 
@@ -232,7 +221,7 @@ def set_route(act: LocalAct, actor: Person, route: list[str], expected_version: 
     act.route = [*kinds, ORDER_STEP]
     flag_modified(act, "route")
     db.session.flush()
-    _audit("act.route", "act", act.id, act.school_id, actor, route=act.route)
+    audit.record_new("act.route", "act", act.id, act.school_id, actor, route=act.route)
 
 
 def submit_for_review(act: LocalAct, actor: Person, expected_version: int | None) -> None:
@@ -244,7 +233,9 @@ def submit_for_review(act: LocalAct, actor: Person, expected_version: int | None
     act.status = ActStatus.UNDER_REVIEW
     act.remarks = ""
     db.session.flush()
-    _audit("act.submit", "act", act.id, act.school_id, actor, version=act.current_version.number)
+    audit.record_new(
+        "act.submit", "act", act.id, act.school_id, actor, version=act.current_version.number
+    )
 
 
 def _start_round(act: LocalAct) -> None:
@@ -284,7 +275,7 @@ def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: 
         act.status = ActStatus.UNDER_REVIEW
         restarted = True
     db.session.flush()
-    _audit(
+    audit.record_new(
         "act.version",
         "act",
         act.id,
@@ -457,7 +448,7 @@ def open_discussion(
     db.session.add(discussion)
     flag_modified(act, "remarks")  # a form made before the discussion opened is stale
     db.session.flush()
-    _audit(
+    audit.record_new(
         "discussion.open",
         "act",
         act.id,
@@ -503,7 +494,7 @@ def add_discussion_comment(
     comment = DiscussionComment(discussion=discussion, section=section, text=text, author=actor)
     db.session.add(comment)
     db.session.flush()
-    _audit(
+    audit.record_new(
         "discussion.comment",
         "act",
         act.id,
@@ -528,7 +519,7 @@ def close_discussion(
     discussion.closed_on = min(today, discussion.closes_on)
     flag_modified(act, "remarks")
     db.session.flush()
-    _audit(
+    audit.record_new(
         "discussion.close",
         "act",
         act.id,
@@ -628,7 +619,7 @@ def create_meeting(
             _gather_discussion(act, day)
         meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
     db.session.flush()
-    _audit(
+    audit.record_new(
         "meeting.create",
         "meeting",
         meeting.id,
@@ -722,7 +713,7 @@ def record_meeting(
             raise DomainError(_("Решение по этому вопросу уже записано; исправить может директор"))
         _record_item(item, actor, record, present_count, meeting_day)
     db.session.flush()
-    _audit(
+    audit.record_new(
         "meeting.record",
         "meeting",
         meeting.id,
@@ -769,7 +760,7 @@ def _record_item(
             act.status = ActStatus.APPROVED
     flag_modified(act, "status")
     db.session.flush()
-    _audit(
+    audit.record_new(
         "act.decision",
         "act",
         act.id,
@@ -918,7 +909,7 @@ def issue_order(
         step.done_on = issued_on
         act.status = ActStatus.IN_FORCE
     db.session.flush()
-    _audit(
+    audit.record_new(
         "order.issue",
         "order",
         order.id,
@@ -1031,7 +1022,9 @@ def link_task(task: Task, act: LocalAct, role: PlanRole, actor: Person | None) -
     if db.session.get(PlanLink, (task.id, act.id)) is None:
         db.session.add(PlanLink(task_id=task.id, act_id=act.id, role=role))
         db.session.flush()
-        _audit("task.link", "task", task.id, act.school_id, actor, act=act.title, role=str(role))
+        audit.record_new(
+            "task.link", "task", task.id, act.school_id, actor, act=act.title, role=str(role)
+        )
     sync_task(task)
 
 

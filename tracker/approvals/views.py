@@ -44,7 +44,6 @@ from tracker.approvals.permissions import (
     can_record_for,
 )
 from tracker.documents import services as documents
-from tracker.documents.forms import GenerateForm
 from tracker.documents.models import LocalAct
 from tracker.documents.permissions import can_generate_school_documents
 from tracker.errors import DomainError
@@ -138,7 +137,6 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
         close_form=forms.get("close_form") or DiscussionCloseForm(lock_version=act.lock_version),
         comment_form=comment_form,
         docx_versions=documents.versions(act.school, "act", f"act:{act.id}"),
-        generate_form=GenerateForm(),
         **_publication_context(act),
     ), code
 
@@ -443,7 +441,6 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
         can_correct=can_correct_decisions(current_user, meeting.body.school),
         today=school_today(),
         docx_versions=documents.versions(meeting.body.school, "protocol", f"meeting:{meeting.id}"),
-        generate_form=GenerateForm(),
     ), code
 
 
@@ -530,7 +527,6 @@ def _orders_page(form=None, code=200):
         awaiting=services.acts_awaiting_order(school),
         can_issue=can_issue_orders(current_user, school),
         can_generate=can_generate_school_documents(current_user, school),
-        generate_form=GenerateForm(),
         order_documents=documents.latest_by_subject(school, ("order", "sheet")),
     ), code
 

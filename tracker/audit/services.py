@@ -37,6 +37,20 @@ def record(
     return entry
 
 
+def record_new(
+    action: str, object_type: str, object_id: int, school_id: int, actor, **values
+) -> AuditEntry:
+    """Append one entry of values that did not exist before (each as [None, value])."""
+    return record(
+        action,
+        object_type,
+        object_id,
+        school_id=school_id,
+        actor=actor,
+        changes={key: [None, value] for key, value in values.items()},
+    )
+
+
 def history(object_type: str, object_id: int) -> list[AuditEntry]:
     """The entries about one object, oldest first."""
     return list(

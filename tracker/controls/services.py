@@ -42,17 +42,6 @@ from tracker.plans.uploads import Upload, check_upload, store_upload
 MAX_YEAR_DAYS = 400
 
 
-def _audit(action: str, obj_type: str, obj_id: int, school_id: int, actor, **changes) -> None:
-    audit.record(
-        action,
-        obj_type,
-        obj_id,
-        school_id=school_id,
-        actor=actor,
-        changes={key: [None, value] for key, value in changes.items()},
-    )
-
-
 def _day(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
@@ -111,7 +100,7 @@ def create_year(school: School, actor: Person, starts_on: date, ends_on: date) -
     year = AcademicYear(school=school, starts_on=starts_on, ends_on=ends_on)
     db.session.add(year)
     db.session.flush()
-    _audit(
+    audit.record_new(
         "calendar.year",
         "year",
         year.id,
@@ -153,7 +142,7 @@ def add_term(year: AcademicYear, actor: Person, kind: str, starts_on: date, ends
     db.session.add(term)
     db.session.flush()
     _renumber(year, kind)
-    _audit(
+    audit.record_new(
         "calendar.term",
         "year",
         year.id,
@@ -186,7 +175,7 @@ def update_term(
     term.starts_on, term.ends_on = starts_on, ends_on
     db.session.flush()
     _renumber(term.year, term.kind)
-    _audit(
+    audit.record_new(
         "calendar.term.move",
         "year",
         term.year_id,
@@ -205,7 +194,7 @@ def delete_term(term: Term, actor: Person, today: date) -> GenerateReport:
     db.session.delete(term)
     db.session.flush()
     _renumber(year, term.kind)
-    _audit("calendar.term.delete", "year", year.id, year.school_id, actor, term=title)
+    audit.record_new("calendar.term.delete", "year", year.id, year.school_id, actor, term=title)
     return generate(year.school, actor, today, years=[year])
 
 
@@ -226,7 +215,7 @@ def add_holiday(
     holiday = Holiday(year=year, title=title, starts_on=starts_on, ends_on=ends_on)
     db.session.add(holiday)
     db.session.flush()
-    _audit(
+    audit.record_new(
         "calendar.holiday",
         "year",
         year.id,
@@ -244,7 +233,9 @@ def delete_holiday(holiday: Holiday, actor: Person, today: date) -> None:
     db.session.delete(holiday)
     db.session.flush()
     db.session.expire(year, ["holidays"])
-    _audit("calendar.holiday.delete", "year", year.id, year.school_id, actor, holiday=holiday.title)
+    audit.record_new(
+        "calendar.holiday.delete", "year", year.id, year.school_id, actor, holiday=holiday.title
+    )
     generate(year.school, actor, today, years=[year])
 
 
@@ -385,7 +376,7 @@ def update_rule(
     check.position = position
     check.criteria = criteria
     db.session.flush()
-    _audit(
+    audit.record_new(
         "control.rule",
         "control_check",
         check.id,
@@ -454,18 +445,16 @@ def generate(
             report.add(_sync(check, year, span, existing.get((check.id, year.id), {})))
     db.session.flush()
     if report.created or report.moved or report.removed:
-        audit.record(
+        audit.record_new(
             "control.generate",
             "school",
             school.id,
-            school_id=school.id,
-            actor=actor,
-            changes={
-                "years": [None, [year.title for year in years]],
-                "created": [None, report.created],
-                "moved": [None, report.moved],
-                "removed": [None, report.removed],
-            },
+            school.id,
+            actor,
+            years=[year.title for year in years],
+            created=report.created,
+            moved=report.moved,
+            removed=report.removed,
         )
     return report
 
@@ -649,7 +638,7 @@ def record_result(
             )
         )
     db.session.flush()
-    _audit(
+    audit.record_new(
         "control.result",
         "control_check",
         occurrence.check_id,

@@ -26,10 +26,9 @@ from tracker.controls.models import (
 )
 from tracker.controls.rules import MONTHS
 from tracker.documents import services as documents
-from tracker.documents.forms import GenerateForm
 from tracker.errors import DomainError
 from tracker.plans.uploads import Upload
-from tracker.views_common import attempt, own, school_today
+from tracker.views_common import attempt, generated, own, school_today
 
 bp = Blueprint("controls", __name__)
 PERIODS = [
@@ -170,7 +169,6 @@ def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, cod
         can_record=can_record_check(current_user, check) and not occurrence.is_done,
         can_report=can_record_check(current_user, check) and occurrence.is_done,
         reports=documents.versions(check.school, "control_report", f"occurrence:{occurrence.id}"),
-        generate_form=GenerateForm(),
     ), code
 
 
@@ -228,17 +226,10 @@ def report(occurrence_id: int):
     occurrence = _own_occurrence(occurrence_id)
     if not can_record_check(current_user, occurrence.check) or not occurrence.is_done:
         abort(403 if occurrence.is_done else 404)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    done, document = attempt(
-        form, lambda: documents.generate_control_report(occurrence, current_user)
+    return generated(
+        lambda: documents.generate_control_report(occurrence, current_user),
+        url_for("controls.occurrence", occurrence_id=occurrence.id),
     )
-    if not done:
-        for error in form.form_errors:
-            flash(str(error), "error")
-        return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
-    return redirect(url_for("documents.download", document_id=document.id))
 
 
 @bp.get("/controls/occurrences/<id:occurrence_id>/files/<id:attachment_id>")

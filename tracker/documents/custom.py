@@ -839,18 +839,16 @@ def upload_template(
     )
     db.session.add(template)
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "document_template.upload",
         "document_template",
         template.id,
-        school_id=school.id,
-        actor=actor,
-        changes={
-            "kind": [None, str(kind)],
-            "filename": [None, template.filename],
-            "placeholders": [None, placeholders],
-            "replaces": [None, [old.id for old in previous]],
-        },
+        school.id,
+        actor,
+        kind=str(kind),
+        filename=template.filename,
+        placeholders=placeholders,
+        replaces=[old.id for old in previous],
     )
     return template
 

@@ -4,10 +4,6 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SubmitField
 
 
-class GenerateForm(FlaskForm):
-    submit = SubmitField(_l("Сформировать DOCX"))
-
-
 class TransitionOrderForm(FlaskForm):
     act = SelectField(_l("Положение в приложении"), coerce=int)
     submit = SubmitField(_l("Сформировать приказ"))

@@ -492,17 +492,15 @@ def store(
     )
     db.session.add(document)
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "document.generate",
         "document",
         document.id,
-        school_id=school.id,
-        actor=actor,
-        changes={
-            "kind": [None, str(kind)],
-            "subject": [None, subject],
-            "number": [None, document.number],
-        },
+        school.id,
+        actor,
+        kind=str(kind),
+        subject=subject,
+        number=document.number,
     )
     return document
 

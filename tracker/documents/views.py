@@ -4,12 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker.approvals import services as approvals
 from tracker.approvals.models import Meeting, Order
 from tracker.approvals.permissions import can_edit_act, can_record_for
 from tracker.documents import custom, services
 from tracker.documents.forms import (
     ConsentsForm,
-    GenerateForm,
     TemplateUploadForm,
     TransitionOrderForm,
 )
@@ -23,7 +23,7 @@ from tracker.documents.permissions import (
     can_generate_school_documents,
     can_make_consents,
 )
-from tracker.views_common import attempt, own, school_today
+from tracker.views_common import attempt, generated, own, posted_button, school_today
 
 bp = Blueprint("documents", __name__)
 
@@ -34,23 +34,13 @@ def _download(filename: str, media_type: str, content: bytes):
     )
 
 
-def _generated(form, action, back: str):
-    """Run one generation as the request's transaction and send the user to the file."""
-    done, document = attempt(form, action)
-    if not done:
-        for error in form.form_errors:
-            flash(str(error), "error")
-        return redirect(back)
-    return redirect(url_for("documents.download", document_id=document.id))
-
-
 @bp.get("/documents")
 @login_required
 def index(transition_form=None, consents_form=None, template_form=None, code=200):
     school = current_user.school
     template_form = template_form or TemplateUploadForm(prefix="template")
     template_form.kind.choices = _template_kinds()
-    acts = [act for act in _school_acts(school)]
+    acts = [act for act in approvals.acts_of(school)]
     transition_form = transition_form or TransitionOrderForm()
     transition_form.act.choices = [(0, _("— без приложения —"))] + [
         (act.id, act.title) for act in acts
@@ -63,7 +53,6 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         versions=services.versions(school),
         titles=DOCUMENT_TITLES,
         transition_form=transition_form,
-        generate_form=GenerateForm(),
         consents_form=consents_form or ConsentsForm(),
         template_form=template_form,
         templates=[(kind, custom.active_template(school, kind)) for kind in custom.PLACEHOLDERS],
@@ -71,12 +60,6 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         can_generate=can_generate_school_documents(current_user, school),
         can_consents=can_make_consents(current_user, school),
     ), code
-
-
-def _school_acts(school):
-    from tracker.approvals import services as approvals
-
-    return approvals.acts_of(school)
 
 
 @bp.get("/documents/<id:document_id>")
@@ -93,16 +76,16 @@ def transition_order():
     if not can_generate_school_documents(current_user, school):
         abort(403)
     form = TransitionOrderForm()
-    form.act.choices = [(0, "")] + [(act.id, "") for act in _school_acts(school)]
+    form.act.choices = [(0, "")] + [(act.id, "") for act in approvals.acts_of(school)]
     if not form.validate_on_submit():
         return index(transition_form=form, code=400)
     regulation = own(LocalAct, form.act.data) if form.act.data else None
-    return _generated(
-        form,
+    return generated(
         lambda: services.generate_transition_order(
             school, current_user, regulation, school_today()
         ),
         url_for("documents.index"),
+        form,
     )
 
 
@@ -125,10 +108,7 @@ def _school_document(generate):
     school = current_user.school
     if not can_generate_school_documents(current_user, school):
         abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _generated(form, lambda: generate(school), url_for("documents.index"))
+    return generated(lambda: generate(school), url_for("documents.index"))
 
 
 @bp.post("/documents/consents")
@@ -160,11 +140,7 @@ def act_docx(act_id: int):
     act = own(LocalAct, act_id)
     if not can_edit_act(current_user, act):
         abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _generated(
-        form,
+    return generated(
         lambda: services.generate_act(act, current_user),
         url_for("approvals.act", act_id=act.id),
     )
@@ -176,11 +152,7 @@ def protocol(meeting_id: int):
     meeting = own(Meeting, meeting_id, lambda m: m.body.school_id)
     if not can_record_for(current_user, meeting.body):
         abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _generated(
-        form,
+    return generated(
         lambda: services.generate_protocol(meeting, current_user),
         url_for("approvals.meeting", meeting_id=meeting.id),
     )
@@ -202,10 +174,7 @@ def _order_document(order_id: int, generate):
     order = own(Order, order_id)
     if not can_generate_school_documents(current_user, order.school):
         abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _generated(form, lambda: generate(order, current_user), url_for("approvals.orders"))
+    return generated(lambda: generate(order, current_user), url_for("approvals.orders"))
 
 
 def _template_kinds():
@@ -240,9 +209,7 @@ def template_off(template_id: int):
     template = own(DocumentTemplate, template_id)
     if not can_generate_school_documents(current_user, current_user.school):
         abort(403)
-    form = GenerateForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted_button()
     if not template.is_active:
         flash(_("Этот шаблон уже не используется"), "error")
     elif attempt(form, lambda: custom.deactivate_template(template, current_user))[0]:

@@ -15,7 +15,3 @@ class FeedForm(FlaskForm):
     scope = SelectField(_l("Что показывать"))
     alarm_days = SelectField(_l("Напоминание"), coerce=int, choices=ALARMS, default=1)
     submit = SubmitField(_l("Получить ссылку"))
-
-
-class FeedActionForm(FlaskForm):
-    pass

@@ -74,13 +74,14 @@ def create_token(
     token = FeedToken(person=person, token_hash=digest(raw), scope=scope, alarm_days=alarm_days)
     db.session.add(token)
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "feed.create",
         "person",
         person.id,
-        school_id=person.school_id,
-        actor=actor,
-        changes={"scope": [None, scope], "feed": [None, token.id]},
+        person.school_id,
+        actor,
+        scope=scope,
+        feed=token.id,
     )
     return token, raw
 

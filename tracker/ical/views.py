@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 
 from tracker.extensions import db
 from tracker.ical import services
-from tracker.ical.forms import ALARMS, FeedActionForm, FeedForm
+from tracker.ical.forms import ALARMS, FeedForm
 from tracker.ical.models import FeedToken
 from tracker.types import utcnow
-from tracker.views_common import attempt, button
+from tracker.views_common import attempt, button, posted_button
 
 bp = Blueprint("ical", __name__)
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -76,7 +76,6 @@ def _page(form=None, created=None, code=200):
         render_template(
             "ical/feeds.html",
             form=form,
-            action_form=FeedActionForm(),
             tokens=services.tokens_of(current_user),
             labels=choices,
             alarms=dict(ALARMS),
@@ -146,9 +145,7 @@ def revoke(token_id: int):
 @login_required
 def regenerate(token_id: int):
     token = _own_token(token_id)
-    form = FeedActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted_button()
     done, result = attempt(form, lambda: services.regenerate_token(token, current_user))
     if not done:
         return redirect(url_for("ical.feeds"))

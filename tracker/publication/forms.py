@@ -10,7 +10,3 @@ class PublishForm(FlaskForm):
     signature = FileField(_l("Файл электронной подписи (.sig), если есть"))
     signed_by = StringField(_l("Кем подписан (как в сертификате)"), validators=[Length(max=300)])
     submit = SubmitField(_l("Опубликовать на сайте"))
-
-
-class PublicationActionForm(FlaskForm):
-    pass

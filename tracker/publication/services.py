@@ -146,18 +146,16 @@ def publish(
         old.superseded_by_id = publication.id
         old.superseded_at = utcnow()
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "act.publish",
         "act",
         act.id,
-        school_id=act.school_id,
-        actor=actor,
-        changes={
-            "publication": [None, publication.id],
-            "pdf": [None, str(publication.pdf_state)],
-            "replaces": [None, [p.act.title for p in earlier]],
-            "signed_by": [None, publication.signed_by or None],
-        },
+        act.school_id,
+        actor,
+        publication=publication.id,
+        pdf=str(publication.pdf_state),
+        replaces=[p.act.title for p in earlier],
+        signed_by=publication.signed_by or None,
     )
     approvals.sync_plan_for(act)
     return publication
@@ -175,13 +173,13 @@ def retry_pdf(publication: Publication, actor: Person) -> None:
         raise DomainError(_("PDF уже готов"))
     _convert(publication)
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "act.publish.pdf",
         "act",
         publication.act_id,
-        school_id=publication.school_id,
-        actor=actor,
-        changes={"pdf": [None, str(publication.pdf_state)]},
+        publication.school_id,
+        actor,
+        pdf=str(publication.pdf_state),
     )
 
 

@@ -21,10 +21,10 @@ from tracker.accounts.models import School
 from tracker.documents.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
-from tracker.publication.forms import PublicationActionForm, PublishForm
+from tracker.publication.forms import PublishForm
 from tracker.publication.models import Publication
 from tracker.publication.permissions import can_publish
-from tracker.views_common import attempt, button, own
+from tracker.views_common import attempt, button, own, posted_button
 
 bp = Blueprint("publication", __name__)
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -194,9 +194,7 @@ def withdraw(publication_id: int):
 @login_required
 def retry_pdf(publication_id: int):
     publication = _own_publication(publication_id)
-    form = PublicationActionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted_button()
     if attempt(form, lambda: services.retry_pdf(publication, current_user))[0]:
         if publication.pdf_state == "ready":
             flash(_("PDF готов"), "success")
