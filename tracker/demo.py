@@ -324,7 +324,7 @@ def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None
             discussion, people[username], section=section, text=text, today=day
         )
         # Dated on the day the demo pretends it was written, not on the day the demo ran.
-        comment.created_at = _at(day).replace(hour=hour)
+        comment.created_at = at_three_pm(day).replace(hour=hour)
     return discussion
 
 
@@ -359,7 +359,12 @@ def _meeting_holder(approvals, *, act, today: date):
 
     def held(body, day: date, place: str, present: int, decision) -> None:
         meeting = approvals.create_meeting(
-            body, body.secretary, held_at=_at(day), place=place, protocol_number=1, acts=[act]
+            body,
+            body.secretary,
+            held_at=at_three_pm(day),
+            place=place,
+            protocol_number=1,
+            acts=[act],
         )
         approvals.record_meeting(
             meeting,
@@ -379,7 +384,8 @@ def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
     return min(day, today - timedelta(days=10))
 
 
-def _at(day: date) -> datetime:
+def at_three_pm(day: date) -> datetime:
+    """A meeting's usual hour at the school."""
     return datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/Moscow"))
 
 

@@ -28,3 +28,9 @@ class StaleForm(DomainError):
                 "Запись уже изменил другой пользователь. Обновите страницу и внесите данные заново."
             )
         )
+
+
+def check_fresh(obj, expected_version: int | None) -> None:
+    """Refuse a form made from an older state of the object (optimistic version check)."""
+    if expected_version is not None and expected_version != obj.lock_version:
+        raise StaleForm()

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, StringField
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
@@ -66,3 +67,14 @@ class IdListField(Field):
 
     def _value(self):
         return ""
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version of the record the form was made from (optimistic check)."""
+
+    lock_version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        value = self.lock_version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else -1

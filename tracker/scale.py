@@ -54,12 +54,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as day_time
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
@@ -482,10 +480,6 @@ def _move_plan(tasks, director: Person, today: date) -> None:
         plans.change_status(task, actor, status, note="Выполнено в срок.")
 
 
-def _at(day: date) -> datetime:
-    return datetime.combine(day, day_time(15, 0), tzinfo=ZoneInfo(TIMEZONE))
-
-
 def _approvals(
     school: School,
     tasks: list,
@@ -498,7 +492,7 @@ def _approvals(
     from tracker.approvals import services as approvals
     from tracker.approvals.models import BodyKind, Decision, PlanRole
     from tracker.approvals.services import ItemDecision
-    from tracker.demo import staff_councils
+    from tracker.demo import at_three_pm, staff_councils
     from tracker.documents.services import sample_text
 
     people = {username.split(".", 1)[1]: person for username, person in people.items()}
@@ -529,7 +523,7 @@ def _approvals(
         meeting = approvals.create_meeting(
             body,
             body.secretary,
-            held_at=_at(day),
+            held_at=at_three_pm(day),
             place="Актовый зал",
             protocol_number=1,
             acts=acts,

@@ -116,3 +116,20 @@ def generated(action: Callable[[], object], back: str, form=None):
             flash(str(error), "error")
         return redirect(back)
     return redirect(url_for("documents.download", document_id=document.id))
+
+
+def send_upload(key: str, name: str):
+    """A stored upload as a download under its display name; 404 when it is not there."""
+    from pathlib import Path
+
+    from flask import send_file
+
+    from tracker.plans.uploads import stored_path
+
+    try:
+        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), key)
+    except DomainError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=name)

@@ -2,10 +2,7 @@
 
 from tracker.accounts.models import School
 from tracker.approvals import services
-
-
-def _iso(value):
-    return value.isoformat() if value else None
+from tracker.plans.export import iso
 
 
 def approvals_data(school: School) -> dict:
@@ -23,7 +20,7 @@ def approvals_data(school: School) -> dict:
                         "kind": str(r.kind),
                         "title": r.title,
                         "number": r.number,
-                        "on": _iso(r.on),
+                        "on": iso(r.on),
                         "decision": str(r.decision) if r.decision else None,
                     }
                     for r in services.requisites(act)
@@ -42,7 +39,7 @@ def approvals_data(school: School) -> dict:
                 "meetings": [
                     {
                         "protocol_number": meeting.protocol_number,
-                        "held_at": _iso(meeting.held_at),
+                        "held_at": iso(meeting.held_at),
                         "place": meeting.place,
                         "present_count": meeting.present_count,
                         "decisions": [
@@ -68,9 +65,9 @@ def approvals_data(school: School) -> dict:
         "orders": [
             {
                 "number": order.number,
-                "issued_on": _iso(order.issued_on),
+                "issued_on": iso(order.issued_on),
                 "title": order.title,
-                "in_force_on": _iso(order.in_force_on),
+                "in_force_on": iso(order.in_force_on),
                 "acts": [act.title for act in order.acts],
             }
             for order in services.orders_of(school)

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -10,18 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from tracker.forms import IdListField, RuDateField
-
-
-class VersionedForm(FlaskForm):
-    """Carries the version of the record the form was made from (optimistic check)."""
-
-    lock_version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        value = self.lock_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else -1
+from tracker.forms import IdListField, RuDateField, VersionedForm
 
 
 class ActCreateForm(FlaskForm):

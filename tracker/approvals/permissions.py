@@ -5,10 +5,6 @@ from tracker.approvals.models import CollegialBody
 from tracker.documents.models import LocalAct
 
 
-def can_view_approvals(user, school) -> bool:
-    return is_member(user, school)
-
-
 def can_record_for(user, body: CollegialBody) -> bool:
     """Only the body's secretary, or the director, records its meetings and decisions."""
     return is_member(user, body.school) and (user.is_manager or body.secretary_id == user.id)

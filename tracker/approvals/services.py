@@ -41,16 +41,10 @@ from tracker.approvals.models import (
 )
 from tracker.audit import services as audit
 from tracker.documents.models import ActStatus, ActVersion, LocalAct
-from tracker.errors import DomainError, StaleForm
+from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
-
-
-def check_fresh(obj, expected_version: int | None) -> None:
-    """Refuse a form made from an older state of the object (optimistic version check)."""
-    if expected_version is not None and expected_version != obj.lock_version:
-        raise StaleForm()
-
+from tracker.plans.services import clean_title
 
 # --- bodies ---
 
@@ -125,20 +119,11 @@ def update_body(
 # --- acts and their routes ---
 
 
-def clean_act_title(title: str) -> str:
-    title = " ".join((title or "").split())
-    if not title:
-        raise DomainError(_("Название не может быть пустым"), field="title")
-    if len(title) > 1000:
-        raise DomainError(_("Название длиннее %(limit)d символов", limit=1000), field="title")
-    return title
-
-
 def create_act(
     school: School, actor: Person, title: str, body_text: str = "", owner: Person | None = None
 ) -> LocalAct:
     """A new act in draft, with its first version."""
-    act = LocalAct(school=school, title=clean_act_title(title), owner=owner or actor)
+    act = LocalAct(school=school, title=clean_title(title), owner=owner or actor)
     act.versions.append(ActVersion(number=1, body_text=body_text or "", created_by=actor))
     db.session.add(act)
     db.session.flush()
@@ -288,14 +273,17 @@ def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: 
 
 def acts_awaiting(body: CollegialBody) -> list[LocalAct]:
     """Acts whose current step is this body's and that no meeting has taken up yet."""
-    acts = db.session.scalars(
-        select(LocalAct)
-        .where(LocalAct.school_id == body.school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
-        .order_by(LocalAct.id)
+    acts = list(
+        db.session.scalars(
+            select(LocalAct)
+            .where(LocalAct.school_id == body.school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
+            .order_by(LocalAct.id)
+        )
     )
+    rounds = current_rounds(acts)  # one query for all of them
     result = []
     for act in acts:
-        step = current_step(act)
+        step = current_step(act, rounds[act.id])
         if step is not None and step.body_id == body.id and step.item is None:
             result.append(act)
     return result
@@ -400,13 +388,14 @@ def running_discussions(school: School) -> dict[int, Discussion]:
     return {discussion.act_id: discussion for discussion in rows}
 
 
-def ped_step_free(act: LocalAct) -> bool:
-    """The pedagogical council has not taken the act up yet."""
+def ped_step_free(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> bool:
+    """The pedagogical council has not taken the act up yet (`round_steps`: the current
+    round, when the caller has it already)."""
     if act.status == ActStatus.DRAFT:
         return True
     if act.status != ActStatus.UNDER_REVIEW:
         return False
-    step = current_step(act)
+    step = current_step(act, round_steps)
     return step is not None and step.kind == StepKind.ADOPT and step.item is None
 
 
@@ -863,7 +852,7 @@ def issue_order(
         raise DomainError(
             _("Акт не может вступить в силу раньше даты приказа"), field="in_force_on"
         )
-    title = clean_act_title(title)
+    title = clean_title(title)
     if not acts:
         raise DomainError(_("Отметьте акты, которые утверждает приказ"), field="acts")
     taken = db.session.scalar(

@@ -59,9 +59,11 @@ bp.add_app_template_filter(services.by_section, "by_section")
 
 def _acts_page(form: ActCreateForm | None = None, code: int = 200):
     school = current_user.school
+    acts = services.acts_of(school)
+    rounds = services.current_rounds(acts)  # one query for every act's line
     return render_template(
         "approvals/acts.html",
-        acts=[(act, services.route_line(act)) for act in services.acts_of(school)],
+        acts=[(act, services.route_line(act, rounds[act.id])) for act in acts],
         discussions=services.running_discussions(school),
         today=school_today(),
         form=form or ActCreateForm(),
@@ -126,7 +128,7 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
         today=today,
         can_open_discussion=running is None
         and can_edit_act(current_user, act)
-        and services.ped_step_free(act),
+        and services.ped_step_free(act, services.current_round(act, steps)),
         can_comment=running is not None
         and running.is_open(today)
         and can_comment_on(current_user, act),
@@ -145,11 +147,10 @@ def _publication_context(act: LocalAct) -> dict:
     from tracker.publication import services as publication
     from tracker.publication.forms import PublishForm
     from tracker.publication.permissions import can_publish
-    from tracker.publication.views import services_published_acts
 
     form = PublishForm()
     form.replaces.choices = [(0, _("— ничего не заменяет —"))] + [
-        (other.id, other.title) for other in services_published_acts(act)
+        (other.id, other.title) for other in publication.replaceable_acts(act)
     ]
     return {
         "publications": publication.publications_of(act),

@@ -1,11 +1,9 @@
 """Forms of a control check's rule and of recording an occurrence's result."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -15,21 +13,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.errors import DomainError
-from tracker.forms import RuDateField, parse_ru_date
+from tracker.forms import RuDateField, VersionedForm, parse_ru_date
 
 MAX_RECOMMENDATIONS = 3
 
 
-class Versioned(FlaskForm):
-    lock_version = HiddenField()
-
-    @property
-    def expected_version(self) -> int | None:
-        value = self.lock_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else -1
-
-
-class RuleForm(Versioned):
+class RuleForm(VersionedForm):
     rule = SelectField(_l("Правило"))
     month_day = IntegerField(
         _l("День месяца (пусто — последний рабочий день)"),
@@ -50,7 +39,7 @@ class RuleForm(Versioned):
     submit = SubmitField(_l("Сохранить правило"))
 
 
-class ResultForm(Versioned):
+class ResultForm(VersionedForm):
     checked_on = RuDateField(
         _l("Дата проверки"), validators=[InputRequired(_l("Укажите дату проверки"))]
     )

@@ -33,7 +33,7 @@ from tracker.controls.models import (
     Term,
     TermKind,
 )
-from tracker.errors import DomainError, StaleForm
+from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task
@@ -347,8 +347,7 @@ def update_rule(
     expected_version: int | None,
 ) -> GenerateReport:
     """The deputy changes a check's rule, responsible or criteria; occurrences follow."""
-    if expected_version is not None and expected_version != check.lock_version:
-        raise StaleForm()
+    check_fresh(check, expected_version)
     if rule not in {kind.value for kind in RuleKind}:
         raise DomainError(_("Неизвестное правило"), field="rule")
     if rule == RuleKind.MONTHLY and month_day is not None and not 1 <= month_day <= 31:
@@ -574,8 +573,7 @@ def record_result(
 ) -> None:
     """Record who checked, when, what was found per criterion, the conclusion and the
     recommendations (each a follow-up task of the plan for the person named)."""
-    if expected_version is not None and expected_version != occurrence.lock_version:
-        raise StaleForm()
+    check_fresh(occurrence, expected_version)
     if occurrence.is_done:
         raise DomainError(_("Результат этой проверки уже записан"))
     if checked_on > today:

@@ -26,9 +26,8 @@ from tracker.controls.models import (
 )
 from tracker.controls.rules import MONTHS
 from tracker.documents import services as documents
-from tracker.errors import DomainError
 from tracker.plans.uploads import Upload
-from tracker.views_common import attempt, generated, own, school_today
+from tracker.views_common import attempt, generated, own, school_today, send_upload
 
 bp = Blueprint("controls", __name__)
 PERIODS = [
@@ -235,21 +234,11 @@ def report(occurrence_id: int):
 @bp.get("/controls/occurrences/<id:occurrence_id>/files/<id:attachment_id>")
 @login_required
 def attachment(occurrence_id: int, attachment_id: int):
-    from flask import send_file
-
-    from tracker.plans.uploads import stored_path
-
     occurrence = _own_occurrence(occurrence_id)
     found = next((a for a in occurrence.attachments if a.id == attachment_id), None)
     if found is None:
         abort(404)
-    try:
-        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), found.file_key)
-    except DomainError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=found.file_name)
+    return send_upload(found.file_key, found.file_name)
 
 
 @bp.app_template_filter("month_name")

@@ -811,6 +811,27 @@ def active_template(school: School, kind: DocumentKind | str) -> DocumentTemplat
     )
 
 
+def active_templates(school: School) -> dict[str, DocumentTemplate]:
+    """The school's templates in use, by kind: one query for a page listing every kind."""
+    found: dict[str, DocumentTemplate] = {}
+    for template in db.session.scalars(
+        select(DocumentTemplate)
+        .where(DocumentTemplate.school_id == school.id, DocumentTemplate.is_active.is_(True))
+        .order_by(DocumentTemplate.id.desc())
+    ):
+        found.setdefault(str(template.kind), template)
+    return found
+
+
+def renderer(school: School, kind: DocumentKind | str, build: Callable[[object], bytes]):
+    """How a document of `kind` is made for this school: (its template, or None, and the
+    function from data to bytes) — the school's own template when it has one, else `build`."""
+    template = active_template(school, kind) if kind in PLACEHOLDERS else None
+    if template is None:
+        return None, build
+    return template, lambda data: render_template(kind, template.content, data)
+
+
 def upload_template(
     school: School, actor: Person | None, kind: DocumentKind | str, filename: str, content: bytes
 ) -> DocumentTemplate:

@@ -151,5 +151,3 @@ class DocumentTemplate(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    uploaded_by: Mapped[Person | None] = relationship()

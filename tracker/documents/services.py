@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.approvals import services as approvals
@@ -469,12 +469,12 @@ def store(
     of the built-in form."""
     from tracker.documents import custom
 
-    template = custom.active_template(school, kind) if kind in custom.PLACEHOLDERS else None
+    template, build = custom.renderer(school, kind, build)
     digest = fingerprint(data, template.id if template else None)
     previous = latest(school, kind, subject)
     if previous is not None and previous.fingerprint == digest:
         return previous
-    content = custom.render_template(kind, template.content, data) if template else build(data)
+    content = build(data)
     document = GeneratedDocument(
         school_id=school.id,
         kind=kind,
@@ -630,14 +630,6 @@ def latest_by_subject(
     return found
 
 
-def count_versions(school: School) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(GeneratedDocument)
-        .where(GeneratedDocument.school_id == school.id)
-    )
-
-
 @dataclass(frozen=True)
 class Download:
     filename: str
@@ -716,12 +708,7 @@ def consents(school: School, pupils: tuple[builders.Consent, ...], as_zip: bool)
     from tracker.documents import custom
 
     info = school_info(school)
-    template = custom.active_template(school, DocumentKind.CONSENT)
-
-    def build(data: builders.ConsentDoc) -> bytes:
-        if template is not None:
-            return custom.render_template(DocumentKind.CONSENT, template.content, data)
-        return builders.build_consents(data)
+    _template, build = custom.renderer(school, DocumentKind.CONSENT, builders.build_consents)
 
     if not as_zip:
         return Download(

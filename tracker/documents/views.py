@@ -40,6 +40,7 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
     school = current_user.school
     template_form = template_form or TemplateUploadForm(prefix="template")
     template_form.kind.choices = _template_kinds()
+    active = custom.active_templates(school)
     acts = [act for act in approvals.acts_of(school)]
     transition_form = transition_form or TransitionOrderForm()
     transition_form.act.choices = [(0, _("— без приложения —"))] + [
@@ -55,7 +56,7 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         transition_form=transition_form,
         consents_form=consents_form or ConsentsForm(),
         template_form=template_form,
-        templates=[(kind, custom.active_template(school, kind)) for kind in custom.PLACEHOLDERS],
+        templates=[(kind, active.get(str(kind))) for kind in custom.PLACEHOLDERS],
         placeholders=custom.PLACEHOLDERS,
         can_generate=can_generate_school_documents(current_user, school),
         can_consents=can_make_consents(current_user, school),

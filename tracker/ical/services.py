@@ -22,6 +22,7 @@ from tracker.approvals.models import AgendaItem, ApprovalStep, CollegialBody, Me
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
 from tracker.controls.models import ControlCheck, Occurrence
+from tracker.documents.services import window_text
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
@@ -178,11 +179,7 @@ def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent
     for task in tasks:
         if task.due_on is None:
             continue  # a recurring or undated item has no day to show
-        window = (
-            f"{task.starts_on:%d.%m.%Y}–{task.due_on:%d.%m.%Y}"
-            if task.starts_on and task.starts_on != task.due_on
-            else f"{task.due_on:%d.%m.%Y}"
-        )
+        window = window_text(task)
         responsible = ", ".join(
             [p.title for p in task.positions] + [p.full_name for p in task.assignees]
         )

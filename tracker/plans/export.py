@@ -1,13 +1,13 @@
 """The whole plan as plain data (for `tracker export --format json`)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from tracker.accounts.models import School
 from tracker.plans import services as plans
 from tracker.plans.models import Phase, Task
 
 
-def _iso(day: date | None) -> str | None:
+def iso(day: date | datetime | None) -> str | None:
     return day.isoformat() if day else None
 
 
@@ -17,7 +17,7 @@ def task_data(task: Task, today: date) -> dict:
         "number": task.display_number,
         "title": task.title,
         "deadline_text": task.deadline_text,
-        "window": {"starts_on": _iso(task.starts_on), "due_on": _iso(task.due_on)}
+        "window": {"starts_on": iso(task.starts_on), "due_on": iso(task.due_on)}
         if task.due_on
         else None,
         "recurrence": task.recurrence,

@@ -360,6 +360,13 @@ def mine_clause(person: Person):
     return or_(Task.id.in_(assigned), unassigned & Task.id.in_(by_position))
 
 
+def my_task_ids(plan: Plan, person: Person) -> set[int]:
+    """The ids of the tasks given to the person or to their positions (no task loaded)."""
+    return set(
+        db.session.scalars(select(Task.id).where(Task.plan_id == plan.id, mine_clause(person)))
+    )
+
+
 def my_tasks(plan: Plan, person: Person) -> list[Task]:
     return list(
         db.session.scalars(
@@ -401,9 +408,7 @@ def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
     The director sees the whole school's late and near tasks; everyone else sees their own.
     """
     tasks = plan_tasks(plan)
-    mine_ids = set(
-        db.session.scalars(select(Task.id).where(Task.plan_id == plan.id, mine_clause(person)))
-    )
+    mine_ids = my_task_ids(plan, person)
     mine = [task for task in tasks if task.id in mine_ids]  # the tasks already loaded
     scope = tasks if person.is_manager else mine
     phases = plan_phases(plan)

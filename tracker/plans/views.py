@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,14 +20,13 @@ from tracker.accounts.permissions import can_manage_school
 from tracker.accounts.views import school_people
 from tracker.approvals.services import links_of
 from tracker.audit.services import history
-from tracker.errors import DomainError
 from tracker.forms import parse_ru_date
 from tracker.plans import services
 from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
 from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
-from tracker.plans.uploads import Upload, stored_path
-from tracker.views_common import attempt, own, school_today
+from tracker.plans.uploads import Upload
+from tracker.views_common import attempt, own, school_today, send_upload
 
 bp = Blueprint("plans", __name__)
 
@@ -68,7 +66,7 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
         status = None
     only_ids = None
     if request.args.get("mine") == "1":
-        only_ids = frozenset(task.id for task in services.my_tasks(plan, current_user))
+        only_ids = frozenset(services.my_task_ids(plan, current_user))
     return services.TaskFilter(
         position_id=number("position"),
         person_id=number("person"),
@@ -342,13 +340,7 @@ def task_file(task_id: int):
     task = get_task(task_id)
     if not task.completion_file_key:
         abort(404)
-    try:
-        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), task.completion_file_key)
-    except DomainError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=task.completion_file_name)
+    return send_upload(task.completion_file_key, task.completion_file_name)
 
 
 @bp.app_context_processor

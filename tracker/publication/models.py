@@ -8,7 +8,6 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.accounts.models import Person
 from tracker.documents.models import GeneratedDocument, LocalAct
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
@@ -55,11 +54,6 @@ class Publication(db.Model):
 
     act: Mapped[LocalAct] = relationship()
     document: Mapped[GeneratedDocument] = relationship()
-    published_by: Mapped[Person | None] = relationship(foreign_keys=[published_by_id])
-
-    @property
-    def is_current(self) -> bool:
-        return self.withdrawn_at is None and self.superseded_by_id is None
 
     @property
     def is_visible(self) -> bool:

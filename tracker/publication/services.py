@@ -213,6 +213,22 @@ def published_on(act: LocalAct) -> date | None:
     return first.published_at.astimezone(ZoneInfo(act.school.timezone)).date()
 
 
+def replaceable_acts(act: LocalAct) -> list[LocalAct]:
+    """Other acts of the school on the site: what this one may replace."""
+    acts = db.session.scalars(
+        select(LocalAct)
+        .join(Publication, Publication.act_id == LocalAct.id)
+        .where(
+            LocalAct.school_id == act.school_id,
+            LocalAct.id != act.id,
+            Publication.withdrawn_at.is_(None),
+            Publication.superseded_by_id.is_(None),
+        )
+        .order_by(LocalAct.title)
+    )
+    return list(dict.fromkeys(acts))
+
+
 # --- the public listing ---
 
 

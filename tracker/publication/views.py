@@ -118,7 +118,7 @@ def publish(act_id: int):
     if not can_publish(current_user, act.school):
         abort(403)
     form = PublishForm()
-    form.replaces.choices = [(0, "")] + [(a.id, "") for a in services_published_acts(act)]
+    form.replaces.choices = [(0, "")] + [(a.id, "") for a in services.replaceable_acts(act)]
     if form.validate_on_submit():
         signature = (
             form.signature.data.read() if getattr(form.signature.data, "filename", "") else None
@@ -154,22 +154,6 @@ def publish(act_id: int):
     for error in form.form_errors:
         flash(str(error), "error")
     return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
-
-
-def services_published_acts(act: LocalAct) -> list[LocalAct]:
-    """Other acts of the school on the site: what this one may replace."""
-    acts = db.session.scalars(
-        select(LocalAct)
-        .join(Publication, Publication.act_id == LocalAct.id)
-        .where(
-            LocalAct.school_id == act.school_id,
-            LocalAct.id != act.id,
-            Publication.withdrawn_at.is_(None),
-            Publication.superseded_by_id.is_(None),
-        )
-        .order_by(LocalAct.title)
-    )
-    return list(dict.fromkeys(acts))
 
 
 def _own_publication(publication_id: int) -> Publication:
