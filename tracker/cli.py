@@ -221,13 +221,12 @@ def controls_group():
 @user_errors
 def controls_generate_command(slug: str | None, year_title: str | None):
     """Create the occurrences of every check for the current and next school year (idempotent)."""
-    from flask import current_app
 
     from tracker.controls import services as controls
     from tracker.types import today_in
 
     school = find_school(slug)
-    today = current_app.config.get("TODAY") or today_in(school.timezone)
+    today = today_in(school.timezone)
     years = None
     if year_title:
         years = [year for year in controls.years_of(school) if year.title == year_title.strip()]

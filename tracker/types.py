@@ -12,7 +12,14 @@ def utcnow() -> datetime:
 
 
 def today_in(timezone: str) -> date:
-    """The calendar date at the school: deadlines are days in the school's own time zone."""
+    """The calendar date at the school: deadlines are days in the school's own time zone.
+
+    The app's TODAY setting pins it (tests, a demo's screenshots), for pages, feeds, the command
+    line and the services alike, so that a pinned day never meets the clock's."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.config.get("TODAY"):
+        return current_app.config["TODAY"]
     return datetime.now(ZoneInfo(timezone)).date()
 
 

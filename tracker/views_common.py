@@ -63,7 +63,7 @@ def attempt(form, action: Callable[[], T]) -> tuple[bool, T | None]:
 
 def school_today() -> date:
     """Today at the user's school; the TODAY setting pins it (tests, screenshots of a demo)."""
-    return current_app.config.get("TODAY") or today_in(current_user.school.timezone)
+    return today_in(current_user.school.timezone)
 
 
 def own(model, object_id: int, school_of: Callable = lambda obj: obj.school_id):

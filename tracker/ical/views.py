@@ -2,7 +2,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -15,7 +14,7 @@ from tracker.extensions import db
 from tracker.ical import services
 from tracker.ical.forms import ALARMS, FeedForm
 from tracker.ical.models import FeedToken
-from tracker.types import utcnow
+from tracker.types import today_in, utcnow
 from tracker.views_common import attempt, button, posted_button
 
 bp = Blueprint("ical", __name__)
@@ -38,9 +37,10 @@ def feed(token: str):
             )
         services.record_miss(address)
         db.session.commit()
-        abort(404)
+        # A bare answer, the same for every miss: no page, no session, nothing to tell apart.
+        return Response("Не найдено\n", 404, NO_REFERRER, mimetype="text/plain")
     todo = request.args.get("kind") == "todo"
-    today = current_app.config.get("TODAY") or school_today_of(found)
+    today = today_in(found.person.school.timezone)
     check = services.validator(found, todo, today)
     headers = {**NO_REFERRER, "Cache-Control": "private, no-cache"}
     unchanged = (
@@ -60,12 +60,6 @@ def feed(token: str):
     response.set_etag(check.etag)
     response.last_modified = check.last_modified
     return response
-
-
-def school_today_of(token: FeedToken):
-    from tracker.types import today_in
-
-    return today_in(token.person.school.timezone)
 
 
 def _page(form=None, created=None, code=200):
