@@ -23,6 +23,20 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:
+    """Insert the rows whose `key` is not there yet, quietly skipping those another request
+    inserted a moment before (INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

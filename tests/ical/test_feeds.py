@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, event, select
+from sqlalchemy import create_engine, delete, event, insert, select
+from sqlalchemy.pool import NullPool
 
 from tests.conftest import ON_POSTGRESQL, login, person, post
 from tests.ical.test_builder import NASTY_TITLES, Parsed, parse, property_lines
@@ -26,9 +27,10 @@ from tracker.audit.models import AuditEntry
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.ical import services
-from tracker.ical.models import FeedMiss, FeedToken
+from tracker.ical.models import FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
+from tracker.types import utcnow
 
 pytestmark = pytest.mark.demo_data
 
@@ -168,6 +170,36 @@ def test_uids_stay_and_sequence_rises_after_a_redate_and_a_title_change(app, cli
     assert again[task_uid(task)].summary == "Новое название, с запятой"
     # Another fetch without a change keeps the sequence.
     assert calendar(fetch(client, raw)).items[task_uid(task)].sequence == 2
+
+
+def test_two_first_polls_of_a_new_item_at_the_same_moment_both_get_the_calendar(
+    app, client, monkeypatch
+):
+    """The phone and the laptop poll together: the other poll records the new item between
+    this one's read and its write; this one keeps that record and answers, not a 500."""
+    raw = new_feed("teacher")
+    (task,) = add_tasks("teacher", 1, title="Новая задача")
+    uid = task_uid(task)
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    read_before_the_other = services.known_sequences
+
+    def the_other_poll_writes_meanwhile(uids):
+        found = read_before_the_other(uids)
+        if uid in uids and uid not in found:
+            with other.begin() as connection:
+                connection.execute(
+                    insert(FeedSequence.__table__).values(
+                        uid=uid, fingerprint="seen-by-the-other", sequence=0, modified_at=utcnow()
+                    )
+                )
+        return found
+
+    monkeypatch.setattr(services, "known_sequences", the_other_poll_writes_meanwhile)
+    parsed = calendar(fetch(client, raw))
+    other.dispose()
+    assert "Новая задача № 1" in parsed.items[uid].summary
+    # The other poll saw it otherwise (its fingerprint differs): this one's view counts as a change.
+    assert parsed.items[uid].sequence == 1
 
 
 def test_an_unchanged_feed_is_answered_304_and_head_works(app, client):

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from tests.conftest import TODAY, login, person, post
 from tests.documents.test_builders import all_text
@@ -164,6 +165,35 @@ def test_a_signed_republication_supersedes_the_first_and_keeps_it_as_history(app
     atom = ET.fromstring(client.get(PAGE + ".atom").data)
     entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
     assert [e.find("{http://www.w3.org/2005/Atom}title").text for e in entries] == [REGULATION]
+
+
+def test_while_libreoffice_converts_another_request_can_still_write(app, monkeypatch):
+    """The conversion may take a minute; other schools' logins and records must not wait."""
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    db.session.commit()
+    school_id = act.school_id
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    if other.dialect.name == "sqlite":
+        other = create_engine(
+            app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, connect_args={"timeout": 0.3}
+        )
+    written = []
+
+    def slow_libreoffice(docx: bytes):
+        with other.begin() as connection:  # "database is locked" if publish had written already
+            connection.execute(
+                text("UPDATE schools SET city = city WHERE id = :id"), {"id": school_id}
+            )
+        written.append(docx[:2])
+        return b"%PDF-1.4 converted", ""
+
+    monkeypatch.setattr(publication, "to_pdf", slow_libreoffice)
+    published = publication.publish(act, person("director"))
+    db.session.commit()
+    other.dispose()
+    assert written == [b"PK"]
+    assert published.pdf == b"%PDF-1.4 converted" and published.document.content[:2] == b"PK"
 
 
 def test_without_libreoffice_publishing_goes_on_with_docx_and_the_director_is_told(

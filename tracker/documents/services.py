@@ -463,10 +463,12 @@ def store(
     data: object,
     build: Callable[[object], bytes],
     act_version_number: int | None = None,
+    content: bytes | None = None,
 ) -> GeneratedDocument:
     """Build and keep a new version, unless the latest was made from the same data (and the
     same template). A school's own template of this kind, when it has one, is used instead
-    of the built-in form."""
+    of the built-in form. `content`, when given, is what `build` made of the same data a
+    moment before (so that slow work on it can run before the first write)."""
     from tracker.documents import custom
 
     template, build = custom.renderer(school, kind, build)
@@ -474,7 +476,8 @@ def store(
     previous = latest(school, kind, subject)
     if previous is not None and previous.fingerprint == digest:
         return previous
-    content = build(data)
+    if content is None:
+        content = build(data)
     document = GeneratedDocument(
         school_id=school.id,
         kind=kind,
@@ -505,7 +508,17 @@ def store(
     return document
 
 
-def generate_act(act: LocalAct, actor: Person | None) -> GeneratedDocument:
+def act_bytes(act: LocalAct) -> bytes:
+    """The act's DOCX as `generate_act` would keep it, without writing anything."""
+    from tracker.documents import custom
+
+    _template, build = custom.renderer(act.school, DocumentKind.ACT, builders.build_act)
+    return build(act_doc(act))
+
+
+def generate_act(
+    act: LocalAct, actor: Person | None, content: bytes | None = None
+) -> GeneratedDocument:
     data = act_doc(act)
     return store(
         act.school,
@@ -516,6 +529,7 @@ def generate_act(act: LocalAct, actor: Person | None) -> GeneratedDocument:
         data=data,
         build=builders.build_act,
         act_version_number=data.version_number,
+        content=content,
     )
 
 

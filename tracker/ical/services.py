@@ -24,7 +24,7 @@ from tracker.audit.models import AuditEntry
 from tracker.controls.models import ControlCheck, Occurrence
 from tracker.documents.services import window_text
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
 from tracker.ical.models import FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
@@ -362,29 +362,41 @@ def _fingerprint(event: FeedEvent) -> str:
 
 def sequenced(events: list[FeedEvent]) -> list[FeedEvent]:
     """Each event with its SEQUENCE and LAST-MODIFIED: raised when its date, title or status
-    changed since a client last saw it. One query for all of them."""
+    changed since a client last saw it. Two queries for all of them, and two first polls of
+    the same new item at the same moment both succeed (the second keeps the first's row)."""
     from dataclasses import replace
 
-    known = {
-        row.uid: row
-        for row in db.session.scalars(
-            select(FeedSequence).where(FeedSequence.uid.in_([e.uid for e in events] or [""]))
-        )
-    }
-    result = []
+    uids = [event.uid for event in events]
+    known = known_sequences(uids)
     now = utcnow()
+    fingerprints = {event.uid: _fingerprint(event) for event in events}
+    unseen = [uid for uid in dict.fromkeys(uids) if uid not in known]
+    if unseen:
+        rows = [
+            {"uid": uid, "fingerprint": fingerprints[uid], "sequence": 0, "modified_at": now}
+            for uid in unseen
+        ]
+        insert_missing(FeedSequence, rows, "uid")
+        known |= known_sequences(unseen)
+    result = []
     for event in events:
-        fingerprint = _fingerprint(event)
-        row = known.get(event.uid)
-        if row is None:
-            row = FeedSequence(uid=event.uid, fingerprint=fingerprint, sequence=0, modified_at=now)
-            db.session.add(row)
-            known[event.uid] = row
-        elif row.fingerprint != fingerprint:
-            row.fingerprint, row.sequence, row.modified_at = fingerprint, row.sequence + 1, now
+        row = known[event.uid]
+        if row.fingerprint != fingerprints[event.uid]:
+            row.fingerprint, row.sequence, row.modified_at = (
+                fingerprints[event.uid],
+                row.sequence + 1,
+                now,
+            )
         result.append(replace(event, sequence=row.sequence, last_modified=row.modified_at))
     db.session.flush()
     return result
+
+
+def known_sequences(uids: list[str]) -> dict[str, FeedSequence]:
+    if not uids:
+        return {}
+    rows = db.session.scalars(select(FeedSequence).where(FeedSequence.uid.in_(uids)))
+    return {row.uid: row for row in rows}
 
 
 def feed_bytes(token: FeedToken, base_url: str, today: date, todo: bool, stamp: datetime) -> bytes:

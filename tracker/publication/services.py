@@ -124,7 +124,11 @@ def publish(
             raise DomainError(_("Файл подписи больше 1 МБ"), field="signature")
         if not signed_by:
             raise DomainError(_("Укажите, кем подписан документ"), field="signed_by")
-    document = documents.generate_act(act, actor)
+    # LibreOffice may take a minute: it runs before the first write, so that no other
+    # school's request waits behind this transaction's lock meanwhile.
+    content = documents.act_bytes(act)
+    pdf, error = to_pdf(content) if convert else (None, "")
+    document = documents.generate_act(act, actor, content)
     earlier = [
         p for p in (current_publication(act), replaces and current_publication(replaces)) if p
     ]
@@ -139,7 +143,7 @@ def publish(
         sequence=1 + len(publications_of(act)),
     )
     if convert:
-        _convert(publication)
+        _set_pdf(publication, pdf, error)
     db.session.add(publication)
     db.session.flush()
     for old in earlier:
@@ -161,8 +165,7 @@ def publish(
     return publication
 
 
-def _convert(publication: Publication) -> None:
-    pdf, error = to_pdf(publication.document.content)
+def _set_pdf(publication: Publication, pdf: bytes | None, error: str) -> None:
     publication.pdf = pdf
     publication.pdf_state = PdfState.READY if pdf else PdfState.FAILED
     publication.pdf_error = error
@@ -171,7 +174,7 @@ def _convert(publication: Publication) -> None:
 def retry_pdf(publication: Publication, actor: Person) -> None:
     if publication.pdf_state == PdfState.READY:
         raise DomainError(_("PDF уже готов"))
-    _convert(publication)
+    _set_pdf(publication, *to_pdf(publication.document.content))
     db.session.flush()
     audit.record_new(
         "act.publish.pdf",
