@@ -41,3 +41,14 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def paginate(query, page: int, per_page: int):
+    """One page of a query's rows, newest-first lists mostly (Flask-SQLAlchemy's Pagination:
+    `items`, `page`, `pages`, `total`, `has_prev`, `has_next`). A page number below 1 gives the
+    first page, one past the end the last, so an old or edited link still shows rows."""
+    page = min(max(page, 1), 1_000_000)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    if not result.items and result.page > 1 and result.pages:
+        result = db.paginate(query, page=result.pages, per_page=per_page, error_out=False)
+    return result

@@ -89,11 +89,13 @@ def test_the_director_makes_the_school_orders_and_the_plan(app, client):
     assert "Приказ о переходе на электронный учёт" in text and "План-график на 28.11.2026" in text
 
 
-def test_an_act_of_another_school_in_the_transition_order_is_not_found(app, client):
-    login(client, "director7")
+def test_an_act_of_another_school_in_the_transition_order_is_not_found(app):
+    fresh = app.test_client()
+    login(fresh, "director7")
     act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
     before = count()
-    response = post(client, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
+    response = post(fresh, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
+    print("DBG", response.status_code, response.headers.get("Location"), response.get_data(as_text=True)[:300])
     assert response.status_code == 400  # not among the choices of school № 7
     assert count() == before
 
@@ -161,3 +163,64 @@ def test_a_new_act_from_the_built_in_regulation_names_the_school(app, client):
         "Хранение",
         "Ответственность",
     ]
+
+
+def add_versions(act: LocalAct, how_many: int) -> int:
+    """Versions of the act's DOCX as if generated again after each edit of its text."""
+    known = db.session.scalar(
+        select(func.max(GeneratedDocument.number)).where(
+            GeneratedDocument.subject == f"act:{act.id}"
+        )
+    )
+    for number in range((known or 0) + 1, (known or 0) + how_many + 1):
+        db.session.add(
+            GeneratedDocument(
+                school_id=act.school_id,
+                kind="act",
+                subject=f"act:{act.id}",
+                number=number,
+                title=act.title,
+                filename="act.docx",
+                media_type=DOCX,
+                content=b"PK",
+                size=2,
+                fingerprint=f"edit {number}",
+            )
+        )
+    db.session.commit()
+    return (known or 0) + how_many  # the newest version's number
+
+
+def test_an_act_shows_its_newest_versions_and_links_to_all_of_them(app, client):
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    newest = add_versions(act, 12)
+    login(client, "director")
+    text = page_text(client.get(f"/acts/{act.id}"))
+    shown = text.split("Документ (DOCX)", 1)[1]
+    assert f"версия {newest}," in shown and f"версия {newest - 4}," in shown
+    assert f"версия {newest - 5}," not in shown  # the five newest
+    assert f"Все версии ({newest})" in text
+    page = client.get(f"/acts/{act.id}").get_data(as_text=True)
+    assert f'href="/documents?subject=act:{act.id}#versions"' in page
+    every = page_text(client.get(f"/documents?subject=act:{act.id}"))
+    assert "Показаны версии одного документа" in every
+    assert all(f"версия {n}," in every for n in range(1, newest + 1))
+
+
+def test_the_documents_list_comes_in_pages_and_keeps_its_filter(app, client):
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    newest = add_versions(act, 40)  # and the demo's own: over 30, two pages
+    login(client, "director")
+    first = page_text(client.get(f"/documents?subject=act:{act.id}"))
+    assert "Страница 1 из 2" in first and f"версия {newest}," in first
+    assert f"версия {newest - 29}," in first and f"версия {newest - 30}," not in first
+    html = client.get(f"/documents?subject=act:{act.id}").get_data(as_text=True)
+    assert f'href="/documents?subject=act:{act.id}&amp;page=2#versions"' in html
+    second = page_text(client.get(f"/documents?subject=act:{act.id}&page=2"))
+    assert "Страница 2 из 2" in second and f"версия {newest - 30}," in second
+    assert f"версия {newest}," not in second
+    assert "версия 1," in page_text(client.get(f"/documents?subject=act:{act.id}&page=99"))
+    # Another school's document by its subject: nothing of it shows.
+    fresh = app.test_client()
+    login(fresh, "director7")
+    assert f"версия {newest}," not in page_text(fresh.get(f"/documents?subject=act:{act.id}"))

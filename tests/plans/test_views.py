@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -363,3 +364,33 @@ def test_only_mine_lists_tasks_of_my_position_and_those_given_to_me(app, client)
     db.session.commit()
     text = page_text(client.get("/plan?mine=1"))
     assert "Показано задач: 2 из 30" in text and "Анализ активности обучающихся" in text
+
+
+def test_a_long_history_comes_in_pages_newest_first(app, client):
+    """A task re-dated every day for months: its page shows the newest changes, the rest a
+    click away, and an old or mangled page number still shows rows."""
+    task = task_titled("Административное совещание")
+    director = person("director")
+    first = date(2026, 1, 1)
+    for day in range(120):  # 120 changes, the last one due 30.04.2026
+        plans.redate_tasks([task], None, first + timedelta(days=day), director)
+    db.session.commit()
+    login(client, "director")
+
+    def changes(page_number):
+        text = page_text(client.get(f"/tasks/{task.id}?page={page_number}"))
+        return text, re.findall(r"Срок: [\d.—–-]+ → (\d\d\.\d\d\.\d{4})", text)
+
+    text, newest = changes(1)
+    assert "Страница 1 из 3" in text and "Старше" in text
+    assert len(newest) == 50 and newest[0] == "30.04.2026"  # the latest re-date on top
+    text, middle = changes(2)
+    assert "Страница 2 из 3" in text and middle[0] == (first + timedelta(days=69)).strftime(
+        "%d.%m.%Y"
+    )
+    text, oldest = changes(3)
+    assert len(oldest) == 21 and "Старше" not in text and "Новее" in text
+    assert changes(999)[1] == oldest and changes(0)[1] == newest and changes("x")[1] == newest
+    page = client.get(f"/tasks/{task.id}?page=2").get_data(as_text=True)
+    assert f'href="/tasks/{task.id}?page=3#history-h"' in page
+    assert f'href="/tasks/{task.id}?page=1#history-h"' in page

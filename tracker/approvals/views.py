@@ -138,7 +138,7 @@ def _act_page(act: LocalAct, code: int = 200, **forms):
         ),
         close_form=forms.get("close_form") or DiscussionCloseForm(lock_version=act.lock_version),
         comment_form=comment_form,
-        docx_versions=documents.versions(act.school, "act", f"act:{act.id}"),
+        docx_versions=documents.versions(act.school, "act", f"act:{act.id}", per_page=5),
         **_publication_context(act),
     ), code
 
@@ -441,7 +441,9 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
         can_record=can_record_for(current_user, meeting.body),
         can_correct=can_correct_decisions(current_user, meeting.body.school),
         today=school_today(),
-        docx_versions=documents.versions(meeting.body.school, "protocol", f"meeting:{meeting.id}"),
+        docx_versions=documents.versions(
+            meeting.body.school, "protocol", f"meeting:{meeting.id}", per_page=5
+        ),
     ), code
 
 

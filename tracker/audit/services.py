@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit.models import AuditEntry
-from tracker.extensions import db
+from tracker.extensions import db, paginate
 
 
 def _client_address() -> str:
@@ -51,13 +51,17 @@ def record_new(
     )
 
 
-def history(object_type: str, object_id: int) -> list[AuditEntry]:
-    """The entries about one object, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-            .order_by(AuditEntry.at, AuditEntry.id)
-            .options(selectinload(AuditEntry.actor))
-        )
+HISTORY_PAGE = 50
+
+
+def history(object_type: str, object_id: int, page: int = 1):
+    """The entries about one object, newest first, a page of them (a task edited every day
+    for years keeps a page as fast as a new one)."""
+    return paginate(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .options(selectinload(AuditEntry.actor)),
+        page,
+        HISTORY_PAGE,
     )

@@ -167,7 +167,9 @@ def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, cod
         states=STATE_LABELS,
         can_record=can_record_check(current_user, check) and not occurrence.is_done,
         can_report=can_record_check(current_user, check) and occurrence.is_done,
-        reports=documents.versions(check.school, "control_report", f"occurrence:{occurrence.id}"),
+        reports=documents.versions(
+            check.school, "control_report", f"occurrence:{occurrence.id}", per_page=5
+        ),
     ), code
 
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.approvals import services as approvals
@@ -45,7 +46,7 @@ from tracker.documents.models import (
     LocalAct,
 )
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, paginate
 from tracker.plans import services as plans
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -616,17 +617,28 @@ def generate_plan(school: School, actor: Person | None, today: date) -> Generate
     )
 
 
-def versions(school: School, kind: str | None = None, subject: str | None = None):
-    """The generated versions, newest first (bytes not loaded)."""
+VERSIONS_PAGE = 30
+
+
+def versions(
+    school: School,
+    kind: str | None = None,
+    subject: str | None = None,
+    page: int = 1,
+    per_page: int = VERSIONS_PAGE,
+):
+    """The generated versions, newest first, a page of them (bytes not loaded)."""
     query = select(GeneratedDocument).where(GeneratedDocument.school_id == school.id)
     if kind is not None:
         query = query.where(GeneratedDocument.kind == kind)
     if subject is not None:
         query = query.where(GeneratedDocument.subject == subject)
-    return list(
-        db.session.scalars(
-            query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
-        )
+    return paginate(
+        query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc()).options(
+            selectinload(GeneratedDocument.created_by)
+        ),
+        page,
+        per_page,
     )
 
 

@@ -1,6 +1,15 @@
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -38,6 +47,7 @@ def _download(filename: str, media_type: str, content: bytes):
 @login_required
 def index(transition_form=None, consents_form=None, template_form=None, code=200):
     school = current_user.school
+    subject = request.args.get("subject", "")[:100] or None  # one document's versions
     template_form = template_form or TemplateUploadForm(prefix="template")
     template_form.kind.choices = _template_kinds()
     active = custom.active_templates(school)
@@ -51,7 +61,10 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         transition_form.act.data = regulation.id if regulation else 0
     return render_template(
         "documents/index.html",
-        versions=services.versions(school),
+        versions=services.versions(
+            school, subject=subject, page=request.args.get("page", 1, type=int)
+        ),
+        subject=subject,
         titles=DOCUMENT_TITLES,
         transition_form=transition_form,
         consents_form=consents_form or ConsentsForm(),

@@ -226,7 +226,7 @@ def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200)
         today=today,
         status_form=status_form or StatusForm(status=str(task.status)),
         comment_form=comment_form or CommentForm(),
-        history=history("task", task.id),
+        history=history("task", task.id, request.args.get("page", 1, type=int)),
         can_work=can_work_on_task(current_user, task),
         can_edit=can_edit_task(current_user, task),
         links=links_of(task),
