@@ -56,7 +56,12 @@ def machine() -> dict:
             )
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "database": database_kind(),
+    }
 
 
 def report(name: str, rows: list[dict]) -> Path:
@@ -91,22 +96,17 @@ def demo_app(today: date = DEMO_TODAY) -> Iterator:
     its demo state (`tracker demo`) on `today`; the file is removed afterwards."""
     from flask_migrate import upgrade
 
-    from tracker import create_app
-    from tracker.demo import load_demo
+    from tracker.demo import demo_password, load_demo
     from tracker.extensions import db
 
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
-                "SECRET_KEY": secrets.token_hex(16),
-                "INSTANCE_PATH": Path(folder) / "instance",
-                "TODAY": today,
-            }
-        )
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder,
+        bench_database(folder) as url,
+    ):
+        app = _new_app(folder, today, url)
         with app.app_context():
             quiet_upgrade(upgrade)
-            load_demo(today, password=secrets.token_urlsafe(12))
+            load_demo(today, password=demo_password())
             db.session.commit()
             try:
                 yield app
@@ -194,22 +194,55 @@ def report_columns(name: str, rows: list[dict], extra: tuple[tuple[str, str], ..
 
 @dataclass
 class ScaleApp:
-    """A benchmark's app on its own SQLite file: the demo school and `schools` more."""
+    """A benchmark's app on its own database: the demo school and `schools` more."""
 
     app: Flask
-    database: Path
+    database: str  # its URL
     password: str  # the demo people's, and the generated schools' people's
     schools: int
     timings: dict[str, float] = field(default_factory=dict)  # seconds each part took to build
     scale: object = None  # tracker.scale.ScaleReport, when schools were built
 
 
-def _new_app(folder: str, today: date) -> Flask:
+def database_kind() -> str:
+    """«postgresql» when TRACKER_DATABASE_URL names a PostgreSQL server, else «sqlite»."""
+    return (
+        "postgresql"
+        if os.environ.get("TRACKER_DATABASE_URL", "").startswith("postgresql")
+        else "sqlite"
+    )
+
+
+@contextmanager
+def bench_database(folder: str) -> Iterator[str]:
+    """Where a benchmark keeps its data: a new SQLite file in `folder`; or, when
+    TRACKER_DATABASE_URL names a PostgreSQL server, a new database there, dropped afterwards
+    (the database the URL names is only used to create and drop it)."""
+    if database_kind() == "sqlite":
+        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy.pool import NullPool
+
+    server = make_url(os.environ["TRACKER_DATABASE_URL"])
+    name = f"tracker_bench_{secrets.token_hex(4)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _new_app(folder: str, today: date, url: str) -> Flask:
     from tracker import create_app
 
     return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": secrets.token_hex(16),
             "INSTANCE_PATH": Path(folder) / "instance",
             "TODAY": today,
@@ -224,8 +257,11 @@ def empty_app(today: date = DEMO_TODAY) -> Iterator[Flask]:
 
     from tracker.extensions import db
 
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
-        app = _new_app(folder, today)
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder,
+        bench_database(folder) as url,
+    ):
+        app = _new_app(folder, today, url)
         with app.app_context():
             quiet_upgrade(upgrade)
             try:
@@ -242,14 +278,17 @@ def scale_app(schools: int, today: date = DEMO_TODAY) -> Iterator[ScaleApp]:
     the test client each get their own, as in production (their own database session)."""
     from flask_migrate import upgrade
 
-    from tracker.demo import load_demo
+    from tracker.demo import demo_password, load_demo
     from tracker.extensions import db
     from tracker.scale import build_schools
 
-    password = secrets.token_urlsafe(12)
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder:
-        app = _new_app(folder, today)
-        built = ScaleApp(app, Path(folder) / "bench.sqlite3", password, schools)
+    password = demo_password()
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-bench-") as folder,
+        bench_database(folder) as url,
+    ):
+        app = _new_app(folder, today, url)
+        built = ScaleApp(app, url, password, schools)
         with app.app_context():
             start = time.perf_counter()
             quiet_upgrade(upgrade)
@@ -259,6 +298,11 @@ def scale_app(schools: int, today: date = DEMO_TODAY) -> Iterator[ScaleApp]:
             if schools:
                 built.scale = build_schools(schools, today, password)
                 built.timings["schools_s"] = built.scale.seconds
+            if db.engine.dialect.name == "postgresql":
+                # What autovacuum does soon after a bulk load: the planner's row counts.
+                db.session.commit()
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                    c.exec_driver_sql("ANALYZE")
             db.session.remove()
         try:
             yield built

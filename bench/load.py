@@ -176,7 +176,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="N generated schools beside the demo")
     options = parser.parse_args()
     port = free_port()
-    password = secrets.token_urlsafe(12)
+    from tracker.demo import demo_password
+
+    password = demo_password()
     with tempfile.TemporaryDirectory(prefix="tracker-load-") as folder:
         env = {
             **os.environ,

@@ -39,13 +39,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Flask, Response
 from sqlalchemy import create_engine, event, insert, select, text
 
 from bench.common import (
     DEMO_TODAY,
+    database_kind,
     demo_app,
     empty_app,
     measure,
@@ -133,7 +133,8 @@ PAGES = (
                FROM tasks t WHERE t.id = :task""",
             """SELECT a.at, pe.full_name, a.action, a.changes
                FROM audit_entries a LEFT JOIN people pe ON pe.id = a.actor_id
-               WHERE a.object_type = 'task' AND a.object_id = :task ORDER BY a.at, a.id""",
+               WHERE a.object_type = 'task' AND a.object_id = :task
+               ORDER BY a.at DESC, a.id DESC LIMIT 50""",
         ),
     ),
     Page(
@@ -272,9 +273,16 @@ def getter(client, path: str) -> Callable[[], bytes]:
 # --- the floor: a bare Flask app on the same file ---
 
 
-def floor_app(database: Path, chosen: Targets) -> tuple[Flask, dict[str, int]]:
+def in_dialect(sql: str, engine) -> str:
+    """The floor's SQL is SQLite's; PostgreSQL spells one aggregate differently."""
+    if engine.dialect.name == "postgresql":
+        return sql.replace("group_concat(", "string_agg(")
+    return sql
+
+
+def floor_app(database: str, chosen: Targets) -> tuple[Flask, dict[str, int]]:
     """The floor's routes, one per page (`/floor/<index>`), and each one's row count."""
-    engine = create_engine(f"sqlite:///{database}")
+    engine = create_engine(database)
     app = Flask("floor")
     app.extensions["floor_engine"] = engine  # disposed by the caller
     template = app.jinja_env.from_string(TABLE)
@@ -282,7 +290,7 @@ def floor_app(database: Path, chosen: Targets) -> tuple[Flask, dict[str, int]]:
     counts: dict[str, int] = {}
 
     def view_for(page: Page) -> Callable[[], Response | str]:
-        statements = [text(sql) for sql in page.sql]
+        statements = [text(in_dialect(sql, engine)) for sql in page.sql]
 
         def view():
             with engine.connect() as connection:
@@ -302,7 +310,8 @@ def floor_app(database: Path, chosen: Targets) -> tuple[Flask, dict[str, int]]:
         app.add_url_rule(f"/floor/{index}", f"floor{index}", view_for(page))
         with engine.connect() as connection:
             counts[page.name] = sum(
-                len(connection.execute(text(sql), params).all()) for sql in page.sql
+                len(connection.execute(text(in_dialect(sql, engine)), params).all())
+                for sql in page.sql
             )
     return app, counts
 
@@ -366,16 +375,21 @@ def diagnose_statements(engine, seen: list[tuple[str, object]]) -> dict:
     for statement, parameters in seen:
         runs.setdefault(statement, []).append(parameters)
     scans: set[str] = set()
+    explain, scan = (
+        ("EXPLAIN ", r"\s*(?:->\s*)?Seq Scan on (\w+)")
+        if engine.dialect.name == "postgresql"
+        else ("EXPLAIN QUERY PLAN ", r"SCAN (\w+)(?: AS \w+)?$")
+    )
     with engine.connect() as connection:
         for statement, parameters in runs.items():
-            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters[0])
+            plan = connection.exec_driver_sql(explain + statement, parameters[0])
             for line in plan:
-                match = re.match(r"SCAN (\w+)(?: AS \w+)?$", line[-1])
+                match = re.match(scan, line[-1])
                 if match is None:
                     continue
                 table = match.group(1)
                 size = connection.exec_driver_sql(
-                    f"SELECT count(*) FROM {table}"  # noqa: S608  # nosec B608 -- from SQLite's plan
+                    f"SELECT count(*) FROM {table}"  # noqa: S608  # nosec B608 -- from the plan
                 ).scalar()
                 if size >= BIG_TABLE:
                     scans.add(f"{table} ({size} rows) in {one_line(statement)}")
@@ -531,7 +545,11 @@ def main(argv: list[str] | None = None) -> None:
         )
     rows.append(seed_row(args.repeats))
     rows += generate_rows(args.repeats)
-    path = report_columns("pages", rows, extra=(("queries", "queries"), ("rows", "rows")))
+    path = report_columns(
+        f"pages-{database_kind()}" if database_kind() != "sqlite" else "pages",
+        rows,
+        extra=(("queries", "queries"), ("rows", "rows")),
+    )
     document = json.loads(path.read_text(encoding="utf-8"))
     document["runs"] = runs
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

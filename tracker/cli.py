@@ -92,11 +92,11 @@ def demo_command(password: str | None, if_empty: bool, scale: int):
     if report.password:
         click.echo(f"Пароль демо-учётных записей: {report.password}")
     if scale:
-        from tracker.accounts.services import random_password
+        from tracker.demo import demo_password
         from tracker.scale import build_schools
 
         db.session.commit()  # the demo is kept whatever happens to the generated schools
-        scale_password = password or report.password or random_password()
+        scale_password = password or report.password or demo_password()
         built = build_schools(scale, today, scale_password)
         first = built.slugs[0].removeprefix("school-")
         click.echo(

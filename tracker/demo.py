@@ -65,6 +65,12 @@ def done_note(task: Task) -> str:
     return "Выполнено в срок."
 
 
+def demo_password() -> str:
+    """One new password for every demo login (the rules refuse one that holds a login)."""
+    usernames = [spec["demo"] for spec in position_specs(SEEDS)]
+    return accounts.random_password(*usernames, *(person[1] for person in EXTRA_PEOPLE))
+
+
 def load_demo(today: date, password: str | None = None) -> DemoReport:
     """Create the demo people and move the plan; a second run only lists the logins."""
     report = DemoReport()
@@ -78,7 +84,7 @@ def load_demo(today: date, password: str | None = None) -> DemoReport:
         for person in db.session.scalars(select(Person).where(Person.school_id == school.id))
     }
     if password is None and any(username not in existing for _, username, _, _ in wanted):
-        password = accounts.random_password()
+        password = demo_password()
     report.password = password
     for code, username, full_name, note in wanted:
         person = existing.get(username)

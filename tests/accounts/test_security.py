@@ -248,3 +248,21 @@ def test_bad_office_archives_are_refused(app, client, content, message):
     assert response.status_code == 400
     assert message in page_text(response)
     assert task_titled("Анализ активности обучающихся").completion_file_key == ""
+
+
+def test_a_new_short_login_always_gets_a_password_the_rules_accept(app, monkeypatch):
+    """16 random characters hold a login like «it» about one time in seventy; the rules refuse
+    such a password, so the first one drawn is put back and another drawn."""
+    import secrets
+
+    from tracker.accounts import services as accounts
+    from tracker.accounts.models import Role
+
+    drawn = iter(["kZ-iT81xQm0aPw3v", "kZ-x781xQm0aPw3v"])
+    real = secrets.token_urlsafe
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn) if n == 12 else real(n))
+    it, password = accounts.create_person(
+        person("director").school, username="it", full_name="Сетевой Иван Петрович", role=Role.STAFF
+    )
+    db.session.commit()
+    assert password == "kZ-x781xQm0aPw3v" and accounts.authenticate("it", password) == it
