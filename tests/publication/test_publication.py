@@ -19,6 +19,7 @@ from tests.plans.test_views import page_text
 from tracker.approvals import services as approvals
 from tracker.approvals.models import BodyKind, Decision
 from tracker.approvals.services import ItemDecision
+from tracker.audit.models import AuditEntry
 from tracker.documents.models import LocalAct
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -265,3 +266,59 @@ def test_the_public_pages_queries_do_not_grow_with_the_acts_on_them(app, client)
     publication.publish(act, person("director"), convert=False)
     db.session.commit()
     assert {url: count_queries(client, url) for url in (PAGE, PAGE + ".json")} == one
+
+
+def test_the_director_gives_a_person_the_right_to_publish_and_takes_it_back(app, client):
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    db.session.commit()
+    deputy = person("deputy_uvr")
+    page = f"/acts/{act.id}"
+    as_deputy = app.test_client()
+    login(as_deputy, "deputy_uvr")
+    assert post(as_deputy, f"{page}/publish", page=page).status_code == 403
+    assert publication.current_publication(act) is None
+    assert "Опубликовать" not in page_text(as_deputy.get(page))
+
+    def give(right: bool) -> None:
+        form = {
+            "full_name": deputy.full_name,
+            "role": "staff",
+            "positions": [str(p.id) for p in deputy.positions],
+        }
+        if right:
+            form["may_publish"] = "y"
+        form["is_active"] = "y"
+        response = post(client, f"/people/{deputy.id}", form, page=f"/people/{deputy.id}")
+        assert response.status_code == 302
+
+    login(client, "director")
+    give(True)
+    assert "публикует на сайте" in page_text(client.get("/people"))
+    assert "Опубликовать на сайте" in page_text(as_deputy.get(page))
+    response = post(as_deputy, f"{page}/publish", page=page)
+    assert response.status_code == 302
+    assert DATA_ACT in page_text(app.test_client().get(PAGE))
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == "person.update", AuditEntry.object_id == deputy.id)
+        .order_by(AuditEntry.id.desc())
+    )
+    assert (
+        entry.changes["may_publish"] == ["False", "True"]
+        and entry.actor_id == person("director").id
+    )
+
+    give(False)
+    published = publication.current_publication(act)
+    assert post(as_deputy, f"/publications/{published.id}/withdraw", page=page).status_code == 403
+    # A teacher cannot give themselves the right: the people pages are the director's.
+    as_teacher = app.test_client()
+    login(as_teacher, "teacher")
+    teacher = person("teacher")
+    refused = post(
+        as_teacher,
+        f"/people/{teacher.id}",
+        {"full_name": teacher.full_name, "role": "staff", "may_publish": "y", "is_active": "y"},
+    )
+    assert refused.status_code == 403 and not db.session.get(type(teacher), teacher.id).may_publish

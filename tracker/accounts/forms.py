@@ -83,6 +83,7 @@ class PersonCreateForm(PersonForm):
 
 class PersonEditForm(PersonForm):
     is_active = BooleanField(_l("Учётная запись активна"))
+    may_publish = BooleanField(_l("Может публиковать действующие акты на сайте школы"))
     submit = SubmitField(_l("Сохранить"))
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -92,6 +92,8 @@ class Person(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="ru")
     # A password someone else chose (an initial one) must be replaced at the next login.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A right the director gives one person: to publish the acts in force on the school site.
+    may_publish: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

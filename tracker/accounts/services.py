@@ -105,13 +105,22 @@ def create_person(
 
 
 def update_person(
-    person: Person, *, full_name: str, role: Role, is_active: bool, actor: Person
+    person: Person,
+    *,
+    full_name: str,
+    role: Role,
+    is_active: bool,
+    actor: Person,
+    may_publish: bool | None = None,
 ) -> None:
-    """Change a person's name, rights or access; disabling ends their sessions at once."""
+    """Change a person's name, rights or access; disabling ends their sessions at once.
+    `may_publish` (None: unchanged) lets them publish the acts in force on the school site."""
     role = Role(role)
     if person.id == actor.id and (not is_active or role not in MANAGING_ROLES):
         raise DomainError(_("Нельзя лишить прав или отключить самого себя"), field="role")
     new_values = {"full_name": clean_full_name(full_name), "role": role, "is_active": is_active}
+    if may_publish is not None:
+        new_values["may_publish"] = bool(may_publish)
     changes = {}
     for name, value in new_values.items():
         before = getattr(person, name)

@@ -4,5 +4,11 @@ from tracker.accounts.permissions import can_manage_school
 
 
 def can_publish(user, school) -> bool:
-    """The director (and an administrator) publish, withdraw and re-make the PDF."""
-    return can_manage_school(user, school)
+    """The director (and an administrator) publish, withdraw and re-make the PDF, and so does
+    a person of the school the director gave that right."""
+    return can_manage_school(user, school) or (
+        user.is_authenticated
+        and user.is_active
+        and user.may_publish
+        and user.school_id == school.id
+    )
