@@ -90,6 +90,18 @@ def posted_button():
     return form
 
 
+def flash_errors(form, fallback: str = "") -> None:
+    """Say why a form posted from a page's button was refused: its reasons in one message
+    (the form's own first, then the fields'), or `fallback` when it gives none."""
+    from flask import flash
+
+    reasons = [str(error) for error in form.form_errors] + [
+        str(error) for name, errors in form.errors.items() if name is not None for error in errors
+    ]
+    if reasons or fallback:
+        flash("; ".join(reasons) or fallback, "error")
+
+
 def button(action: Callable[[], object], success: str, back: str):
     """A button's POST: run the service as the request's transaction, say how it went, go back
     to the page."""
@@ -100,20 +112,19 @@ def button(action: Callable[[], object], success: str, back: str):
     if done:
         flash(success, "success")
     else:
-        flash("; ".join(str(error) for error in form.form_errors), "error")
+        flash_errors(form)
     return redirect(back)
 
 
 def generated(action: Callable[[], object], back: str, form=None):
     """Make a document as the request's transaction and send the user to its file (a form of
     its CSRF token alone unless one is given); a refusal goes back to `back` with the reason."""
-    from flask import flash, redirect
+    from flask import redirect
 
     form = form if form is not None else posted_button()
     done, document = attempt(form, action)
     if not done:
-        for error in form.form_errors:
-            flash(str(error), "error")
+        flash_errors(form)
         return redirect(back)
     return redirect(url_for("documents.download", document_id=document.id))
 

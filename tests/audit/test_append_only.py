@@ -102,9 +102,9 @@ def test_appending_still_works(entry, school):
     )
     db.session.commit()
     assert entries() == count + 2
-    assert [e.action for e in audit.history("task", 1)] == [
-        "task.status",
-        "task.redate",
+    assert [e.action for e in audit.history("task", 1).items] == [  # newest first
         "task.comment",
+        "task.redate",
+        "task.status",
     ]
     assert stored(entry.id) == ("task.status", "task", 1, {"status": ["planned", "done"]}, "cli")

@@ -48,7 +48,7 @@ from tracker.documents.models import LocalAct
 from tracker.documents.permissions import can_generate_school_documents
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.views_common import attempt, form_error, own, school_today
+from tracker.views_common import attempt, flash_errors, form_error, own, school_today
 
 bp = Blueprint("approvals", __name__)
 bp.add_app_template_filter(services.by_section, "by_section")
@@ -508,10 +508,7 @@ def correct(meeting_id: int, item_id: int):
         if attempt(form, correct_item)[0]:
             flash(_("Решение исправлено, исправление записано в журнал"), "success")
             return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
-    errors = [str(error) for error in form.form_errors] + [
-        str(error) for errors in form.errors.values() for error in errors
-    ]
-    flash("; ".join(errors) or _("Исправление не сохранено"), "error")
+    flash_errors(form, _("Исправление не сохранено"))
     return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
 
 

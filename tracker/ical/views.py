@@ -15,7 +15,7 @@ from tracker.ical import services
 from tracker.ical.forms import ALARMS, FeedForm
 from tracker.ical.models import FeedToken
 from tracker.types import today_in, utcnow
-from tracker.views_common import attempt, button, posted_button
+from tracker.views_common import attempt, button, flash_errors, posted_button
 
 bp = Blueprint("ical", __name__)
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -142,5 +142,6 @@ def regenerate(token_id: int):
     form = posted_button()
     done, result = attempt(form, lambda: services.regenerate_token(token, current_user))
     if not done:
+        flash_errors(form)
         return redirect(url_for("ical.feeds"))
     return _page(created=_created(*result))

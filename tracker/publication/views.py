@@ -24,7 +24,7 @@ from tracker.publication import feeds, services
 from tracker.publication.forms import PublishForm
 from tracker.publication.models import Publication
 from tracker.publication.permissions import can_publish
-from tracker.views_common import attempt, button, own, posted_button
+from tracker.views_common import attempt, button, flash_errors, own, posted_button
 
 bp = Blueprint("publication", __name__)
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -148,11 +148,7 @@ def publish(act_id: int):
                     "error",
                 )
             return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-    for error in form.form_errors:
-        flash(str(error), "error")
+    flash_errors(form)
     return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
 
 
@@ -185,5 +181,5 @@ def retry_pdf(publication_id: int):
         else:
             flash(_("PDF снова не получился: %(reason)s", reason=publication.pdf_error), "error")
     else:
-        flash("; ".join(str(e) for e in form.form_errors), "error")
+        flash_errors(form)
     return redirect(url_for("approvals.act", act_id=publication.act_id, _anchor="publication"))
