@@ -66,12 +66,15 @@ def school_today() -> date:
     return today_in(current_user.school.timezone)
 
 
-def own(model, object_id: int, school_of: Callable = lambda obj: obj.school_id):
+def own(
+    model, object_id: int, school_of: Callable = lambda obj: obj.school_id, options: tuple = ()
+):
     """Load an object of the user's own school, or 404: another school's objects do not exist
-    here, and asking for one is logged as refused access."""
+    here, and asking for one is logged as refused access. `options`: what a page shows of it,
+    loaded with it (SQLAlchemy loader options)."""
     from tracker.web import record_refusal
 
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
     if school_of(obj) != current_user.school_id:

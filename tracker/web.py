@@ -21,6 +21,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -44,7 +45,9 @@ class IdConverter(IntegerConverter):
 @login_manager.user_loader
 def load_person(session_token: str) -> Person | None:
     return db.session.scalar(
-        select(Person).where(Person.session_token == session_token, Person.is_active.is_(True))
+        select(Person)
+        .where(Person.session_token == session_token, Person.is_active.is_(True))
+        .options(joinedload(Person.school))  # every page shows it or reads its time zone
     )
 
 

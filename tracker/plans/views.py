@@ -238,7 +238,7 @@ def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200)
 @bp.get("/tasks/<id:task_id>")
 @login_required
 def task(task_id: int):
-    return _task_page(get_task(task_id))
+    return _task_page(own(Task, task_id, lambda task: task.plan.school_id, services.TASK_PAGE))
 
 
 @bp.post("/tasks/<id:task_id>/status")
