@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.summary
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -123,6 +123,19 @@ def grow(token, items: int) -> None:
     assert len(events) == items, len(events)
 
 
+def feed_of(token):
+    """The feed's calendar as `build_feed` takes it: its items gathered and sequenced."""
+    from tracker.extensions import db
+    from tracker.ical import services
+    from tracker.ical.builder import Feed
+
+    name, events = services.collect(token, BASE_URL, DEMO_TODAY)
+    events = services.sequenced(events)
+    db.session.commit()
+    stamp = services.validator(token, False, DEMO_TODAY).last_modified
+    return Feed(name, "Europe/Moscow", tuple(events), stamp, alarm_days=token.alarm_days)
+
+
 def counted(request: Callable[[], object]) -> int:
     """How many SQL statements `request` runs."""
     from tracker.extensions import db
@@ -141,9 +154,7 @@ def counted(request: Callable[[], object]) -> int:
 
 
 def main() -> None:
-    from tracker.extensions import db
-    from tracker.ical import services
-    from tracker.ical.builder import Feed, build_feed
+    from tracker.ical.builder import build_feed
 
     rows = []
     with demo_app() as app:
@@ -172,11 +183,7 @@ def main() -> None:
         few_queries = polls(raw)
         grow(token, ITEMS)
         queries = polls(raw)
-        name, events = services.collect(token, BASE_URL, DEMO_TODAY)
-        events = services.sequenced(events)
-        db.session.commit()
-        stamp = services.validator(token, False, DEMO_TODAY).last_modified
-        feed = Feed(name, "Europe/Moscow", tuple(events), stamp, alarm_days=token.alarm_days)
+        feed = feed_of(token)
         floor = floor_for(feed)
         rows.append(
             {"name": f"build_feed, {ITEMS} items", "items": ITEMS}

@@ -316,6 +316,44 @@ def floor_app(database: str, chosen: Targets) -> tuple[Flask, dict[str, int]]:
     return app, counts
 
 
+# --- the feed and the DOCX at each N ---
+
+
+def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
+    """A personal feed of 1,000 items (the demo teacher's, grown with tasks as in
+    `bench.feeds`) through the app against the `icalendar` floor, and the regulation's DOCX
+    (its data gathered from the database and built) against python-docx writing a plain
+    document of the same length. Measured after the pages: the 1,000 tasks join the demo plan."""
+    from bench import documents as docx_bench
+    from bench import feeds as feed_bench
+    from tracker.documents import services as documents
+    from tracker.documents.models import LocalAct
+    from tracker.extensions import db
+
+    with built.app.app_context():
+        token, raw = feed_bench.subscribe("teacher")
+        feed_bench.grow(token, feed_bench.ITEMS)
+        client = built.app.test_client()
+        full = getter(client, f"/ical/{raw}.ics")
+        full()  # the first poll records the items' sequences, as a client's first poll does
+        feed_floor = feed_bench.floor_for(feed_bench.feed_of(token))
+        db.session.remove()
+    feed = measure(full, feed_floor, repeats)
+    with built.app.app_context():
+        act = db.session.scalar(
+            select(LocalAct).where(LocalAct.title.startswith("Положение об электронном журнале"))
+        )
+        paragraphs, characters = docx_bench.text_size(documents.act_bytes(act))
+        docx = measure(
+            lambda: documents.act_bytes(act), docx_bench.floor_for(paragraphs, characters), repeats
+        )
+        db.session.remove()
+    return [
+        {"name": f"personal feed, {feed_bench.ITEMS} items@{n}", "page": "feed", "n": n} | feed,
+        {"name": f"DOCX of the regulation@{n}", "page": "docx", "n": n} | docx,
+    ]
+
+
 # --- one N ---
 
 
@@ -355,6 +393,7 @@ def run_pages(n: int, repeats: int, diagnose: bool) -> tuple[list[dict], dict]:
             if diagnose:
                 diagnosis[page.name] = diagnose_statements(engine, list(seen))
         floor.extensions["floor_engine"].dispose()
+        rows += feed_and_docx_rows(built, n, repeats)
         timings = {
             "n": n,
             "demo_s": built.timings["demo_s"],

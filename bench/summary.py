@@ -1,0 +1,116 @@
+"""One table of every benchmark's last results, each against its target.
+
+`make bench` ends here: it reads what `bench.documents`, `bench.feeds`, `bench.pages` (and
+`pages-postgresql`, when it was run with TRACKER_DATABASE_URL) and `bench.load` wrote in
+`bench/results/`, prints one table, and writes it as `bench/results/summary.json`.
+
+Targets (issue #9): every page within 2x its floor; a personal feed of 1,000 items within 1.5x
+the `icalendar` floor; a repeated fetch answered 304 in under a tenth of a full feed's time;
+under load, no errors and a worker under 150 MB. The documents have no target; their ratio
+says what the office form costs on top of python-docx.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.common import RESULTS
+
+PAGE_TARGET = 2.0
+FEED_TARGET = 1.5
+POLL_TARGET = 0.1
+WORKER_MB = 150
+
+
+def target_of(benchmark: str, row: dict) -> float | None:
+    """The ratio a row must stay under, or None when it has none."""
+    name = row["name"]
+    if benchmark.startswith("pages"):
+        if row.get("page") == "feed":
+            return FEED_TARGET
+        if row.get("page") == "docx" or "n" not in row:
+            return None  # documents and commands: measured, no target
+        return PAGE_TARGET
+    if benchmark == "feeds":
+        if name.startswith("304"):
+            return POLL_TARGET
+        return FEED_TARGET if name.startswith("full request") else None
+    return None
+
+
+def rows_of(results: Path) -> list[dict]:
+    rows = []
+    for path in sorted(results.glob("*.json")):
+        if path.name == "summary.json":
+            continue
+        document = json.loads(path.read_text(encoding="utf-8"))
+        benchmark = document.get("benchmark", path.stem)
+        database = document.get("machine", {}).get("database", "sqlite")
+        if benchmark == "load":
+            rows.append(
+                {
+                    "benchmark": f"load ({database})",
+                    "name": f"{document['schools']} schools, {document['connections']} "
+                    f"connections: {document['rps']} req/s, p99 {document['p99_ms']} ms, "
+                    f"{document['errors']} errors, worker {document['peak_worker_mb']} MB",
+                    "met": document["errors"] == 0 and document["peak_worker_mb"] < WORKER_MB,
+                }
+            )
+            continue
+        for row in document["rows"]:
+            target = target_of(benchmark, row) if row.get("floor_s") else None
+            rows.append(
+                {
+                    "benchmark": path.stem,
+                    "name": row["name"],
+                    "ours_ms": round(row["ours_s"] * 1000, 2),
+                    "floor_ms": round(row["floor_s"] * 1000, 2) if row.get("floor_s") else None,
+                    "ratio": round(row["ratio"], 3) if row.get("floor_s") else None,
+                    "target": target,
+                    "met": None if target is None else row["ratio"] <= target,
+                }
+            )
+    return rows
+
+
+def main(results: Path = RESULTS) -> list[dict]:
+    rows = rows_of(results)
+    if not rows:
+        print(f"No results in {results}: run `make bench` first.")
+        return rows
+
+    def mark(met: bool | None) -> str:
+        return "—" if met is None else ("yes" if met else "NO")
+
+    table = [("benchmark", "", "ours ms", "floor ms", "ratio", "target", "met")]
+    for row in rows:
+        table.append(
+            (
+                row["benchmark"],
+                row["name"],
+                "" if row.get("ours_ms") is None else f"{row['ours_ms']:.1f}",
+                "—" if row.get("floor_ms") is None else f"{row['floor_ms']:.1f}",
+                "—" if row.get("ratio") is None else f"{row['ratio']:.2f}",
+                "—" if row.get("target") is None else f"≤ {row['target']}",
+                mark(row["met"]),
+            )
+        )
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    for line in table:
+        print(
+            *(cell.ljust(width) for cell, width in zip(line[:2], widths[:2], strict=True)),
+            *(cell.rjust(width) for cell, width in zip(line[2:], widths[2:], strict=True)),
+            sep="  ",
+        )
+    judged = [row for row in rows if row["met"] is not None]
+    print(f"\nTargets met: {sum(row['met'] for row in judged)} of {len(judged)}")
+    (results / "summary.json").write_text(
+        json.dumps({"benchmark": "summary", "rows": rows}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""`make bench` ends with one table: every result against its target (bench/summary.py)."""
+
+import json
+
+from bench import summary
+
+
+def write(folder, name: str, document: dict) -> None:
+    (folder / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_one_table_judges_each_result_by_its_own_target(tmp_path, capsys):
+    page = {"page": "dashboard /", "n": 600, "ours_s": 0.009, "floor_s": 0.006, "ratio": 1.5}
+    write(
+        tmp_path,
+        "pages",
+        {
+            "benchmark": "pages",
+            "machine": {"database": "sqlite"},
+            "rows": [
+                {"name": "dashboard /@600", **page},
+                {"name": "plan /plan@600", **page, "ours_s": 0.03, "ratio": 5.0},
+                {
+                    "name": "personal feed, 1000 items@600",
+                    "page": "feed",
+                    "n": 600,
+                    "ours_s": 0.44,
+                    "floor_s": 0.3,
+                    "ratio": 1.47,
+                },
+                {
+                    "name": "DOCX of the regulation@600",
+                    "page": "docx",
+                    "n": 600,
+                    "ours_s": 0.02,
+                    "floor_s": 0.01,
+                    "ratio": 2.0,
+                },
+                {
+                    "name": "tracker seed (empty db, 146 rows)",
+                    "ours_s": 0.1,
+                    "floor_s": 0.003,
+                    "ratio": 33.0,
+                },
+            ],
+        },
+    )
+    write(
+        tmp_path,
+        "feeds",
+        {
+            "benchmark": "feeds",
+            "rows": [
+                {
+                    "name": "304 poll vs full request",
+                    "ours_s": 0.003,
+                    "floor_s": 0.4,
+                    "ratio": 0.0075,
+                },
+                {"name": "full request, 1000 items", "ours_s": 0.45, "floor_s": 0.3, "ratio": 1.6},
+            ],
+        },
+    )
+    write(
+        tmp_path,
+        "load-601",
+        {
+            "benchmark": "load",
+            "machine": {"database": "sqlite"},
+            "schools": 601,
+            "connections": 16,
+            "rps": 309.3,
+            "p99_ms": 86.4,
+            "errors": 0,
+            "peak_worker_mb": 131.4,
+        },
+    )
+    rows = {row["name"]: row for row in summary.main(tmp_path)}
+    assert rows["dashboard /@600"]["met"] is True and rows["plan /plan@600"]["met"] is False
+    assert rows["personal feed, 1000 items@600"]["target"] == 1.5
+    assert rows["personal feed, 1000 items@600"]["met"] is True
+    assert rows["DOCX of the regulation@600"]["met"] is None  # measured, no target
+    assert rows["tracker seed (empty db, 146 rows)"]["met"] is None
+    assert rows["304 poll vs full request"]["met"] is True
+    assert rows["full request, 1000 items"]["met"] is False
+    (load,) = [row for row in rows.values() if row["benchmark"] == "load (sqlite)"]
+    assert load["met"] is True and "309.3 req/s" in load["name"]
+    printed = capsys.readouterr().out
+    assert "Targets met: 4 of 6" in printed and "NO" in printed
+    kept = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert len(kept["rows"]) == len(rows)
+
+
+def test_without_results_it_says_what_to_run(tmp_path, capsys):
+    assert summary.main(tmp_path) == []
+    assert "make bench" in capsys.readouterr().out
