@@ -322,3 +322,27 @@ def test_the_director_gives_a_person_the_right_to_publish_and_takes_it_back(app,
         {"full_name": teacher.full_name, "role": "staff", "may_publish": "y", "is_active": "y"},
     )
     assert refused.status_code == 403 and not db.session.get(type(teacher), teacher.id).may_publish
+
+
+def test_a_school_site_polling_the_list_gets_304_until_the_records_change(app, client):
+    """The list is kept rendered and answered 304 while nothing changed; a publication (any
+    record of the school) changes it at once, for the page, the embed, the JSON and the Atom."""
+    urls = (PAGE, PAGE + "/embed", PAGE + ".json", PAGE + ".atom")
+    first = {url: client.get(url) for url in urls}
+    for url, response in first.items():
+        assert response.status_code == 200 and response.headers["ETag"], url
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304 and not again.data, url
+        assert client.get(url).data == response.data  # the kept rendering, the same bytes
+    assert DATA_ACT not in first[PAGE].get_data(as_text=True)
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    publication.publish(act, person("director"), convert=False)
+    db.session.commit()
+    for url, response in first.items():
+        fresh = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert fresh.status_code == 200 and DATA_ACT in fresh.get_data(as_text=True), url
+        assert fresh.headers["ETag"] != response.headers["ETag"]
+    # Another school's list is its own, however the kept pages are keyed.
+    other = client.get("/public/school7/documents").get_data(as_text=True)
+    assert DATA_ACT not in other and REGULATION not in other

@@ -1,5 +1,7 @@
 """Appending to the audit log. There is deliberately no way here to change or remove an entry."""
 
+from datetime import datetime
+
 from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -49,6 +51,19 @@ def record_new(
         actor=actor,
         changes={key: [None, value] for key, value in values.items()},
     )
+
+
+def newest_entry(school_id: int) -> tuple[int, datetime | None]:
+    """The id and time of the school's newest audit entry: every change of its records adds
+    one (the log is append-only), so a page or feed built from them is the same until it
+    moves. One indexed query; (0, None) for a school with no entries yet."""
+    newest = db.session.execute(
+        select(AuditEntry.id, AuditEntry.at)
+        .where(AuditEntry.school_id == school_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return (newest[0], newest[1]) if newest else (0, None)
 
 
 HISTORY_PAGE = 50

@@ -20,7 +20,6 @@ from sqlalchemy.orm import selectinload
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.approvals.models import AgendaItem, ApprovalStep, CollegialBody, Meeting, Order
 from tracker.audit import services as audit
-from tracker.audit.models import AuditEntry
 from tracker.controls.models import ControlCheck, Occurrence
 from tracker.documents.services import window_text
 from tracker.errors import DomainError
@@ -158,14 +157,8 @@ class Validator:
 def validator(token: FeedToken, todo: bool, today: date) -> Validator:
     """ETag and Last-Modified from the school's newest audit entry and the day (the feed says
     what is overdue as of today): one indexed query."""
-    school_id = token.person.school_id
-    newest = db.session.execute(
-        select(AuditEntry.id, AuditEntry.at)
-        .where(AuditEntry.school_id == school_id)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
-    entry_id, at = newest if newest else (0, token.created_at)
+    entry_id, at = audit.newest_entry(token.person.school_id)
+    at = at or token.created_at
     key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{entry_id}:{today}"
     start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], max(at, start_of_day))

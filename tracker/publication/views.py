@@ -1,4 +1,8 @@
+import hashlib
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import (
@@ -18,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import School
+from tracker.audit import services as audit
 from tracker.documents.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
@@ -37,26 +42,71 @@ def _school(slug: str) -> School:
     return school
 
 
-def _listing_page(slug: str, embed: bool):
+def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimetype: str):
+    """A public rendering of the school's documents, the same for every visitor: answered 304
+    to a client holding it, and kept rendered (per worker) until the school's records change,
+    so that a school site polling it costs one indexed query. Its key names the school's
+    newest audit entry (every publication, withdrawal, decision or name change adds one), the
+    school's names and the host the absolute links point at."""
     school = _school(slug)
-    return render_template(
-        "publication/public.html",
-        school=school,
-        groups=services.listing(school),
-        embed=embed,
+    entry_id, at = audit.newest_entry(school.id)
+    key = (
+        "\x1f".join(map(str, (kind, school.id, entry_id, at, school.full_name, school.short_name)))
+        + request.host_url
+    )
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time
+    if etag in request.if_none_match:
+        response = Response(status=304, headers=headers)
+    else:
+        kept = current_app.extensions.setdefault("public_pages", RenderedPages())
+        body = kept.get(etag)
+        if body is None:
+            body = render(school)
+            kept.put(etag, body)
+        response = Response(body, headers=headers, mimetype=mimetype)
+    response.set_etag(etag)
+    return response
+
+
+class RenderedPages:
+    """The last public renderings of a worker, newest kept (a bounded LRU)."""
+
+    def __init__(self, limit: int = 256):
+        self.limit = limit
+        self.pages: OrderedDict[str, str | bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | bytes | None:
+        with self.lock:
+            body = self.pages.get(key)
+            if body is not None:
+                self.pages.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: str | bytes) -> None:
+        with self.lock:
+            self.pages[key] = body
+            while len(self.pages) > self.limit:
+                self.pages.popitem(last=False)
+
+
+def _listing(embed: bool) -> Callable[[School], str]:
+    return lambda school: render_template(
+        "publication/public.html", school=school, groups=services.listing(school), embed=embed
     )
 
 
 @bp.get("/public/<slug>/documents")
 def documents(slug: str):
-    return _listing_page(slug, embed=False)
+    return _public(slug, "page", _listing(embed=False), "text/html")
 
 
 @bp.get("/public/<slug>/documents/embed")
 def embed(slug: str):
     """The same list without the header, to sit in an iframe of the school's own site: framing
     is allowed here only, and only by the origins the installation names."""
-    response = Response(_listing_page(slug, embed=True))
+    response = _public(slug, "embed", _listing(embed=True), "text/html")
     origins = [o for o in current_app.config.get("EMBED_ORIGINS", []) if ORIGIN.match(o)]
     ancestors = " ".join(origins) if origins else "'none'"
     response.headers["Content-Security-Policy"] = (
@@ -72,25 +122,30 @@ def _base(slug: str) -> str:
 
 @bp.get("/public/<slug>/documents.json")
 def documents_json(slug: str):
-    school = _school(slug)
-    body = feeds.as_json(school.short_name, services.listing(school), _base(slug))
-    return Response(body, mimetype="application/json")
+    return _public(
+        slug,
+        "json",
+        lambda school: feeds.as_json(school.short_name, services.listing(school), _base(slug)),
+        "application/json",
+    )
+
+
+def _atom(school: School) -> bytes | str:
+    groups = services.listing(school)
+    published = [e.publication.published_at for _k, entries in groups for e in entries]
+    updated = max(published) if published else school.created_at
+    return feeds.as_atom(
+        school.short_name,
+        groups,
+        _base(school.slug),
+        url_for("publication.documents", slug=school.slug, _external=True),
+        updated,
+    )
 
 
 @bp.get("/public/<slug>/documents.atom")
 def documents_atom(slug: str):
-    school = _school(slug)
-    groups = services.listing(school)
-    published = [e.publication.published_at for _k, entries in groups for e in entries]
-    updated = max(published) if published else school.created_at
-    body = feeds.as_atom(
-        school.short_name,
-        groups,
-        _base(slug),
-        url_for("publication.documents", slug=slug, _external=True),
-        updated,
-    )
-    return Response(body, mimetype="application/atom+xml")
+    return _public(slug, "atom", _atom, "application/atom+xml")
 
 
 @bp.get("/public/<slug>/files/<id:publication_id>.<any(docx, pdf, sig):kind>")
