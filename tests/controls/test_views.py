@@ -179,3 +179,37 @@ def test_a_scan_is_attached_and_a_program_is_refused(app, client):
     attachment = db.session.get(Occurrence, occurrence.id).attachments[0]
     download = client.get(f"{page}/files/{attachment.id}")
     assert download.data == b"%PDF-1.4 scan of the export"
+
+
+def test_a_recurring_item_of_the_plan_shows_where_its_checks_stand(app, client):
+    """From the plan's item the deputy sees its check: the next date (an overdue one first),
+    the last one done, the counts, with links to each."""
+    overdue = db.session.scalar(
+        select(Occurrence)
+        .join(ControlCheck)
+        .where(
+            ControlCheck.task_id.is_not(None),
+            Occurrence.is_done.is_(False),
+            Occurrence.due_on < TODAY,
+        )
+        .order_by(Occurrence.due_on)
+    )
+    assert overdue is not None, "the demo keeps one check overdue"
+    check = overdue.check
+    occurrences = [o for o in check.occurrences if not o.is_orphan]
+    done = [o for o in occurrences if o.is_done]
+    late = [o for o in occurrences if not o.is_done and o.due_on < TODAY]
+    login(client, "deputy_uvr")
+    response = client.get(f"/tasks/{check.task_id}")
+    text = page_text(response)
+    section = text.split("Проверки по графику", 1)[1]
+    assert check.title[:40] in section
+    assert f"ближайшая: {overdue.due_on:%d.%m.%Y}" in section and "просрочена" in section
+    assert f"проведено: {len(done)}, просрочено: {len(late)}" in section
+    html = response.get_data(as_text=True)
+    assert f'href="/controls/occurrences/{overdue.id}"' in html
+    assert f'href="/controls/checks/{check.id}"' in html
+    if done:
+        assert "последняя проведённая" in section
+    plain = db.session.scalar(select(Task).where(Task.title.startswith("Административное")))
+    assert "Проверки по графику" not in page_text(client.get(f"/tasks/{plain.id}"))

@@ -263,6 +263,41 @@ def load_calendar(school: School, path: Path) -> int:
 # --- control checks from the plan ---
 
 
+@dataclass
+class TaskChecks:
+    """Where a recurring item of the plan stands in its check's schedule."""
+
+    check: ControlCheck
+    next: Occurrence | None  # the earliest not yet done, overdue ones first
+    last_done: Occurrence | None
+    overdue: int
+    done: int
+
+
+def checks_of_task(task: Task, today: date) -> TaskChecks | None:
+    """The check a recurring item of the plan stands for, and its schedule as of today; None
+    for an item without one. Two queries."""
+    check = db.session.scalar(select(ControlCheck).where(ControlCheck.task_id == task.id))
+    if check is None:
+        return None
+    occurrences = list(
+        db.session.scalars(
+            select(Occurrence)
+            .where(Occurrence.check_id == check.id, Occurrence.is_orphan.is_(False))
+            .order_by(Occurrence.due_on)
+        )
+    )
+    open_ones = [o for o in occurrences if not o.is_done]
+    done = [o for o in occurrences if o.is_done]
+    return TaskChecks(
+        check=check,
+        next=open_ones[0] if open_ones else None,
+        last_done=max(done, key=lambda o: (o.checked_on or o.due_on, o.id)) if done else None,
+        overdue=sum(1 for o in open_ones if o.due_on < today),
+        done=len(done),
+    )
+
+
 def checks_of(school: School) -> list[ControlCheck]:
     return list(
         db.session.scalars(

@@ -20,6 +20,8 @@ from tracker.accounts.permissions import can_manage_school
 from tracker.accounts.views import school_people
 from tracker.approvals.services import links_of
 from tracker.audit.services import history
+from tracker.controls.models import STATE_LABELS
+from tracker.controls.services import checks_of_task
 from tracker.forms import parse_ru_date
 from tracker.plans import services
 from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
@@ -230,6 +232,8 @@ def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200)
         can_work=can_work_on_task(current_user, task),
         can_edit=can_edit_task(current_user, task),
         links=links_of(task),
+        checks=checks_of_task(task, today),
+        check_states=STATE_LABELS,
         field_labels=HISTORY_FIELDS,
         history_value=history_value,
     ), code
