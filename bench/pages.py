@@ -346,7 +346,7 @@ def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
         act = db.session.scalar(
             select(LocalAct).where(LocalAct.title.startswith("Положение об электронном журнале"))
         )
-        paragraphs, characters = docx_bench.text_size(documents.act_bytes(act))
+        paragraphs, characters = docx_bench.text_size(documents.act_bytes(act).content)
         docx = measure(
             lambda: documents.act_bytes(act), docx_bench.floor_for(paragraphs, characters), repeats
         )

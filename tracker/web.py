@@ -149,7 +149,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ru_date"] = ru_date
     app.jinja_env.filters["ru_datetime"] = ru_datetime
     app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.globals["this_page_with"] = this_page_with
 
     @app.context_processor
     def _locale():
@@ -189,8 +188,3 @@ def init_app(app: Flask) -> None:
 
     for code in error_texts:
         app.register_error_handler(code, error_page)
-
-
-def this_page_with(**changes) -> str:
-    """The URL of the page being shown with some of its query arguments changed (a pager's)."""
-    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), **changes})

@@ -95,12 +95,6 @@ def test_an_act_of_another_school_in_the_transition_order_is_not_found(app):
     act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
     before = count()
     response = post(fresh, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
-    print(
-        "DBG",
-        response.status_code,
-        response.headers.get("Location"),
-        response.get_data(as_text=True)[:300],
-    )
     assert response.status_code == 400  # not among the choices of school № 7
     assert count() == before
 

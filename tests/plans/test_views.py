@@ -394,3 +394,8 @@ def test_a_long_history_comes_in_pages_newest_first(app, client):
     page = client.get(f"/tasks/{task.id}?page=2").get_data(as_text=True)
     assert f'href="/tasks/{task.id}?page=3#history-h"' in page
     assert f'href="/tasks/{task.id}?page=1#history-h"' in page
+    # Other arguments in the address are not the pager's business: they neither break it
+    # nor travel into its links.
+    odd = client.get(f"/tasks/{task.id}?page=2&endpoint=x&task_id=abc&_method=POST")
+    assert odd.status_code == 200
+    assert f'href="/tasks/{task.id}?page=3#history-h"' in odd.get_data(as_text=True)

@@ -15,6 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from tests.conftest import TODAY, login, person, post
 from tests.documents.test_builders import all_text
+from tests.ical.test_feeds import queries
 from tests.plans.test_views import page_text
 from tracker.approvals import services as approvals
 from tracker.approvals.models import BodyKind, Decision
@@ -168,8 +169,10 @@ def test_a_signed_republication_supersedes_the_first_and_keeps_it_as_history(app
     assert [e.find("{http://www.w3.org/2005/Atom}title").text for e in entries] == [REGULATION]
 
 
-def test_while_libreoffice_converts_another_request_can_still_write(app, monkeypatch):
-    """The conversion may take a minute; other schools' logins and records must not wait."""
+def test_while_libreoffice_converts_another_request_can_still_write(sqlite_app, monkeypatch):
+    """The conversion may take a minute; other schools' logins and records must not wait. On
+    SQLite a write transaction locks the whole file, so the test runs there on every backend."""
+    app = sqlite_app
     act = act_titled(DATA_ACT)
     put_in_force(act)
     db.session.commit()
@@ -195,6 +198,31 @@ def test_while_libreoffice_converts_another_request_can_still_write(app, monkeyp
     other.dispose()
     assert written == [b"PK"]
     assert published.pdf == b"%PDF-1.4 converted" and published.document.content[:2] == b"PK"
+
+
+def test_an_act_changed_while_its_pdf_was_made_is_kept_new_and_its_pdf_made_again(app, monkeypatch):
+    """The DOCX kept is the act as it is at the moment of publishing; a PDF made from an older
+    build is not offered with it: the page says so and the retry makes it."""
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    db.session.commit()
+    from tracker.documents import services as documents
+
+    real = documents.act_bytes
+    monkeypatch.setattr(
+        documents,
+        "act_bytes",
+        lambda act: documents.Prebuilt("built-before-an-edit", real(act).content),
+    )
+    monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 of the older build", ""))
+    published = publication.publish(act, person("director"))
+    db.session.commit()
+    assert published.pdf is None and published.pdf_state == "failed"
+    assert "документ изменился" in published.pdf_error
+    assert published.document.fingerprint != "built-before-an-edit"  # built again, not reused
+    monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 remade", ""))
+    publication.retry_pdf(published, person("director"))
+    assert published.pdf == b"%PDF-1.4 remade"
 
 
 def test_without_libreoffice_publishing_goes_on_with_docx_and_the_director_is_told(
@@ -333,7 +361,9 @@ def test_a_school_site_polling_the_list_gets_304_until_the_records_change(app, c
         assert response.status_code == 200 and response.headers["ETag"], url
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304 and not again.data, url
-        assert client.get(url).data == response.data  # the kept rendering, the same bytes
+        with queries() as statements:
+            assert client.get(url).data == response.data  # the kept rendering, the same bytes
+        assert len(statements) == 2, (url, statements)  # the school, its records' version
     assert DATA_ACT not in first[PAGE].get_data(as_text=True)
     act = act_titled(DATA_ACT)
     put_in_force(act)
@@ -343,6 +373,10 @@ def test_a_school_site_polling_the_list_gets_304_until_the_records_change(app, c
         fresh = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert fresh.status_code == 200 and DATA_ACT in fresh.get_data(as_text=True), url
         assert fresh.headers["ETag"] != response.headers["ETag"]
+    # Another host name gets links of its own, not the kept page of the first.
+    elsewhere = client.get(PAGE + ".json", base_url="https://school20.example")
+    assert "https://school20.example/public/school20/" in elsewhere.get_data(as_text=True)
+    assert elsewhere.headers["ETag"] != client.get(PAGE + ".json").headers["ETag"]
     # Another school's list is its own, however the kept pages are keyed.
     other = client.get("/public/school7/documents").get_data(as_text=True)
     assert DATA_ACT not in other and REGULATION not in other

@@ -464,12 +464,13 @@ def store(
     data: object,
     build: Callable[[object], bytes],
     act_version_number: int | None = None,
-    content: bytes | None = None,
+    prebuilt: Prebuilt | None = None,
 ) -> GeneratedDocument:
     """Build and keep a new version, unless the latest was made from the same data (and the
     same template). A school's own template of this kind, when it has one, is used instead
-    of the built-in form. `content`, when given, is what `build` made of the same data a
-    moment before (so that slow work on it can run before the first write)."""
+    of the built-in form. `prebuilt`, when given, is what was built a moment before (so that
+    slow work on it could run before the first write): kept if it was built from the same
+    data and template, built again if either changed meanwhile."""
     from tracker.documents import custom
 
     template, build = custom.renderer(school, kind, build)
@@ -477,8 +478,7 @@ def store(
     previous = latest(school, kind, subject)
     if previous is not None and previous.fingerprint == digest:
         return previous
-    if content is None:
-        content = build(data)
+    content = prebuilt.content if prebuilt and prebuilt.fingerprint == digest else build(data)
     document = GeneratedDocument(
         school_id=school.id,
         kind=kind,
@@ -509,16 +509,25 @@ def store(
     return document
 
 
-def act_bytes(act: LocalAct) -> bytes:
+@dataclass(frozen=True)
+class Prebuilt:
+    """A document built ahead of keeping it, with the fingerprint of what it was built from."""
+
+    fingerprint: str
+    content: bytes
+
+
+def act_bytes(act: LocalAct) -> Prebuilt:
     """The act's DOCX as `generate_act` would keep it, without writing anything."""
     from tracker.documents import custom
 
-    _template, build = custom.renderer(act.school, DocumentKind.ACT, builders.build_act)
-    return build(act_doc(act))
+    template, build = custom.renderer(act.school, DocumentKind.ACT, builders.build_act)
+    data = act_doc(act)
+    return Prebuilt(fingerprint(data, template.id if template else None), build(data))
 
 
 def generate_act(
-    act: LocalAct, actor: Person | None, content: bytes | None = None
+    act: LocalAct, actor: Person | None, prebuilt: Prebuilt | None = None
 ) -> GeneratedDocument:
     data = act_doc(act)
     return store(
@@ -530,7 +539,7 @@ def generate_act(
         data=data,
         build=builders.build_act,
         act_version_number=data.version_number,
-        content=content,
+        prebuilt=prebuilt,
     )
 
 

@@ -157,9 +157,9 @@ class Validator:
 def validator(token: FeedToken, todo: bool, today: date) -> Validator:
     """ETag and Last-Modified from the school's newest audit entry and the day (the feed says
     what is overdue as of today): one indexed query."""
-    entry_id, at = audit.newest_entry(token.person.school_id)
+    version, at = audit.records_version(token.person.school_id)
     at = at or token.created_at
-    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{entry_id}:{today}"
+    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{version}:{today}"
     start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], max(at, start_of_day))
 

@@ -44,7 +44,7 @@ def feed(token: str):
     check = services.validator(found, todo, today)
     headers = {**NO_REFERRER, "Cache-Control": "private, no-cache"}
     unchanged = (
-        check.etag in request.if_none_match
+        request.if_none_match.contains_weak(check.etag)
         if request.if_none_match
         else bool(request.if_modified_since)
         and request.if_modified_since >= check.last_modified.replace(microsecond=0)

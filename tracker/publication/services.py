@@ -126,9 +126,11 @@ def publish(
             raise DomainError(_("Укажите, кем подписан документ"), field="signed_by")
     # LibreOffice may take a minute: it runs before the first write, so that no other
     # school's request waits behind this transaction's lock meanwhile.
-    content = documents.act_bytes(act)
-    pdf, error = to_pdf(content) if convert else (None, "")
-    document = documents.generate_act(act, actor, content)
+    prebuilt = documents.act_bytes(act)
+    pdf, error = to_pdf(prebuilt.content) if convert else (None, "")
+    document = documents.generate_act(act, actor, prebuilt)
+    if document.fingerprint != prebuilt.fingerprint:  # its text or template changed meanwhile
+        pdf, error = None, _("документ изменился, пока готовился PDF; повторите")
     earlier = [
         p for p in (current_publication(act), replaces and current_publication(replaces)) if p
     ]

@@ -1,5 +1,6 @@
 import hashlib
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -45,28 +47,33 @@ def _school(slug: str) -> School:
 def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimetype: str):
     """A public rendering of the school's documents, the same for every visitor: answered 304
     to a client holding it, and kept rendered (per worker) until the school's records change,
-    so that a school site polling it costs one indexed query. Its key names the school's
-    newest audit entry (every publication, withdrawal, decision or name change adds one), the
-    school's names and the host the absolute links point at."""
+    so that a school site polling it costs one indexed query. Its key names the version of the
+    school's records (every publication, withdrawal, decision or name change adds an audit
+    entry), the school's names, this build and the host the absolute links point at; it is
+    rendered in Russian whatever language the first visitor chose."""
     school = _school(slug)
-    entry_id, at = audit.newest_entry(school.id)
-    key = (
-        "\x1f".join(map(str, (kind, school.id, entry_id, at, school.full_name, school.short_name)))
-        + request.host_url
-    )
+    version, _at = audit.records_version(school.id)
+    parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
+    key = "\x1f".join(map(str, parts)) + request.host_url
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time
-    if etag in request.if_none_match:
+    if request.if_none_match.contains_weak(etag):  # a proxy's gzip makes the tag weak
         response = Response(status=304, headers=headers)
     else:
         kept = current_app.extensions.setdefault("public_pages", RenderedPages())
         body = kept.get(etag)
         if body is None:
-            body = render(school)
+            with force_locale("ru"):  # the site's language, whoever asks first
+                body = render(school)
             kept.put(etag, body)
         response = Response(body, headers=headers, mimetype=mimetype)
     response.set_etag(etag)
     return response
+
+
+# What the renderings depend on besides the records: this code's templates and words. Any
+# change of them comes with a restart, which gives a new one.
+BUILD = secrets.token_hex(8)
 
 
 class RenderedPages:
