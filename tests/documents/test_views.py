@@ -89,12 +89,11 @@ def test_the_director_makes_the_school_orders_and_the_plan(app, client):
     assert "Приказ о переходе на электронный учёт" in text and "План-график на 28.11.2026" in text
 
 
-def test_an_act_of_another_school_in_the_transition_order_is_not_found(app):
-    fresh = app.test_client()
-    login(fresh, "director7")
+def test_an_act_of_another_school_in_the_transition_order_is_not_found(app, client):
+    login(client, "director7")
     act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
     before = count()
-    response = post(fresh, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
+    response = post(client, "/documents/transition-order", {"act": str(act.id)}, page="/documents")
     assert response.status_code == 400  # not among the choices of school № 7
     assert count() == before
 
