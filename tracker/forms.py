@@ -65,6 +65,10 @@ class IdListField(Field):
     def process_formdata(self, valuelist):
         self.data = ids_from(valuelist)
 
+    def process_data(self, value):
+        """From the object a form edits (records or their ids), the ids it shows checked."""
+        self.data = [getattr(item, "id", item) for item in value or []]
+
     def _value(self):
         return ""
 

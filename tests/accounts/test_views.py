@@ -178,3 +178,52 @@ def test_new_position_and_duplicate(app, client):
     response = post(client, "/positions", {"title": "педагог-психолог"}, page="/people")
     assert response.status_code == 400
     assert "Такая должность уже есть" in page_text(response)
+
+
+def form_as_shown(html: str) -> dict[str, list[str]]:
+    """What a browser would send from the page's person form, left as it is shown."""
+    from html.parser import HTMLParser
+
+    sent: dict[str, list[str]] = {}
+
+    class Form(HTMLParser):
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name"):
+                kind = a.get("type", "text")
+                if kind in ("checkbox", "radio") and "checked" not in a:
+                    return
+                if kind not in ("submit", "file"):
+                    sent.setdefault(a["name"], []).append(a.get("value", "y"))
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                sent.setdefault(self.select, []).append(a.get("value", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    Form().feed(html.split('<form method="post" class="card"', 1)[1].split("</form>", 1)[0])
+    return sent
+
+
+def test_saving_a_persons_page_as_shown_keeps_their_positions(app, client):
+    """The page shows the positions the person fills checked, so saving it after changing
+    another field (here the right to publish) keeps them."""
+    deputy = person("deputy_uvr")
+    held = sorted(position.title for position in deputy.positions)
+    assert held
+    login(client, "director")
+    html = client.get(f"/people/{deputy.id}").get_data(as_text=True)
+    form = form_as_shown(html)
+    assert sorted(form["positions"]) == sorted(str(p.id) for p in deputy.positions)
+    form["may_publish"] = ["y"]
+    form.pop("csrf_token", None)
+    response = post(client, f"/people/{deputy.id}", form, page=f"/people/{deputy.id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    deputy = person("deputy_uvr")
+    assert sorted(position.title for position in deputy.positions) == held and deputy.may_publish

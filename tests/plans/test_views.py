@@ -399,3 +399,19 @@ def test_a_long_history_comes_in_pages_newest_first(app, client):
     odd = client.get(f"/tasks/{task.id}?page=2&endpoint=x&task_id=abc&_method=POST")
     assert odd.status_code == 200
     assert f'href="/tasks/{task.id}?page=3#history-h"' in odd.get_data(as_text=True)
+
+
+def test_the_edit_page_shows_the_tasks_people_and_positions_checked(app, client):
+    """Saving the edit page as shown must keep who is responsible: it shows them checked."""
+    task = task_titled("Административное совещание")
+    plans.assign_tasks([task], [person("teacher")], person("director"), replace=False)
+    db.session.commit()
+    assert task.positions and task.assignees
+    login(client, "director")
+    html = client.get(f"/tasks/{task.id}/edit").get_data(as_text=True)
+    checked = {
+        (name, int(value))
+        for name, value in re.findall(r'name="(positions|assignees)" value="(\d+)" checked', html)
+    }
+    expected = {("positions", p.id) for p in task.positions}
+    assert checked == expected | {("assignees", p.id) for p in task.assignees}
