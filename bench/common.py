@@ -67,27 +67,19 @@ def machine() -> dict:
 def report(name: str, rows: list[dict]) -> Path:
     """Print one aligned table of `rows` (each with `name` and `measure`'s keys) and write
     them with the machine to `bench/results/<name>.json`."""
-    table = [("", "ours ms", "floor ms", "ratio")] + [
-        (
-            row["name"],
-            f"{row['ours_s'] * 1000:.1f}",
-            f"{row['floor_s'] * 1000:.1f}",
-            f"{row['ratio']:.2f}",
-        )
-        for row in rows
-    ]
-    widths = [max(len(line[column]) for line in table) for column in range(4)]
+    return report_columns(name, rows)
+
+
+def print_table(table: list[tuple[str, ...]], left: int = 1) -> None:
+    """Print rows of cells aligned in columns: the first `left` to the left, the rest (the
+    figures) to the right."""
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
     for line in table:
         print(
-            line[0].ljust(widths[0]),
-            *(cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)),
+            *(cell.ljust(width) for cell, width in zip(line[:left], widths[:left], strict=True)),
+            *(cell.rjust(width) for cell, width in zip(line[left:], widths[left:], strict=True)),
             sep="  ",
         )
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    document = {"benchmark": name, "machine": machine(), "rows": rows}
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
 
 
 @contextmanager
@@ -178,13 +170,7 @@ def report_columns(name: str, rows: list[dict], extra: tuple[tuple[str, str], ..
                 *(cell(row.get(key)) for key, _ in extra),
             )
         )
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    for line in table:
-        print(
-            line[0].ljust(widths[0]),
-            *(cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)),
-            sep="  ",
-        )
+    print_table(table)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     document = {"benchmark": name, "machine": machine(), "rows": rows}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.common import RESULTS
+from bench.common import RESULTS, print_table
 
 PAGE_TARGET = 2.0
 FEED_TARGET = 1.5
@@ -96,13 +96,7 @@ def main(results: Path = RESULTS) -> list[dict]:
                 mark(row["met"]),
             )
         )
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    for line in table:
-        print(
-            *(cell.ljust(width) for cell, width in zip(line[:2], widths[:2], strict=True)),
-            *(cell.rjust(width) for cell, width in zip(line[2:], widths[2:], strict=True)),
-            sep="  ",
-        )
+    print_table(table, left=2)
     judged = [row for row in rows if row["met"] is not None]
     print(f"\nTargets met: {sum(row['met'] for row in judged)} of {len(judged)}")
     (results / "summary.json").write_text(
