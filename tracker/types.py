@@ -23,6 +23,11 @@ def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
+def local_day(moment: datetime, timezone: str) -> date:
+    """The calendar date at the school of a moment kept in UTC."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every backend.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Person, School
 from tracker.documents.models import LocalAct
 from tracker.extensions import db
-from tracker.types import UTCDateTime, utcnow
+from tracker.types import UTCDateTime, local_day, utcnow
 
 
 class BodyKind(StrEnum):
@@ -141,7 +140,7 @@ class Meeting(db.Model):
     def held_on(self) -> date:
         """The meeting's day at the school (held_at is kept in UTC: 08:00 in Vladivostok is
         the evening before in UTC)."""
-        return self.held_at.astimezone(ZoneInfo(self.body.school.timezone)).date()
+        return local_day(self.held_at, self.body.school.timezone)
 
 
 class ApprovalStep(db.Model):

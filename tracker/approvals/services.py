@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -45,6 +44,7 @@ from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
 from tracker.plans.services import clean_title
+from tracker.types import local_day
 
 # --- bodies ---
 
@@ -588,7 +588,7 @@ def create_meeting(
     acts: list[LocalAct],
 ) -> Meeting:
     """A meeting with its agenda: the acts awaiting this body that the secretary chose."""
-    day = held_at.astimezone(ZoneInfo(body.school.timezone)).date()
+    day = local_day(held_at, body.school.timezone)
     _check_protocol_number(body, protocol_number, day.year)
     meeting = Meeting(
         body=body,

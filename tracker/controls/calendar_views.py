@@ -31,6 +31,13 @@ def _editor_only() -> None:
         abort(403)
 
 
+def _editable(model, object_id: int, school_of):
+    """A calendar record of the user's school (404 otherwise) that the user may edit (403)."""
+    record = own(model, object_id, school_of)
+    _editor_only()
+    return record
+
+
 def _form(posted: dict, form_class, prefix: str, **data):
     """The form sent back with its errors, or a fresh one that does not read the request."""
     form = posted.get(prefix)
@@ -98,8 +105,7 @@ def add_year():
 @bp.post("/calendar/years/<id:year_id>/terms")
 @login_required
 def add_term(year_id: int):
-    year = own(AcademicYear, year_id, _year_school)
-    _editor_only()
+    year = _editable(AcademicYear, year_id, _year_school)
     prefix = f"term-{year.id}"
     form = TermForm(prefix=prefix)
     if form.validate_on_submit():
@@ -132,8 +138,7 @@ def add_term(year_id: int):
 @bp.post("/calendar/terms/<id:term_id>")
 @login_required
 def move_term(term_id: int):
-    term = own(Term, term_id, _term_school)
-    _editor_only()
+    term = _editable(Term, term_id, _term_school)
     prefix = f"move-{term.id}"
     form = TermMoveForm(prefix=prefix)
     if form.validate_on_submit():
@@ -185,16 +190,14 @@ def _delete_page(term: Term, form: DeleteForm | None = None, code: int = 200):
 @bp.get("/calendar/terms/<id:term_id>/delete")
 @login_required
 def confirm_delete_term(term_id: int):
-    term = own(Term, term_id, _term_school)
-    _editor_only()
+    term = _editable(Term, term_id, _term_school)
     return _delete_page(term)
 
 
 @bp.post("/calendar/terms/<id:term_id>/delete")
 @login_required
 def delete_term(term_id: int):
-    term = own(Term, term_id, _term_school)
-    _editor_only()
+    term = _editable(Term, term_id, _term_school)
     form = DeleteForm()
     if not form.validate_on_submit():
         return _delete_page(term, form, 400)
@@ -223,8 +226,7 @@ def delete_term(term_id: int):
 @bp.post("/calendar/years/<id:year_id>/holidays")
 @login_required
 def add_holiday(year_id: int):
-    year = own(AcademicYear, year_id, _year_school)
-    _editor_only()
+    year = _editable(AcademicYear, year_id, _year_school)
     prefix = f"holiday-{year.id}"
     form = HolidayForm(prefix=prefix)
     if form.validate_on_submit():
@@ -255,8 +257,7 @@ def add_holiday(year_id: int):
 @bp.post("/calendar/holidays/<id:holiday_id>/delete")
 @login_required
 def delete_holiday(holiday_id: int):
-    holiday = own(Holiday, holiday_id, _holiday_school)
-    _editor_only()
+    holiday = _editable(Holiday, holiday_id, _holiday_school)
     form = DeleteForm()
     if form.validate_on_submit():
         title = holiday.title

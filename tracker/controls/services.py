@@ -33,6 +33,7 @@ from tracker.controls.models import (
     Term,
     TermKind,
 )
+from tracker.documents.docx_form import ru_date
 from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.plans import services as plans
@@ -40,10 +41,6 @@ from tracker.plans.models import Task
 from tracker.plans.uploads import Upload, check_upload, store_upload
 
 MAX_YEAR_DAYS = 400
-
-
-def _day(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 # --- the school calendar ---
@@ -106,7 +103,7 @@ def create_year(school: School, actor: Person, starts_on: date, ends_on: date) -
         year.id,
         school.id,
         actor,
-        period=f"{_day(starts_on)}–{_day(ends_on)}",
+        period=f"{ru_date(starts_on)}–{ru_date(ends_on)}",
     )
     return year
 
@@ -119,8 +116,8 @@ def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, t
             _(
                 "%(what)s выходит за учебный год (%(start)s–%(end)s)",
                 what=what,
-                start=_day(year.starts_on),
-                end=_day(year.ends_on),
+                start=ru_date(year.starts_on),
+                end=ru_date(year.ends_on),
             ),
             field="starts_on",
         )
@@ -149,7 +146,7 @@ def add_term(year: AcademicYear, actor: Person, kind: str, starts_on: date, ends
         year.school_id,
         actor,
         term=term.title,
-        period=f"{_day(starts_on)}–{_day(ends_on)}",
+        period=f"{ru_date(starts_on)}–{ru_date(ends_on)}",
     )
     return term
 
@@ -171,7 +168,7 @@ def update_term(
 ) -> GenerateReport:
     """Move a term: the open occurrences tied to its end move with it; done ones stay."""
     _check_term(term.year, term.kind, starts_on, ends_on, term)
-    before = f"{_day(term.starts_on)}–{_day(term.ends_on)}"
+    before = f"{ru_date(term.starts_on)}–{ru_date(term.ends_on)}"
     term.starts_on, term.ends_on = starts_on, ends_on
     db.session.flush()
     _renumber(term.year, term.kind)
@@ -183,7 +180,7 @@ def update_term(
         actor,
         term=term.title,
         before=before,
-        after=f"{_day(starts_on)}–{_day(ends_on)}",
+        after=f"{ru_date(starts_on)}–{ru_date(ends_on)}",
     )
     return generate(term.year.school, actor, today, years=[term.year])
 
@@ -206,8 +203,8 @@ def add_holiday(
         raise DomainError(
             _(
                 "Каникулы вне учебного года (%(start)s–%(end)s)",
-                start=_day(year.starts_on),
-                end=_day(year.ends_on),
+                start=ru_date(year.starts_on),
+                end=ru_date(year.ends_on),
             ),
             field="starts_on",
         )
@@ -222,7 +219,7 @@ def add_holiday(
         year.school_id,
         actor,
         holiday=title,
-        period=f"{_day(starts_on)}–{_day(ends_on)}",
+        period=f"{ru_date(starts_on)}–{ru_date(ends_on)}",
     )
     generate(year.school, actor, today, years=[year])
     return holiday
@@ -677,8 +674,8 @@ def record_result(
         occurrence.check_id,
         occurrence.check.school_id,
         actor,
-        occurrence=f"{occurrence.label} ({_day(occurrence.due_on)})",
-        checked_on=_day(checked_on),
+        occurrence=f"{occurrence.label} ({ru_date(occurrence.due_on)})",
+        checked_on=ru_date(checked_on),
         violations=violations,
         recommendations=len(recommendations),
     )

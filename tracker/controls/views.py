@@ -52,7 +52,7 @@ def grid():
     table = services.grid(school, year) if year else None
     notes = []
     if year is not None and not year.terms:
-        if any(check.rule == RuleKind.TERM_END for check in services.checks_of(school)):
+        if any(check.rule == RuleKind.TERM_END for check, _cells in table.rows):
             notes.append(
                 _(
                     "В %(year)s нет четвертей и полугодий: проверки в конце периодов не созданы. "

@@ -313,14 +313,17 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
         tasks = (
             (plans.plan_tasks(plan) if everything else plans.my_tasks(plan, person)) if plan else []
         )
-        held = _held_positions(person)
-        codes = set(db.session.scalars(select(Position.code).where(Position.id.in_(held or [0]))))
+        held = bodies = None  # the whole school's feed needs neither
+        if not everything:
+            held = _held_positions(person)
+            codes = set(
+                db.session.scalars(select(Position.code).where(Position.id.in_(held or [0])))
+            )
+            bodies = _my_bodies(person, codes)
         events += _task_events(tasks, base_url, slug, today)
-        events += _occurrence_events(
-            _occurrences(school, None if everything else held), base_url, slug
-        )
+        events += _occurrence_events(_occurrences(school, held), base_url, slug)
         events += _meeting_events(
-            _meetings(school, None if everything else _my_bodies(person, codes)),
+            _meetings(school, bodies),
             base_url,
             slug,
             school.timezone,

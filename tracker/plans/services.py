@@ -182,13 +182,13 @@ def create_task(
     task.assignees = list(assignees)
     db.session.add(task)
     db.session.flush()
-    audit.record(
+    audit.record_new(
         "task.create",
         "task",
         task.id,
-        school_id=plan.school_id,
-        actor=actor,
-        changes={key: [None, value] for key, value in _snapshot(task).items() if value},
+        plan.school_id,
+        actor,
+        **{key: value for key, value in _snapshot(task).items() if value},
     )
     return task
 

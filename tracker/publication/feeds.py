@@ -18,7 +18,7 @@ def _requisites(entry) -> dict:
     return found
 
 
-def _files(entry, publication, base: str) -> dict:
+def _files(publication, base: str) -> dict:
     files = {"docx": f"{base}files/{publication.id}.docx"}
     if publication.pdf_state == "ready":
         files["pdf"] = f"{base}files/{publication.id}.pdf"
@@ -48,11 +48,11 @@ def as_json(school_name: str, groups, base: str) -> bytes:
                     "in_force_on": entry.in_force_on.isoformat() if entry.in_force_on else None,
                     "published_at": publication.published_at.isoformat(),
                     "signed_by": publication.signed_by or None,
-                    "files": _files(entry, publication, base),
+                    "files": _files(publication, base),
                     "superseded": [
                         {
                             "published_at": old.published_at.isoformat(),
-                            "files": _files(entry, old, base),
+                            "files": _files(old, base),
                         }
                         for old in entry.history
                     ],
@@ -79,7 +79,7 @@ def as_atom(school_name: str, groups, base: str, page_url: str, updated: datetim
             ET.SubElement(item, f"{{{ATOM}}}title").text = entry.act.title
             ET.SubElement(item, f"{{{ATOM}}}id").text = f"{base}files/{publication.id}"
             ET.SubElement(item, f"{{{ATOM}}}updated").text = publication.published_at.isoformat()
-            for kind, href in _files(entry, publication, base).items():
+            for kind, href in _files(publication, base).items():
                 ET.SubElement(
                     item,
                     f"{{{ATOM}}}link",

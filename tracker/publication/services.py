@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from tracker.documents.models import ActStatus, LocalAct
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.publication.models import PdfState, Publication
-from tracker.types import utcnow
+from tracker.types import local_day, utcnow
 
 MAX_SIGNATURE = 1024 * 1024  # a detached CMS signature is a few kilobytes
 PDF_TIMEOUT = 120
@@ -215,7 +214,7 @@ def published_on(act: LocalAct) -> date | None:
     )
     if first is None:
         return None
-    return first.published_at.astimezone(ZoneInfo(act.school.timezone)).date()
+    return local_day(first.published_at, act.school.timezone)
 
 
 def replaceable_acts(act: LocalAct) -> list[LocalAct]:
@@ -261,7 +260,7 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
         db.session.scalars(
             select(Publication)
             .where(Publication.school_id == school.id, Publication.withdrawn_at.is_(None))
-            .options(selectinload(Publication.act), selectinload(Publication.document))
+            .options(selectinload(Publication.act))
             .order_by(Publication.id.desc())
         )
     )
