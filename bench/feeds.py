@@ -32,7 +32,7 @@ from sqlalchemy import event, select
 
 from bench.common import DEMO_TODAY, demo_app, measure, report
 
-REPEATS = 20
+REPEATS = 12
 ITEMS = 1000
 FEW = 10
 BASE_URL = "http://localhost/"

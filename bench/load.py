@@ -3,7 +3,10 @@ of mixed requests (calendar polls with their ETag, the director's dashboard, the
 documents page), reporting requests per second, the median and 99th percentile, errors (must be
 zero), and the workers' peak memory.
 
-    python -m bench.load [--seconds 30] [--connections 16] [--workers 2]
+    python -m bench.load [--seconds 30] [--connections 16] [--workers 2] [--scale N]
+
+The data is a new SQLite file, or, when TRACKER_DATABASE_URL names a PostgreSQL server, a new
+database there (dropped afterwards), holding the demo school and N generated ones.
 
 The load is made by Python threads on the same machine (only loopback addresses), so on a
 small machine the client takes some of the CPU the server could use: the figures are a floor
@@ -30,7 +33,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import RESULTS, machine
+from bench.common import RESULTS, bench_database, database_kind, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -179,10 +182,13 @@ def main() -> None:
     from tracker.demo import demo_password
 
     password = demo_password()
-    with tempfile.TemporaryDirectory(prefix="tracker-load-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-load-") as folder,
+        bench_database(folder) as url,
+    ):
         env = {
             **os.environ,
-            "TRACKER_DATABASE_URL": f"sqlite:///{Path(folder) / 'load.sqlite3'}",
+            "TRACKER_DATABASE_URL": url,
             "TRACKER_SECRET_KEY": secrets.token_hex(32),
             "TRACKER_BASE_URL": f"http://127.0.0.1:{port}/",
         }
@@ -235,7 +241,9 @@ def main() -> None:
             f"median {figures['median_ms']} ms  p99 {figures['p99_ms']} ms"
         )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"load-{1 + options.scale}.json").write_text(
+    kind = database_kind()
+    name = f"load-{1 + options.scale}" + ("" if kind == "sqlite" else f"-{kind}")
+    (RESULTS / f"{name}.json").write_text(
         json.dumps({"benchmark": "load", "machine": machine(), **summary}, indent=2) + "\n"
     )
     if summary["errors"]:

@@ -8,10 +8,14 @@ page is requested and timed against its floor, alternately (`bench.common.measur
 
 - ours: the page through the whole app (session, login check, services, templates);
 - floor: a bare Flask app on the same database file, without login or tracker code, whose
-  route runs the page's main SELECT (SQLAlchemy Core, `text()`) and renders the same rows
-  through a minimal Jinja template: one `<table>` with the page's columns (the JSON page: the
-  rows as JSON). The ids the page finds from the logged-in person (school, plan, year) are
-  fixed in the floor's SQL: only the work any page showing those rows must do is left.
+  route runs a SELECT for each thing the page shows (SQLAlchemy Core, `text()`): the page's
+  main list and the others beside it (the dashboard's phases and the person's own tasks; the
+  plan's filters; a task's owners, blockers, acts, comments, checks and the history's count;
+  an act's versions, discussions, documents and publications; the grid's checks and years),
+  and renders all the rows through a minimal Jinja template: one `<table>` (the JSON page: the
+  rows as JSON). The ids the page finds from the logged-in person (school, plan, year, the
+  person) are fixed in the floor's SQL: only the work any page showing those rows must do is
+  left. Until session 4 the floors ran the main SELECT only; `bench/README.md` has both.
 
 Every SQL statement of our request is counted (a `before_cursor_execute` listener on the app's
 engine): `queries` is the count per request; `rows` is how many rows the floor's SELECT
@@ -27,7 +31,7 @@ Absolute times (against a floor of the same rows written or read with Core):
   years (against inserting those rows with Core), and the usual run over the current and next
   year that finds nothing to change (against selecting those years' occurrences with Core).
 
-Run: `python -m bench.pages [--n 1,10,100] [--repeats 15]` (N = 600: `--n 600`).
+Run: `python -m bench.pages [--n 1,10,100,600] [--repeats 15]` (the feed: at most 7 repeats).
 """
 
 from __future__ import annotations
@@ -55,7 +59,10 @@ from bench.common import (
 )
 
 REPEATS = 15
-DEFAULT_N = "1,10,100"
+# A 1,000-item feed takes about a second a request: its median settles within a few per cent
+# in 7 repeats, and fewer keep `make bench` (every N up to 600) under ten minutes.
+FEED_REPEATS = 7
+DEFAULT_N = "1,10,100,600"
 DEMO_SLUG = "school20"
 TASK_PREFIX = "Проведение педагогического совета"  # linked to both acts, with a history
 BIG_TABLE = 500  # rows: a full scan of a smaller table is not worth reporting
@@ -90,6 +97,16 @@ PUBLIC_SQL = """SELECT a.title, p.published_at, p.pdf_state, o.number, o.issued_
     LEFT JOIN orders o ON o.id = os.order_id
     WHERE p.school_id = (SELECT id FROM schools WHERE slug = :slug) AND p.withdrawn_at IS NULL
     ORDER BY a.title, p.id DESC"""
+# The lists a page shows besides its main one, read by the floors too.
+PHASES_SQL = """SELECT id, parent_id, title FROM phases WHERE plan_id = :plan
+    ORDER BY sort_order, id"""
+# A person's own tasks: given to them, or to a position of theirs with nobody named.
+MINE_SQL = """SELECT t.id FROM tasks t WHERE t.plan_id = :plan AND (
+        t.id IN (SELECT task_id FROM task_assignees WHERE person_id = :person)
+        OR (NOT EXISTS (SELECT 1 FROM task_assignees ta WHERE ta.task_id = t.id)
+            AND t.id IN (SELECT tp.task_id FROM task_positions tp
+                         JOIN position_holders h ON h.position_id = tp.position_id
+                         WHERE h.person_id = :person)))"""
 PAGES = (
     Page(
         "dashboard /",
@@ -100,6 +117,8 @@ PAGES = (
                       ph.title
                FROM tasks t JOIN phases ph ON ph.id = t.phase_id
                WHERE t.plan_id = :plan ORDER BY t.sort_order""",
+            PHASES_SQL,
+            MINE_SQL,
         ),
     ),
     Page(
@@ -123,6 +142,10 @@ PAGES = (
                       (SELECT group_concat(pe.full_name, ', ') FROM task_assignees ta
                        JOIN people pe ON pe.id = ta.person_id WHERE ta.task_id = t.id)
                FROM tasks t WHERE t.plan_id = :plan ORDER BY t.sort_order""",
+            PHASES_SQL,
+            "SELECT id, title FROM positions WHERE school_id = :school ORDER BY sort_order",
+            """SELECT id, full_name FROM people WHERE school_id = :school AND is_active
+               ORDER BY full_name""",
         ),
     ),
     Page(
@@ -136,6 +159,23 @@ PAGES = (
                FROM audit_entries a LEFT JOIN people pe ON pe.id = a.actor_id
                WHERE a.object_type = 'task' AND a.object_id = :task
                ORDER BY a.at DESC, a.id DESC LIMIT 50""",
+            """SELECT count(*) FROM audit_entries
+               WHERE object_type = 'task' AND object_id = :task""",
+            """SELECT p.title FROM task_positions tp JOIN positions p ON p.id = tp.position_id
+               WHERE tp.task_id = :task""",
+            """SELECT pe.full_name FROM task_assignees ta JOIN people pe ON pe.id = ta.person_id
+               WHERE ta.task_id = :task""",
+            """SELECT t.number, t.title, t.status, t.due_on
+               FROM task_dependencies d JOIN tasks t ON t.id = d.blocked_by_id
+               WHERE d.task_id = :task""",
+            """SELECT a.id, a.title, a.status FROM plan_links l
+               JOIN local_acts a ON a.id = l.act_id WHERE l.task_id = :task""",
+            """SELECT c.created_at, pe.full_name, c.body FROM task_comments c
+               LEFT JOIN people pe ON pe.id = c.author_id
+               WHERE c.task_id = :task ORDER BY c.created_at""",
+            """SELECT c.title, o.due_on, o.is_done, o.checked_on
+               FROM control_checks c JOIN control_occurrences o ON o.check_id = c.id
+               WHERE c.task_id = :task AND NOT o.is_orphan ORDER BY o.due_on""",
         ),
     ),
     Page(
@@ -152,6 +192,28 @@ PAGES = (
                LEFT JOIN order_steps os ON os.step_id = s.id
                LEFT JOIN orders o ON o.id = os.order_id
                WHERE s.act_id = :act ORDER BY s.round, s.sort_order""",
+            """SELECT a.title, a.status, a.route, pe.full_name FROM local_acts a
+               LEFT JOIN people pe ON pe.id = a.owner_id WHERE a.id = :act""",
+            """SELECT v.number, v.created_at, pe.full_name, v.body_text FROM act_versions v
+               LEFT JOIN people pe ON pe.id = v.created_by_id
+               WHERE v.act_id = :act ORDER BY v.number""",
+            """SELECT d.opens_on, d.closes_on, d.closed_on, c.section, c.text, pe.full_name
+               FROM act_discussions d
+               LEFT JOIN discussion_comments c ON c.discussion_id = d.id
+               LEFT JOIN people pe ON pe.id = c.author_id
+               WHERE d.act_id = :act ORDER BY d.id, c.id""",
+            """SELECT g.number, g.title, g.created_at, pe.full_name
+               FROM generated_documents g LEFT JOIN people pe ON pe.id = g.created_by_id
+               WHERE g.school_id = :school AND g.subject = 'act:' || :act
+               ORDER BY g.id DESC LIMIT 5""",
+            """SELECT count(*) FROM generated_documents
+               WHERE school_id = :school AND subject = 'act:' || :act""",
+            """SELECT published_at, pdf_state, withdrawn_at FROM publications
+               WHERE act_id = :act ORDER BY id DESC""",
+            """SELECT DISTINCT a.id, a.title FROM local_acts a
+               JOIN publications p ON p.act_id = a.id
+               WHERE a.school_id = :school AND a.id <> :act AND p.withdrawn_at IS NULL
+                 AND p.superseded_by_id IS NULL ORDER BY a.title""",
         ),
     ),
     Page(
@@ -163,6 +225,10 @@ PAGES = (
                FROM control_occurrences o JOIN control_checks c ON c.id = o.check_id
                WHERE c.school_id = :school AND o.year_id = :year
                ORDER BY c.sort_order, c.id, o.due_on""",
+            """SELECT id, title FROM control_checks WHERE school_id = :school
+               ORDER BY sort_order, id""",
+            """SELECT id, starts_on, ends_on FROM academic_years WHERE school_id = :school
+               ORDER BY starts_on""",
         ),
     ),
     Page(
@@ -193,12 +259,13 @@ class Targets:
     task: int
     act: int
     year: int
+    person: int  # the director, who opens the pages
     slug: str = DEMO_SLUG
 
 
 def targets() -> Targets:
     """The demo school's ids: its plan, the council task, the regulation, the current year."""
-    from tracker.accounts.models import School
+    from tracker.accounts.models import Person, School
     from tracker.controls import services as controls
     from tracker.demo import REGULATION
     from tracker.documents.models import LocalAct
@@ -214,7 +281,8 @@ def targets() -> Targets:
         select(LocalAct.id).where(LocalAct.school_id == school.id, LocalAct.title == REGULATION)
     )
     year = controls.year_of(school, DEMO_TODAY)
-    return Targets(school.id, plan, task, act, year.id)
+    director = db.session.scalar(select(Person.id).where(Person.username == "director"))
+    return Targets(school.id, plan, task, act, year.id, director)
 
 
 # --- ours: the app, logged in ---
@@ -341,7 +409,7 @@ def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
         full()  # the first poll records the items' sequences, as a client's first poll does
         feed_floor = feed_bench.floor_for(feed_bench.feed_of(token))
         db.session.remove()
-    feed = measure(full, feed_floor, repeats)
+    feed = measure(full, feed_floor, min(repeats, FEED_REPEATS))
     with built.app.app_context():
         act = db.session.scalar(
             select(LocalAct).where(LocalAct.title.startswith("Положение об электронном журнале"))

@@ -117,6 +117,10 @@ OPEN_WHILE_CHANGING_PASSWORD = {
 }
 
 
+# How often the idle clock is moved on: a session cookie signed and sent at most once a minute.
+SEEN_STEP_SECONDS = 60
+
+
 def check_session() -> ResponseReturnValue | None:
     """End sessions idle or old past their limits; send a new person to change their password."""
     if not current_user.is_authenticated:
@@ -132,7 +136,8 @@ def check_session() -> ResponseReturnValue | None:
         session.clear()
         flash(_l("Сеанс завершён по времени. Войдите снова."), "info")
         return redirect(url_for("accounts.login"))
-    session["seen_at"] = now
+    if now - seen_at >= SEEN_STEP_SECONDS:  # an unchanged session is not sent again
+        session["seen_at"] = now
     if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING_PASSWORD:
         return redirect(url_for("accounts.password"))
     return None

@@ -415,3 +415,40 @@ def test_the_edit_page_shows_the_tasks_people_and_positions_checked(app, client)
     }
     expected = {("positions", p.id) for p in task.positions}
     assert checked == expected | {("assignees", p.id) for p in task.assignees}
+
+
+def test_the_dashboard_and_the_plan_cost_as_many_queries_with_more_tasks_and_phases(app, client):
+    """The pages read every phase in one query and the tasks' owners a query each: 40 more
+    tasks in a new sub-phase, given to people and positions, add no statement and all show."""
+    from tests.ical.test_feeds import queries
+    from tracker.plans.models import Phase
+
+    login(client, "director")
+    counts = {}
+    for path in ("/", "/plan"):
+        client.get(path)
+        with queries() as seen:
+            assert client.get(path).status_code == 200
+        counts[path] = len(seen)
+    director = person("director")
+    plan = plans.school_plan(director.school)
+    top = plans.plan_phases(plan)[-1]
+    extra = Phase(plan=plan, parent=top, title="Дополнительный подэтап", sort_order=99)
+    db.session.add(extra)
+    for number in range(40):
+        task = plans.create_task(
+            plan,
+            extra,
+            director,
+            title=f"Дополнительная задача {number}",
+            due_on=date(2026, 12, 1) + timedelta(days=number),
+            assignees=[person("teacher")] if number % 2 else [],
+        )
+        task.positions = list(director.positions)
+    db.session.commit()
+    for path in ("/", "/plan"):
+        with queries() as seen:
+            text = page_text(client.get(path))
+        assert len(seen) == counts[path], path
+    assert "Дополнительный подэтап" in text and "Дополнительная задача 39" in text
+    assert "Показано задач: 70 из 70" in text

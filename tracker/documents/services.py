@@ -397,9 +397,9 @@ def phase_groups(school: School, top_only: bool = False) -> list[tuple[str, list
     plan = plans.school_plan(school)
     if plan is None:
         return []
-    tasks = plans.plan_tasks(plan)
+    phases, tasks = plans.plan_contents(plan)
     groups = []
-    for phase in plans.plan_phases(plan):
+    for phase in phases:
         sections = [phase, *phase.children]
         if top_only:
             ids = {section.id for section in sections}

@@ -14,6 +14,8 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.interfaces import ORMOption
 
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
@@ -35,12 +37,13 @@ from tracker.types import today_in
 MAX_TITLE = 1000
 MAX_TEXT = 10000
 
-TASK_LOAD = (
+# What a list of tasks shows of each: its owners and blockers (a query each, not one per task).
+TASK_ROWS = (
     selectinload(Task.positions),
     selectinload(Task.assignees),
     selectinload(Task.blocked_by),
-    selectinload(Task.phase).selectinload(Phase.parent),
 )
+TASK_LOAD = (*TASK_ROWS, selectinload(Task.phase).selectinload(Phase.parent))
 
 
 # --- validation shared by forms of every kind (web, command line) ---
@@ -324,26 +327,36 @@ def school_plan(school: School) -> Plan | None:
 
 
 def plan_tasks(plan: Plan) -> list[Task]:
-    return list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.plan_id == plan.id)
-            .order_by(Task.sort_order)
-            .options(*TASK_LOAD)
-        )
+    """Every task of the plan in print order, with its owners, blockers and phase loaded."""
+    return plan_contents(plan)[1]
+
+
+def plan_contents(
+    plan: Plan, shown: Sequence[ORMOption] = TASK_ROWS
+) -> tuple[list[Phase], list[Task]]:
+    """The plan's top phases (`plan_phases`) and every task in print order with what `shown`
+    loads; a task's phase and its parent are then found in the session, with no query."""
+    phases = plan_phases(plan)
+    tasks = db.session.scalars(
+        select(Task).where(Task.plan_id == plan.id).order_by(Task.sort_order).options(*shown)
     )
+    return phases, list(tasks)
 
 
 def plan_phases(plan: Plan) -> list[Phase]:
-    """Every phase of the plan in print order, with sub-phases loaded."""
-    return list(
+    """The plan's top phases in print order, each with its sub-phases: one query for all."""
+    phases = list(
         db.session.scalars(
-            select(Phase)
-            .where(Phase.plan_id == plan.id, Phase.parent_id.is_(None))
-            .order_by(Phase.sort_order)
-            .options(selectinload(Phase.children))
+            select(Phase).where(Phase.plan_id == plan.id).order_by(Phase.sort_order, Phase.id)
         )
     )
+    children: dict[int, list[Phase]] = {phase.id: [] for phase in phases}
+    for phase in phases:
+        if phase.parent_id in children:
+            children[phase.parent_id].append(phase)
+    for phase in phases:
+        set_committed_value(phase, "children", children[phase.id])
+    return [phase for phase in phases if phase.parent_id is None]
 
 
 def tasks_by_ids(plan: Plan, ids: Iterable[int]) -> list[Task]:
@@ -417,11 +430,10 @@ def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
 
     The director sees the whole school's late and near tasks; everyone else sees their own.
     """
-    tasks = plan_tasks(plan)
+    phases, tasks = plan_contents(plan, shown=())  # its lists show no owners or blockers
     mine_ids = my_task_ids(plan, person)
     mine = [task for task in tasks if task.id in mine_ids]  # the tasks already loaded
     scope = tasks if person.is_manager else mine
-    phases = plan_phases(plan)
     progress = {phase.id: PhaseProgress(phase) for phase in phases}
     for task in tasks:
         top = task.phase.parent or task.phase

@@ -90,13 +90,13 @@ def plan():
     if plan is None:
         return render_template("plans/plan.html", plan=None)
     today = school_today()
-    tasks = services.plan_tasks(plan)
+    phases, tasks = services.plan_contents(plan)
     chosen = _task_filter(plan)
     shown = services.filter_tasks(tasks, chosen, today)
     return render_template(
         "plans/plan.html",
         plan=plan,
-        phases=services.plan_phases(plan),
+        phases=phases,
         tasks=shown,
         total=len(tasks),
         chosen=chosen,
@@ -124,12 +124,13 @@ def _assign_page(form: BulkAssignForm | None = None, status: int = 200):
         ]
     fill_form = FillPositionForm()
     fill_form.person.choices = [(person.id, person.full_name) for person in people]
+    phases, tasks = services.plan_contents(plan)
     return render_template(
         "plans/assign.html",
         plan=plan,
         school=current_user.school,
-        phases=services.plan_phases(plan),
-        tasks=services.plan_tasks(plan),
+        phases=phases,
+        tasks=tasks,
         form=form,
         fill_form=fill_form,
         vacate_form=VacatePositionForm(),
