@@ -48,6 +48,7 @@ def school_rows(slug: str) -> dict[str, list[str]]:
         if "id" in table.c
     }
     skipped = {"created_at", "updated_at", "at", "recorded_at", "published_at", "superseded_at"}
+    skipped.add("records_changed_at")  # when the school last changed: a timestamp too
     skipped |= {"session_token", "password_hash", "slug", "city", "address"}
     skipped |= {"content", "size", "fingerprint"}  # a DOCX: its bytes hold the names
 

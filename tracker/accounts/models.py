@@ -36,6 +36,10 @@ class School(db.Model):
     website: Mapped[str] = mapped_column(String(500), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved on, in the same transaction, by every audit entry about the school: what a feed's
+    # ETag or a kept public page is keyed by, read with the school's row (`audit.records_version`).
+    records_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    records_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     positions: Mapped[list[Position]] = relationship(
         back_populates="school", order_by="Position.sort_order, Position.id"

@@ -1,13 +1,16 @@
 """Appending to the audit log. There is deliberately no way here to change or remove an entry."""
 
+from collections import Counter
 from datetime import datetime
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, selectinload
 
+from tracker.accounts.models import School
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db, paginate
+from tracker.types import utcnow
 
 
 def _client_address() -> str:
@@ -39,6 +42,25 @@ def record(
     return entry
 
 
+@event.listens_for(Session, "before_flush")
+def _move_records_versions(session: Session, _context, _instances) -> None:
+    """Each school's version moves by the entries about it a flush writes, in the same
+    transaction (committed or rolled back with them): one UPDATE a school. Writers of a school
+    then wait on its row, so its versions follow the order of their commits."""
+    added = Counter(
+        entry.school_id
+        for entry in session.new
+        if isinstance(entry, AuditEntry) and entry.school_id is not None
+    )
+    schools = School.__table__
+    for school_id, count in added.items():
+        session.connection().execute(
+            update(schools)
+            .where(schools.c.id == school_id)
+            .values(records_version=schools.c.records_version + count, records_changed_at=utcnow())
+        )
+
+
 def record_new(
     action: str, object_type: str, object_id: int, school_id: int, actor, **values
 ) -> AuditEntry:
@@ -55,16 +77,15 @@ def record_new(
 
 def records_version(school_id: int) -> tuple[str, datetime | None]:
     """A version of the school's records, and when they last changed: every change adds an
-    audit entry (the log is append-only), so a page or feed built from them stays the same
-    while this does. The newest entry's id with the number of entries: on PostgreSQL a smaller
-    id can commit after a bigger one, and the count still moves then. One query on the
-    school's index."""
-    newest, entries, at = db.session.execute(
-        select(func.max(AuditEntry.id), func.count(), func.max(AuditEntry.at)).where(
-            AuditEntry.school_id == school_id
-        )
-    ).one()
-    return f"{newest or 0}.{entries}", at
+    audit entry, and every entry moves the school's counter (`record`), so a page or feed
+    built from the records stays the same while this does. One read of the school's row,
+    however long its log grows."""
+    row = db.session.execute(
+        select(School.records_version, School.records_changed_at).where(School.id == school_id)
+    ).one_or_none()
+    if row is None:
+        return "0", None
+    return str(row.records_version), row.records_changed_at
 
 
 HISTORY_PAGE = 50

@@ -1,9 +1,9 @@
 """Calendar feeds: secret tokens (only their hashes kept), what each feed holds, and the
 cheap validator that lets a client's hourly poll end in a 304.
 
-The feed's ETag is derived from the school's newest audit entry: every change to the records
-appends one (the audit log is append-only), so a feed whose school has not changed since the
-client's copy is answered without building it.
+The feed's ETag is derived from the version of the school's records: every change to them
+appends an audit entry, which moves the version kept on the school's row, so a feed whose
+school has not changed since the client's copy is answered without building it.
 """
 
 from __future__ import annotations
@@ -155,8 +155,8 @@ class Validator:
 
 
 def validator(token: FeedToken, todo: bool, today: date) -> Validator:
-    """ETag and Last-Modified from the school's newest audit entry and the day (the feed says
-    what is overdue as of today): one indexed query."""
+    """ETag and Last-Modified from the version of the school's records and the day (the feed
+    says what is overdue as of today): one read of the school's row."""
     version, at = audit.records_version(token.person.school_id)
     at = at or token.created_at
     key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{version}:{today}"

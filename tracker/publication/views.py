@@ -24,7 +24,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import School
-from tracker.audit import services as audit
 from tracker.documents.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
@@ -47,13 +46,13 @@ def _school(slug: str) -> School:
 def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimetype: str):
     """A public rendering of the school's documents, the same for every visitor: answered 304
     to a client holding it, and kept rendered (per worker) until the school's records change,
-    so that a school site polling it costs one indexed query. Its key names the version of the
-    school's records (every publication, withdrawal, decision or name change adds an audit
-    entry), the school's names, this build and the host the absolute links point at; it is
-    rendered in Russian whatever language the first visitor chose."""
-    school = _school(slug)
-    version, _at = audit.records_version(school.id)
-    parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
+    so that a school site polling it costs one read of the school's row. Its key names the
+    version of the school's records (every publication, withdrawal, decision or name change
+    adds an audit entry, which moves it), the school's names, this build and the host the
+    absolute links point at; it is rendered in Russian whatever language the first visitor
+    chose."""
+    school = _school(slug)  # its row holds the version of its records (`audit.records_version`)
+    parts = (kind, school.id, school.records_version, school.full_name, school.short_name, BUILD)
     key = "\x1f".join(map(str, parts)) + request.host_url
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time

@@ -1,0 +1,70 @@
+"""The version of a school's records, which feeds' ETags and the kept public pages are keyed by:
+it moves with every audit entry about the school, in the same transaction, and reading it costs
+the same however long the school's log has grown."""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, insert, select
+
+from tests.conftest import add_other_school
+from tests.ical.test_feeds import queries
+from tracker.audit import services as audit
+from tracker.audit.models import AuditEntry
+from tracker.extensions import db
+
+
+def test_every_entry_moves_its_schools_version_and_a_rollback_moves_nothing(app, school):
+    other = add_other_school()
+    db.session.commit()
+    before, _at = audit.records_version(school.id)
+    others_before = audit.records_version(other.id)
+    for number in range(3):
+        audit.record("task.edit", "task", number, school_id=school.id)
+    audit.record("access.refused", "page", None, school_id=None)  # no school: no version
+    db.session.commit()
+    after, at = audit.records_version(school.id)
+    assert int(after) == int(before) + 3 and at is not None
+    assert audit.records_version(other.id) == others_before
+
+    audit.record("task.edit", "task", 1, school_id=school.id)
+    db.session.flush()
+    db.session.rollback()
+    assert audit.records_version(school.id)[0] == after
+
+
+def test_the_version_is_read_from_the_schools_row_not_counted_from_its_log(app, school):
+    """A school's log only grows (every change and every refused access adds an entry): with
+    20,000 entries more, a poll still reads one row and never the log."""
+    school_id = school.id
+    db.session.execute(
+        insert(AuditEntry),
+        [
+            {"action": "task.edit", "object_type": "task", "school_id": school_id, "changes": {}}
+            for _ in range(20_000)
+        ],
+    )
+    db.session.commit()
+    with queries() as seen:
+        version, _at = audit.records_version(school_id)
+    assert len(seen) == 1 and "audit_entries" not in seen[0] and "schools" in seen[0]
+    audit.record("task.edit", "task", 1, school_id=school_id)
+    db.session.commit()
+    assert int(audit.records_version(school_id)[0]) == int(version) + 1
+
+
+def test_the_migration_starts_each_school_from_its_log(app, school):
+    """Upgrading a database that already has a log gives each school its number of entries
+    and the time of its newest one."""
+    school_id = school.id
+    entries = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.school_id == school_id)
+    )
+    newest = db.session.scalar(
+        select(func.max(AuditEntry.at)).where(AuditEntry.school_id == school_id)
+    )
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="104798097389")
+    upgrade()
+    version, at = audit.records_version(school_id)
+    assert int(version) == entries and entries > 0
+    assert at == newest
