@@ -34,7 +34,7 @@ from sqlalchemy import event, select
 
 from bench.common import DEMO_TODAY, demo_app, measure, report
 
-REPEATS = 12
+REPEATS = 16
 LOG_ENTRIES = 100_000
 ITEMS = 1000
 FEW = 10

@@ -311,7 +311,13 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
     if kind in ("mine", "school"):
         everything = kind == "school"
         tasks = (
-            (plans.plan_tasks(plan) if everything else plans.my_tasks(plan, person)) if plan else []
+            (
+                plans.plan_tasks(plan, shown=plans.TASK_OWNERS)
+                if everything
+                else plans.my_tasks(plan, person)
+            )
+            if plan
+            else []
         )
         held = bodies = None  # the whole school's feed needs neither
         if not everything:

@@ -37,13 +37,10 @@ from tracker.types import today_in
 MAX_TITLE = 1000
 MAX_TEXT = 10000
 
-# What a list of tasks shows of each: its owners and blockers (a query each, not one per task).
-TASK_ROWS = (
-    selectinload(Task.positions),
-    selectinload(Task.assignees),
-    selectinload(Task.blocked_by),
-)
-TASK_LOAD = (*TASK_ROWS, selectinload(Task.phase).selectinload(Phase.parent))
+# What a list of tasks shows of each, a query each instead of one per task: its owners (a
+# calendar feed needs no more), and its blockers (the plan's pages, the documents).
+TASK_OWNERS = (selectinload(Task.positions), selectinload(Task.assignees))
+TASK_ROWS = (*TASK_OWNERS, selectinload(Task.blocked_by))
 
 
 # --- validation shared by forms of every kind (web, command line) ---
@@ -326,9 +323,10 @@ def school_plan(school: School) -> Plan | None:
     )
 
 
-def plan_tasks(plan: Plan) -> list[Task]:
-    """Every task of the plan in print order, with its owners, blockers and phase loaded."""
-    return plan_contents(plan)[1]
+def plan_tasks(plan: Plan, shown: Sequence[ORMOption] = TASK_ROWS) -> list[Task]:
+    """Every task of the plan in print order, with its phase and what `shown` loads (its
+    owners and blockers)."""
+    return plan_contents(plan, shown)[1]
 
 
 def plan_contents(
@@ -391,12 +389,13 @@ def my_task_ids(plan: Plan, person: Person) -> set[int]:
 
 
 def my_tasks(plan: Plan, person: Person) -> list[Task]:
+    """A person's tasks (`mine_clause`) in print order, with their owners (what a feed shows)."""
     return list(
         db.session.scalars(
             select(Task)
             .where(Task.plan_id == plan.id, mine_clause(person))
             .order_by(Task.sort_order)
-            .options(*TASK_LOAD)
+            .options(*TASK_OWNERS)
         )
     )
 
