@@ -2,14 +2,16 @@
 it moves with every audit entry about the school, in the same transaction, and reading it costs
 the same however long the school's log has grown."""
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, insert, select
 
-from tests.conftest import add_other_school
+from tests.conftest import add_other_school, login, person, post
 from tests.ical.test_feeds import queries
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
+from tracker.plans.models import Task
 
 
 def test_every_entry_moves_its_schools_version_and_a_rollback_moves_nothing(app, school):
@@ -68,3 +70,27 @@ def test_the_migration_starts_each_school_from_its_log(app, school):
     version, at = audit.records_version(school_id)
     assert int(version) == entries and entries > 0
     assert at == newest
+
+
+@pytest.mark.demo_data
+def test_logins_refusals_and_calendar_links_leave_the_version_alone(app, client):
+    """Staff logging in every morning must not make every subscribed calendar download its
+    whole feed again: only changes to the records move the version."""
+    director = person("director")
+    school_id = director.school_id
+    before = audit.records_version(school_id)
+    login(client, "director")
+    client.get("/people")  # allowed; and a teacher refused below
+    teacher = app.test_client()
+    login(teacher, "teacher")
+    assert teacher.get("/people").status_code == 403
+    db.session.remove()
+    assert audit.records_version(school_id) == before
+    post(client, "/feeds", {"scope": "mine", "alarm_days": "1"}, page="/feeds")
+    db.session.remove()
+    assert audit.records_version(school_id) == before
+
+    task = db.session.scalars(select(Task).where(Task.plan.has(school_id=school_id))).first()
+    audit.record("task.edit", "task", task.id, school_id=school_id)
+    db.session.commit()
+    assert int(audit.records_version(school_id)[0]) == int(before[0]) + 1

@@ -42,15 +42,33 @@ def record(
     return entry
 
 
+# Entries that change nothing a page or a feed shows: a login, a refusal, a new password, a
+# calendar link made or revoked. They leave the version alone, so that staff logging in do not
+# send every subscribed calendar the whole feed again.
+NOT_RECORDS = frozenset(
+    {
+        "login.success",
+        "login.failed",
+        "login.locked",
+        "access.refused",
+        "person.password",
+        "feed.create",
+        "feed.revoke",
+    }
+)
+
+
 @event.listens_for(Session, "before_flush")
 def _move_records_versions(session: Session, _context, _instances) -> None:
-    """Each school's version moves by the entries about it a flush writes, in the same
-    transaction (committed or rolled back with them): one UPDATE a school. Writers of a school
-    then wait on its row, so its versions follow the order of their commits."""
+    """Each school's version moves by the entries about its records a flush writes, in the
+    same transaction (committed or rolled back with them): one UPDATE a school. Writers of a
+    school then wait on its row, so its versions follow the order of their commits."""
     added = Counter(
         entry.school_id
         for entry in session.new
-        if isinstance(entry, AuditEntry) and entry.school_id is not None
+        if isinstance(entry, AuditEntry)
+        and entry.school_id is not None
+        and entry.action not in NOT_RECORDS
     )
     schools = School.__table__
     for school_id, count in added.items():
@@ -77,7 +95,7 @@ def record_new(
 
 def records_version(school_id: int) -> tuple[str, datetime | None]:
     """A version of the school's records, and when they last changed: every change adds an
-    audit entry, and every entry moves the school's counter (`record`), so a page or feed
+    audit entry, which moves the school's counter (but for `NOT_RECORDS`), so a page or feed
     built from the records stays the same while this does. One read of the school's row,
     however long its log grows."""
     row = db.session.execute(
