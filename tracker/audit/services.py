@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import has_request_context, request
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from tracker.accounts.models import School
 from tracker.audit.models import AuditEntry
@@ -77,6 +78,9 @@ def _move_records_versions(session: Session, _context, _instances) -> None:
             .where(schools.c.id == school_id)
             .values(records_version=schools.c.records_version + count, records_changed_at=utcnow())
         )
+        loaded = session.identity_map.get(identity_key(School, school_id))
+        if loaded is not None:  # read again when next asked (`records_version`)
+            session.expire(loaded, ["records_version", "records_changed_at"])
 
 
 def record_new(
@@ -96,14 +100,10 @@ def record_new(
 def records_version(school_id: int) -> tuple[str, datetime | None]:
     """A version of the school's records, and when they last changed: every change adds an
     audit entry, which moves the school's counter (but for `NOT_RECORDS`), so a page or feed
-    built from the records stays the same while this does. One read of the school's row,
-    however long its log grows."""
-    row = db.session.execute(
-        select(School.records_version, School.records_changed_at).where(School.id == school_id)
-    ).one_or_none()
-    if row is None:
-        return "0", None
-    return str(row.records_version), row.records_changed_at
+    built from the records stays the same while this does. Read from the school's row, however
+    long its log grows: no query when the request has the school already."""
+    school = db.session.get_one(School, school_id)
+    return str(school.records_version), school.records_changed_at
 
 
 HISTORY_PAGE = 50

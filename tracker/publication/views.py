@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import School
+from tracker.audit import services as audit
 from tracker.documents.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
@@ -51,8 +52,9 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
     adds an audit entry, which moves it), the school's names, this build and the host the
     absolute links point at; it is rendered in Russian whatever language the first visitor
     chose."""
-    school = _school(slug)  # its row holds the version of its records (`audit.records_version`)
-    parts = (kind, school.id, school.records_version, school.full_name, school.short_name, BUILD)
+    school = _school(slug)
+    version, _at = audit.records_version(school.id)  # read with the school: no query
+    parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
     key = "\x1f".join(map(str, parts)) + request.host_url
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time
