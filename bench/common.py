@@ -64,12 +64,6 @@ def machine() -> dict:
     }
 
 
-def report(name: str, rows: list[dict]) -> Path:
-    """Print one aligned table of `rows` (each with `name` and `measure`'s keys) and write
-    them with the machine to `bench/results/<name>.json`."""
-    return report_columns(name, rows)
-
-
 def print_table(table: list[tuple[str, ...]], left: int = 1) -> None:
     """Print rows of cells aligned in columns: the first `left` to the left, the rest (the
     figures) to the right."""
@@ -150,8 +144,10 @@ def measure_reset(
 
 
 def report_columns(name: str, rows: list[dict], extra: tuple[tuple[str, str], ...] = ()) -> Path:
-    """`report` with more columns: `extra` is (key, heading) for each, shown after the ratio
-    (a missing value as «—»). Rows without a floor (`floor_s` None) show only their time."""
+    """Print one aligned table of `rows` (each with `name` and `measure`'s keys; `extra` is
+    (key, heading) for more columns after the ratio, a missing value as «—»; rows without a
+    floor, `floor_s` None, show only their time) and write them with the machine to
+    `bench/results/<name>.json`."""
 
     def cell(value) -> str:
         if value is None:

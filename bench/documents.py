@@ -17,7 +17,7 @@ from io import BytesIO
 from docx import Document
 from sqlalchemy import select
 
-from bench.common import DEMO_TODAY, demo_app, measure, report
+from bench.common import DEMO_TODAY, demo_app, measure, report_columns
 
 REPEATS = 30
 CLASS_SIZE = 25
@@ -136,7 +136,7 @@ def main() -> None:
             rows.append(
                 {"name": name, "paragraphs": paragraphs, "characters": characters, **result}
             )
-    report("documents", rows)
+    report_columns("documents", rows)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy import event, select
 
-from bench.common import DEMO_TODAY, demo_app, measure, report
+from bench.common import DEMO_TODAY, demo_app, measure, report_columns
 
 REPEATS = 16
 LOG_ENTRIES = 100_000
@@ -232,7 +232,7 @@ def main() -> None:
             {"name": f"304 poll, school log of {LOG_ENTRIES:,} entries", "items": ITEMS}
             | measure(unchanged, full, REPEATS)
         )
-    report("feeds", rows)
+    report_columns("feeds", rows)
     print(
         f"SQL statements per request: {ITEMS} items {queries['queries']} "
         f"(304: {queries['queries_304']}), {FEW} items {queries[f'queries_{FEW}_items']} "
