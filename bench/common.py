@@ -183,7 +183,7 @@ class ScaleApp:
     password: str  # the demo people's, and the generated schools' people's
     schools: int
     timings: dict[str, float] = field(default_factory=dict)  # seconds each part took to build
-    scale: object = None  # tracker.scale.ScaleReport, when schools were built
+    scale: object = None  # bench.scale.ScaleReport, when schools were built
 
 
 def database_kind() -> str:
@@ -255,14 +255,14 @@ def empty_app(today: date = DEMO_TODAY) -> Iterator[Flask]:
 
 @contextmanager
 def scale_app(schools: int, today: date = DEMO_TODAY) -> Iterator[ScaleApp]:
-    """`demo_app`'s database plus `schools` generated schools (`tracker.scale.build_schools`),
+    """`demo_app`'s database plus `schools` generated schools (`bench.scale.build_schools`),
     with the password to log in with. No app context is left pushed: requests made through
     the test client each get their own, as in production (their own database session)."""
     from flask_migrate import upgrade
 
+    from bench.scale import build_schools
     from tracker.demo import demo_password, load_demo
     from tracker.extensions import db
-    from tracker.scale import build_schools
 
     password = demo_password()
     with (

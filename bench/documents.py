@@ -18,6 +18,17 @@ from docx import Document
 from sqlalchemy import select
 
 from bench.common import DEMO_TODAY, demo_app, measure, report_columns
+from tracker.acts.models import LocalAct
+from tracker.documents.data import (
+    act_doc,
+    duties_order_doc,
+    order_doc,
+    plan_doc,
+    protocol_doc,
+    school_info,
+    sheet_doc,
+    transition_order_doc,
+)
 
 REPEATS = 30
 CLASS_SIZE = 25
@@ -87,8 +98,7 @@ def cases() -> list[tuple[str, Callable, object]]:
     from tracker.accounts.models import School
     from tracker.approvals.models import BodyKind, CollegialBody, Meeting, Order
     from tracker.demo import REGULATION
-    from tracker.documents import builders, services
-    from tracker.documents.models import LocalAct
+    from tracker.documents import builders
     from tracker.extensions import db
     from tracker.seed import SEEDS, read_toml
 
@@ -106,19 +116,19 @@ def cases() -> list[tuple[str, Callable, object]]:
         .where(CollegialBody.school_id == school.id, CollegialBody.kind == BodyKind.PED_COUNCIL)
         .order_by(Meeting.held_at)
     )
-    consents = builders.ConsentDoc(school=services.school_info(school), pupils=pupils(CLASS_SIZE))
+    consents = builders.ConsentDoc(school=school_info(school), pupils=pupils(CLASS_SIZE))
     return [
-        ("act (regulation)", builders.build_act, services.act_doc(regulation)),
-        ("order (recorded, + act)", builders.build_order, services.order_doc(order)),
+        ("act (regulation)", builders.build_act, act_doc(regulation)),
+        ("order (recorded, + act)", builders.build_order, order_doc(order)),
         (
             "transition order (+ act)",
             builders.build_order,
-            services.transition_order_doc(school, regulation, DEMO_TODAY),
+            transition_order_doc(school, regulation, DEMO_TODAY),
         ),
-        ("duties order", builders.build_order, services.duties_order_doc(school)),
-        ("protocol (ped. council)", builders.build_protocol, services.protocol_doc(meeting)),
-        ("plan", builders.build_plan, services.plan_doc(school, DEMO_TODAY)),
-        ("familiarisation sheet", builders.build_sheet, services.sheet_doc(order)),
+        ("duties order", builders.build_order, duties_order_doc(school)),
+        ("protocol (ped. council)", builders.build_protocol, protocol_doc(meeting)),
+        ("plan", builders.build_plan, plan_doc(school, DEMO_TODAY)),
+        ("familiarisation sheet", builders.build_sheet, sheet_doc(order)),
         (f"consents ({CLASS_SIZE} pupils)", builders.build_consents, consents),
     ]
 

@@ -193,10 +193,18 @@ def main() -> None:
             "TRACKER_BASE_URL": f"http://127.0.0.1:{port}/",
         }
         run([str(BIN / "flask"), "--app", "tracker", "db", "upgrade"], env)
-        run(
-            [str(BIN / "tracker"), "demo", f"--password={password}", f"--scale={options.scale}"],
-            env,
-        )
+        run([str(BIN / "tracker"), "demo", f"--password={password}"], env)
+        if options.scale:
+            run(
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "bench.scale",
+                    str(options.scale),
+                    f"--password={password}",
+                ],
+                env,
+            )
         feed = urllib.parse.urlparse(
             run([str(BIN / "tracker"), "ical-url", "director"], env).strip()
         ).path

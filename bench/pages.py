@@ -1,7 +1,7 @@
 """The pages against the floor, with the demo school among N generated schools.
 
 For each N (`--n 1,10,100` by default), a new SQLite file holds the demo school (`tracker demo`
-on 28.11.2026) and N schools from `tracker.scale.build_schools` (15 people, the plan, two acts
+on 28.11.2026) and N schools from `bench.scale.build_schools` (15 people, the plan, two acts
 through their councils and an order, a publication, two years of control checks each). Logged
 in as the demo director through the login form (the test client, CSRF token and all), each
 page is requested and timed against its floor, alternately (`bench.common.measure`):
@@ -57,6 +57,8 @@ from bench.common import (
     report_columns,
     scale_app,
 )
+from tracker.acts.models import LocalAct
+from tracker.documents.generation import act_bytes
 
 REPEATS = 15
 # A 1,000-item feed takes about a second a request: its median settles within a few per cent
@@ -268,7 +270,6 @@ def targets() -> Targets:
     from tracker.accounts.models import Person, School
     from tracker.controls import services as controls
     from tracker.demo import REGULATION
-    from tracker.documents.models import LocalAct
     from tracker.extensions import db
     from tracker.plans.models import Plan, Task
 
@@ -397,8 +398,6 @@ def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
     document of the same length. Measured after the pages: the 1,000 tasks join the demo plan."""
     from bench import documents as docx_bench
     from bench import feeds as feed_bench
-    from tracker.documents import services as documents
-    from tracker.documents.models import LocalAct
     from tracker.extensions import db
 
     with built.app.app_context():
@@ -414,9 +413,9 @@ def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
         act = db.session.scalar(
             select(LocalAct).where(LocalAct.title.startswith("Положение об электронном журнале"))
         )
-        paragraphs, characters = docx_bench.text_size(documents.act_bytes(act).content)
+        paragraphs, characters = docx_bench.text_size(act_bytes(act).content)
         docx = measure(
-            lambda: documents.act_bytes(act), docx_bench.floor_for(paragraphs, characters), repeats
+            lambda: act_bytes(act), docx_bench.floor_for(paragraphs, characters), repeats
         )
         db.session.remove()
     return [

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from tests.conftest import login, post
 from tracker.accounts.models import Position, School
+from tracker.acts.models import LocalAct
 from tracker.approvals.models import CollegialBody, Order
 from tracker.controls.models import AcademicYear, Attachment, ControlCheck
-from tracker.documents.models import DocumentTemplate, GeneratedDocument, LocalAct
+from tracker.documents.models import DocumentTemplate, GeneratedDocument
 from tracker.extensions import db
 from tracker.ical.services import create_token
 from tracker.plans import services as plans
@@ -264,55 +265,55 @@ def staff_but(code: int, **roles: int) -> dict:
 
 
 CASES += [
-    Case("approvals.acts", "GET", lambda o: "/acts", everyone(200)),
+    Case("acts.index", "GET", lambda o: "/acts", everyone(200)),
     Case(
-        "approvals.create_act",
+        "acts.create",
         "POST",
         lambda o: "/acts",
         {**staff_but(403), "director": 400, "other_director": 400},
         data=lambda o: {"title": ""},
     ),
     Case(
-        "approvals.act",
+        "acts.act",
         "GET",
         lambda o: f"/acts/{o['act'].id}",
         {**staff_but(200), "director": 200, "other_director": 404},
     ),
     Case(
-        "approvals.submit_act",
+        "acts.submit",
         "POST",
         lambda o: f"/acts/{o['act'].id}/submit",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
     ),
     Case(
-        "approvals.set_route",
+        "acts.set_route",
         "POST",
         lambda o: f"/acts/{o['act'].id}/route",
         {**staff_but(403), "director": 400, "other_director": 404},
         data=lambda o: {"councils": "parents_council"},
     ),
     Case(
-        "approvals.new_version",
+        "acts.new_version",
         "POST",
         lambda o: f"/acts/{o['act'].id}/versions",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
         data=lambda o: {"body_text": "новая редакция"},
     ),
     Case(
-        "approvals.open_discussion",
+        "acts.open_discussion",
         "POST",
         lambda o: f"/acts/{o['act'].id}/discussion",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
         data=lambda o: {"opens_on": "28.11.2026", "closes_on": "10.12.2026"},
     ),
     Case(
-        "approvals.close_discussion",
+        "acts.close_discussion",
         "POST",
         lambda o: f"/acts/{o['discussed'].id}/discussion/close",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
     ),
     Case(
-        "approvals.comment",
+        "acts.comment",
         "POST",
         lambda o: f"/acts/{o['discussed'].id}/discussion/comments",
         {**staff_but(400), "director": 400, "other_director": 404},

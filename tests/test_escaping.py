@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.conftest import login, person, post
 from tests.plans.test_views import task_titled
 from tracker.accounts.models import Position
-from tracker.documents.models import LocalAct
+from tracker.acts.models import LocalAct
 from tracker.extensions import db
 
 pytestmark = pytest.mark.demo_data

@@ -50,17 +50,25 @@ def create_app(config: dict | None = None) -> Flask:
 
     from tracker import web
 
-    # Every part's tables join the metadata (for Alembic and relationships by name).
+    # Every part's tables join the metadata (for Alembic and relationships by name), and every
+    # listener and signal receiver is connected before the first request or command: the
+    # version of a school's records follows its audit entries (`accounts.records`); the plan's
+    # approval items ask `approvals` and `publication` for their days (`acts.signals`).
+    from tracker.accounts import records as _records  # noqa: F401
+    from tracker.acts import models as _acts_models  # noqa: F401
     from tracker.approvals import models as _approvals_models  # noqa: F401
+    from tracker.approvals import queries as _approval_days  # noqa: F401
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.controls import models as _controls_models  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
     from tracker.ical import models as _ical_models  # noqa: F401
     from tracker.publication import models as _publication_models  # noqa: F401
+    from tracker.publication import services as _publication_days  # noqa: F401
 
     web.init_app(app)
 
     from tracker.accounts.views import bp as accounts_bp
+    from tracker.acts.views import bp as acts_bp
     from tracker.approvals.views import bp as approvals_bp
     from tracker.controls.calendar_views import bp as calendar_bp
     from tracker.controls.views import bp as controls_bp
@@ -71,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(acts_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(controls_bp)
     app.register_blueprint(documents_bp)

@@ -11,9 +11,19 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from tracker.accounts.models import Role, School
+from tracker import create_app
+from tracker.accounts import services as accounts
+from tracker.accounts.models import Person, Role, School
+from tracker.backup import backup, restore, sqlite_path
+from tracker.controls import services as controls
+from tracker.demo import load_demo
 from tracker.errors import DomainError
+from tracker.export import export_schools
 from tracker.extensions import db
+from tracker.ical import services as feeds
+from tracker.plans.importer import import_plan
+from tracker.seed import load_seed
+from tracker.types import today_in
 
 
 def user_errors(command):
@@ -48,8 +58,6 @@ def find_school(slug: str | None) -> School:
 @user_errors
 def seed_command():
     """Load the seed school, its positions and its plan (only what is missing)."""
-    from tracker.seed import load_seed
-
     report = load_seed()
     if not report.created:
         click.echo(f"Всё уже загружено: {report.school.short_name}. Ничего не изменено.")
@@ -65,20 +73,10 @@ def seed_command():
 @click.command("demo")
 @click.option("--password", help="Пароль для всех демо-учётных записей (иначе случайный).")
 @click.option("--if-empty", is_flag=True, help="Загрузить, только если база пуста.")
-@click.option(
-    "--scale",
-    type=click.IntRange(min=0, max=5000),
-    default=0,
-    help="Добавить ещё N сгенерированных школ (school-0001…) для замеров скорости.",
-)
 @with_appcontext
 @user_errors
-def demo_command(password: str | None, if_empty: bool, scale: int):
+def demo_command(password: str | None, if_empty: bool):
     """Add demo people for every position and move the plan part-way through its year."""
-    from tracker.accounts.models import Person
-    from tracker.demo import load_demo
-    from tracker.types import today_in
-
     if if_empty and db.session.scalar(select(School.id).limit(1)):
         if not db.session.scalar(select(Person.id).where(Person.username == "director")):
             click.echo("В базе уже есть данные; демо не загружается.")
@@ -91,20 +89,6 @@ def demo_command(password: str | None, if_empty: bool, scale: int):
         click.echo(f"  {username:<20} {name} — {position}")
     if report.password:
         click.echo(f"Пароль демо-учётных записей: {report.password}")
-    if scale:
-        from tracker.demo import demo_password
-        from tracker.scale import build_schools
-
-        db.session.commit()  # the demo is kept whatever happens to the generated schools
-        scale_password = password or report.password or demo_password()
-        built = build_schools(scale, today, scale_password)
-        first = built.slugs[0].removeprefix("school-")
-        click.echo(
-            f"Добавлено школ: {built.schools} ({built.slugs[0]} … {built.slugs[-1]}), "
-            f"сотрудников: {built.people}, задач: {built.tasks}, проверок: {built.occurrences}; "
-            f"{built.seconds:.1f} с."
-        )
-        click.echo(f"Вход в них: s{first}.director и т. п., пароль: {scale_password}")
 
 
 @click.command("export")
@@ -114,8 +98,6 @@ def demo_command(password: str | None, if_empty: bool, scale: int):
 @user_errors
 def export_command(fmt: str, slug: str | None):
     """Print the whole plan (phases, tasks, people, statuses, comments) on stdout."""
-    from tracker.plans.export import export_schools
-
     schools = (
         [find_school(slug)]
         if slug
@@ -132,8 +114,6 @@ def export_command(fmt: str, slug: str | None):
 @user_errors
 def import_plan_command(path: Path, slug: str | None, title: str | None):
     """Import a plan-schedule text (tab-separated, as exported from Word)."""
-    from tracker.plans.importer import import_plan
-
     if not path.is_file():
         raise DomainError(f"Файл не найден: {path}")
     school = find_school(slug)
@@ -163,8 +143,6 @@ def users_group():
 @user_errors
 def users_create_command(username, full_name, role, slug, position_codes):
     """Create a person with a random initial password, printed once."""
-    from tracker.accounts import services as accounts
-
     school = find_school(slug)
     by_code = {position.code: position for position in school.positions}
     unknown = [code for code in position_codes if code not in by_code]
@@ -184,8 +162,6 @@ def users_create_command(username, full_name, role, slug, position_codes):
 @user_errors
 def backup_command(path: Path):
     """Write a consistent, checked copy of the SQLite database to PATH (while the app runs)."""
-    from tracker.backup import backup, sqlite_path
-
     backup(sqlite_path(db.engine.url), path)
     click.echo(f"Резервная копия записана: {path} (проверка целостности пройдена)")
 
@@ -197,8 +173,6 @@ def backup_command(path: Path):
 @user_errors
 def restore_command(path: Path, yes: bool):
     """Replace the SQLite database's content with a backup made by `tracker backup`."""
-    from tracker.backup import restore, sqlite_path
-
     if not yes:
         raise DomainError("Все текущие данные будут заменены копией. Повторите с --yes")
     db.session.remove()
@@ -221,10 +195,6 @@ def controls_group():
 @user_errors
 def controls_generate_command(slug: str | None, year_title: str | None):
     """Create the occurrences of every check for the current and next school year (idempotent)."""
-
-    from tracker.controls import services as controls
-    from tracker.types import today_in
-
     school = find_school(slug)
     today = today_in(school.timezone)
     years = None
@@ -250,9 +220,6 @@ def controls_generate_command(slug: str | None, year_title: str | None):
 def ical_url_command(username: str, alarm_days: int):
     """Print a fresh link to a person's own calendar feed (the token is shown only now)."""
     from flask import current_app
-
-    from tracker.accounts.models import Person
-    from tracker.ical import services as feeds
 
     person = db.session.scalar(select(Person).where(Person.username == username.strip()))
     if person is None or not person.is_active:
@@ -281,7 +248,6 @@ def register_commands(app: Flask) -> None:
 
 
 def _create_app() -> Flask:
-    from tracker import create_app
 
     return create_app()
 

@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+# The seed school's plain files: requisites, positions, plan, calendar, checks, acts' texts.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SECRET_FILE = "secret_key"  # noqa: S105  # nosec B105 -- the file name, not the key
 
 

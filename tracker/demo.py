@@ -13,9 +13,37 @@ from sqlalchemy import select
 
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Role
+from tracker.acts.models import ActStatus, PlanRole
+from tracker.acts.samples import sample_text
+from tracker.acts.services import acts_of, create_act, link_task
+from tracker.approvals.bodies import ensure_bodies, update_body
+from tracker.approvals.discussion import add_discussion_comment, close_discussion, open_discussion
+from tracker.approvals.meetings import ItemDecision, create_meeting, record_meeting
+from tracker.approvals.models import BodyKind, Decision
+from tracker.approvals.orders import issue_order
+from tracker.approvals.queries import bodies_of, orders_of
+from tracker.approvals.route import submit_for_review
+from tracker.controls.models import AcademicYear, Holiday
+from tracker.controls.services import (
+    FindingInput,
+    RecommendationInput,
+    add_term,
+    generate,
+    occurrences_of,
+    record_result,
+    year_of,
+    years_of,
+)
+from tracker.documents.generation import (
+    generate_act,
+    generate_order,
+    generate_protocol,
+    generate_sheet,
+)
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
+from tracker.publication.services import publish
 from tracker.seed import SEEDS, load_seed, position_specs
 
 # A second class teacher shows that one position can be filled by several people.
@@ -72,9 +100,25 @@ def demo_password() -> str:
 
 
 def load_demo(today: date, password: str | None = None) -> DemoReport:
-    """Create the demo people and move the plan; a second run only lists the logins."""
-    report = DemoReport()
+    """Create the demo people and tell the school's story up to `today`: the plan under way,
+    the acts on their routes, the checks recorded. A second run only lists the logins."""
     school = load_seed(SEEDS).school
+    report = _people(school, password)
+    if report.created:
+        director = db.session.scalar(select(Person).where(Person.username == "director"))
+        plan = plans.school_plan(school)
+        if plan is not None and director is not None:
+            tasks = plans.plan_tasks(plan)
+            shift = plan_year_shift(tasks, today)
+            _plan_under_way(tasks, director, today)
+            _acts_story(school, tasks, director, today)
+            _checks_story(school, director, today, shift)
+    return report
+
+
+def _people(school, password: str | None) -> DemoReport:
+    """A person in every position (and a second class teacher), all with one password."""
+    report = DemoReport()
     by_code = {position.code: position for position in school.positions}
     wanted = [
         (spec["code"], spec["demo"], spec["demo_name"], "") for spec in position_specs(SEEDS)
@@ -96,15 +140,6 @@ def load_demo(today: date, password: str | None = None) -> DemoReport:
             accounts.fill_position(by_code[code], person, actor=None, note=note)
             report.created = True
         report.logins.append((username, person.full_name, by_code[code].title))
-    if report.created:
-        director = db.session.scalar(select(Person).where(Person.username == "director"))
-        plan = plans.school_plan(school)
-        if plan is not None and director is not None:
-            tasks = plans.plan_tasks(plan)
-            shift = plan_year_shift(tasks, today)
-            _move_plan(tasks, director, today)
-            _approvals_demo(school, tasks, director, today)
-            _controls_demo(school, director, today, shift)
     return report
 
 
@@ -115,7 +150,9 @@ def _first_holder(task: Task, fallback: Person) -> Person:
     return fallback
 
 
-def _move_plan(tasks: list[Task], director: Person, today: date) -> None:
+def _plan_under_way(tasks: list[Task], director: Person, today: date) -> None:
+    """The plan moved into this year; what is past done (one left late), what has begun in
+    progress, one item re-dated to come soon, a comment from the director."""
     years = plan_year_shift(tasks, today)
     if years:
         for task in tasks:
@@ -159,44 +196,155 @@ def _move_plan(tasks: list[Task], director: Person, today: date) -> None:
 
 REGULATION = "Положение об электронном журнале успеваемости"
 DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
+DATA_ACT_TEXT = (
+    "1. Общие положения\n1.1. Положение определяет порядок обработки персональных данных."
+)
 EXPORT_ACT = "Регламент выгрузки электронного журнала на бумажный носитель"
+EXPORT_ACT_TEXT = (
+    "1. Общие положения\n1.1. Регламент устанавливает порядок выгрузки ЭЖ на бумажный "
+    "носитель.\n2. Порядок выгрузки\n2.1. Выгрузка проводится в конце каждой четверти, "
+    "полугодия и учебного года.\n3. Хранение\n3.1. Распечатанный журнал прошивается, "
+    "заверяется подписью директора и печатью и хранится в архиве школы."
+)
+# The plan's approval items by the start of their title, and the step each stands for.
 PLAN_ROLES = {
-    "Организация и проведение общественного обсуждения": "discussion",
-    "Проведение педагогического совета": "ped_council",
-    "Проведение заседания Совета родителей": "parents_council",
-    "Утверждение и введение в действие": "order",
-    "Публикация всей нормативной базы": "publication",
+    "Организация и проведение общественного обсуждения": PlanRole.DISCUSSION,
+    "Проведение педагогического совета": PlanRole.PED_COUNCIL,
+    "Проведение заседания Совета родителей": PlanRole.PARENTS_COUNCIL,
+    "Утверждение и введение в действие": PlanRole.ORDER,
+    "Публикация всей нормативной базы": PlanRole.PUBLICATION,
 }
 
 
-def _approvals_demo(school, tasks: list[Task], director: Person, today: date) -> None:
-    """Councils staffed; the regulation in force through its whole route; a second act
-    waiting for the pedagogical council; the plan's approval items following both."""
-    from tracker.approvals import services as approvals
-    from tracker.approvals.models import BodyKind, Decision, PlanRole
-    from tracker.approvals.services import ItemDecision
+# --- helpers the story below and the benchmarks' generated schools (bench.scale) share ---
 
-    people = {p.username: p for p in school.people}
-    bodies = staff_councils(school, director, people, ped_members=32)
-    from tracker.documents.services import sample_text
 
-    title, text = sample_text(school, "ezh_regulation")
-    regulation = approvals.create_act(school, people["deputy_uvr"], title, text)
-    data_act = approvals.create_act(
-        school,
-        people["deputy_uvr"],
-        DATA_ACT,
-        "1. Общие положения\n1.1. Положение определяет порядок обработки персональных данных.",
-    )
-    for prefix, role in PLAN_ROLES.items():
+def at_three_pm(day: date) -> datetime:
+    """A meeting's usual hour at the school."""
+    return datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def staff_councils(school, director: Person, people: dict, ped_members: int) -> dict:
+    """The school's four councils with their members, chairs and secretaries (`people` by the
+    demo's logins without a school prefix); returns them by kind."""
+    bodies = {body.kind: body for body in ensure_bodies(school)}
+    staffing = {
+        BodyKind.PED_COUNCIL: (ped_members, director, people["ped_secretary"]),
+        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
+        BodyKind.STUDENTS_COUNCIL: (9, None, None),
+        BodyKind.EMPLOYEES_BODY: (5, None, None),
+    }
+    for kind, (members, chair, secretary) in staffing.items():
+        update_body(
+            bodies[kind],
+            director,
+            members_count=members,
+            chair=chair,
+            secretary=secretary,
+            quorum_numerator=2,
+            quorum_denominator=3,
+        )
+    return bodies
+
+
+def link_plan_roles(
+    tasks: list[Task], acts: list, director: Person, roles: dict[str, PlanRole] = PLAN_ROLES
+) -> None:
+    """The plan's approval items follow the acts' records from now on."""
+    for prefix, role in roles.items():
         task = next((t for t in tasks if t.title.startswith(prefix)), None)
         if task is not None:
-            for act in (regulation, data_act):
-                approvals.link_task(task, act, PlanRole(role), director)
+            for act in acts:
+                link_task(task, act, role, director)
+
+
+def hold_meeting(
+    body, *, day: date, place: str, present: int, acts: list, decision: ItemDecision, today: date
+):
+    """A council's meeting № 1 on `acts`, held and recorded by its secretary with the same
+    decision on every act."""
+    meeting = create_meeting(
+        body, body.secretary, held_at=at_three_pm(day), place=place, protocol_number=1, acts=acts
+    )
+    record_meeting(
+        meeting,
+        body.secretary,
+        present_count=present,
+        today=today,
+        expected_version=None,
+        decisions={item.id: decision for item in meeting.items},
+    )
+    return meeting
+
+
+def record_check(
+    occurrence,
+    checker: Person,
+    today: date,
+    *,
+    violation: FindingInput | None = None,
+    conclusion: str = "Нарушений не выявлено.",
+    recommendations: list[RecommendationInput] | None = None,
+    without_recommendations: bool = False,
+) -> None:
+    """A check's result on its due day, every criterion clean but the first when `violation`
+    names what was found there."""
+    findings = [FindingInput(criterion, 0) for criterion in occurrence.check.criteria]
+    if violation is not None:
+        findings[0] = violation
+    record_result(
+        occurrence,
+        checker,
+        checked_on=occurrence.due_on,
+        objects="1–11 классы",
+        findings=findings,
+        conclusion=conclusion,
+        recommendations=recommendations or [],
+        without_recommendations=without_recommendations,
+        today=today,
+        expected_version=None,
+    )
+
+
+def checker_of(check, fallback: Person) -> Person:
+    """Who carries a check out: the first holder of its position, else `fallback`."""
+    holders = check.position.holders if check.position else []
+    return holders[0].person if holders else fallback
+
+
+# --- the story of the acts: one step each ---
+
+
+def _acts_story(school, tasks: list[Task], director: Person, today: date) -> None:
+    """Councils staffed; the regulation in force through its whole route; a second act
+    waiting for the pedagogical council; a third open for comments; the plan's approval items
+    following the first two; their documents made and the regulation on the site."""
+    people = {p.username: p for p in school.people}
+    bodies = staff_councils(school, director, people, ped_members=32)
+    regulation, data_act = _acts_drafted(school, people["deputy_uvr"])
+    link_plan_roles(tasks, [regulation, data_act], director)
     council_day = _plan_day(tasks, "Проведение педагогического совета", today)
-    # The staff discuss the regulation before the council; the meeting gathers the comments.
+    _regulation_discussed(regulation, people, council_day)
+    parents_day = _regulation_adopted(regulation, people, bodies, council_day, today)
+    _regulation_enacted(school, director, regulation, parents_day + timedelta(days=3), today)
+    _data_act_discussed_and_submitted(data_act, people, today)
+    _export_rules_open_for_comments(school, people, today)
+    _documents_made(school, director)
+    _regulation_published(school, director)
+
+
+def _acts_drafted(school, deputy: Person) -> tuple:
+    """The deputy drafts the regulation (the built-in text with the school's names) and the
+    act on personal data."""
+    title, text = sample_text(school, "ezh_regulation")
+    return create_act(school, deputy, title, text), create_act(
+        school, deputy, DATA_ACT, DATA_ACT_TEXT
+    )
+
+
+def _regulation_discussed(regulation, people: dict, council_day: date) -> None:
+    """The staff discuss the regulation before the council; the meeting gathers the comments."""
     _discussed(
-        approvals,
         regulation,
         people,
         council_day - timedelta(days=21),
@@ -216,27 +364,38 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
             ("ej_officer", "", "Предлагаю приложить памятку для родителей о входе в ЭЖ."),
         ],
     )
-    approvals.submit_for_review(regulation, people["deputy_uvr"], None)
-    held = _meeting_holder(approvals, act=regulation, today=today)
-    held(
+
+
+def _regulation_adopted(regulation, people: dict, bodies: dict, council_day: date, today: date):
+    """Submitted by its owner, adopted by the pedagogical council, given the parents'
+    council's opinion six days later; returns that day."""
+    submit_for_review(regulation, people["deputy_uvr"], None)
+    hold_meeting(
         bodies[BodyKind.PED_COUNCIL],
-        council_day,
-        "Актовый зал",
-        28,
-        ItemDecision(
+        day=council_day,
+        place="Актовый зал",
+        present=28,
+        acts=[regulation],
+        decision=ItemDecision(
             Decision.ADOPTED, 27, 0, 1, speaker="Смирнова Е. В., заместитель директора по УВР"
         ),
+        today=today,
     )
     parents_day = council_day + timedelta(days=6)
-    held(
+    hold_meeting(
         bodies[BodyKind.PARENTS_COUNCIL],
-        parents_day,
-        "Кабинет 12",
-        10,
-        ItemDecision(Decision.OPINION_FOR, 10, 0, 0),
+        day=parents_day,
+        place="Кабинет 12",
+        present=10,
+        acts=[regulation],
+        decision=ItemDecision(Decision.OPINION_FOR, 10, 0, 0),
+        today=today,
     )
-    order_day = parents_day + timedelta(days=3)
-    approvals.issue_order(
+    return parents_day
+
+
+def _regulation_enacted(school, director: Person, regulation, order_day: date, today: date):
+    issue_order(
         school,
         director,
         number="45",
@@ -246,8 +405,12 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         in_force_on=order_day,
         today=today,
     )
-    data_discussion = _discussed(
-        approvals,
+
+
+def _data_act_discussed_and_submitted(data_act, people: dict, today: date) -> None:
+    """The act on personal data was discussed and its owner closed the discussion; it now
+    waits for the pedagogical council."""
+    discussion = _discussed(
         data_act,
         people,
         today - timedelta(days=24),
@@ -261,25 +424,16 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
             )
         ],
     )
-    approvals.close_discussion(
-        data_discussion,
-        people["deputy_uvr"],
-        today=today - timedelta(days=9),
-        expected_version=None,
+    close_discussion(
+        discussion, people["deputy_uvr"], today=today - timedelta(days=9), expected_version=None
     )
-    approvals.submit_for_review(data_act, people["deputy_uvr"], None)
-    # A third draft is open for the staff's comments now, outside the plan's items.
-    export_rules = approvals.create_act(
-        school,
-        people["deputy_uvr"],
-        EXPORT_ACT,
-        "1. Общие положения\n1.1. Регламент устанавливает порядок выгрузки ЭЖ на бумажный "
-        "носитель.\n2. Порядок выгрузки\n2.1. Выгрузка проводится в конце каждой четверти, "
-        "полугодия и учебного года.\n3. Хранение\n3.1. Распечатанный журнал прошивается, "
-        "заверяется подписью директора и печатью и хранится в архиве школы.",
-    )
+    submit_for_review(data_act, people["deputy_uvr"], None)
+
+
+def _export_rules_open_for_comments(school, people: dict, today: date) -> None:
+    """A third draft is open for the staff's comments now, outside the plan's items."""
+    export_rules = create_act(school, people["deputy_uvr"], EXPORT_ACT, EXPORT_ACT_TEXT)
     _discussed(
-        approvals,
         export_rules,
         people,
         today - timedelta(days=2),
@@ -287,35 +441,31 @@ def _approvals_demo(school, tasks: list[Task], director: Person, today: date) ->
         [("teacher", "2. Порядок выгрузки", "Указать, кто проверяет распечатку до подписи.")],
         as_of=today,
     )
-    _documents_demo(school, director)
 
 
-def _documents_demo(school, director: Person) -> None:
+def _documents_made(school, director: Person) -> None:
     """Every act, protocol and order of the demo has its generated DOCX, made by whoever
     would make it: the act's owner, the council's secretary, the director."""
-    from tracker.approvals import services as approvals
-    from tracker.documents import services as documents
-
-    for act in approvals.acts_of(school):
-        documents.generate_act(act, act.owner)
-    for body in approvals.bodies_of(school):
+    for act in acts_of(school):
+        generate_act(act, act.owner)
+    for body in bodies_of(school):
         for meeting in body.meetings:
-            documents.generate_protocol(meeting, body.secretary)
-    for order in approvals.orders_of(school):
-        documents.generate_order(order, director)
-        documents.generate_sheet(order, director)
-    # The act in force goes on the school's site; the drafts stay off it.
-    from tracker.documents.models import ActStatus
-    from tracker.publication import services as publication
+            generate_protocol(meeting, body.secretary)
+    for order in orders_of(school):
+        generate_order(order, director)
+        generate_sheet(order, director)
 
-    for act in approvals.acts_of(school):
+
+def _regulation_published(school, director: Person) -> None:
+    """The act in force goes on the school's site; the drafts stay off it."""
+    for act in acts_of(school):
         if act.status == ActStatus.IN_FORCE:
-            publication.publish(act, director)
+            publish(act, director)
 
 
-def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None):
+def _discussed(act, people, opens_on, closes_on, comments, as_of=None):
     """A discussion of `act` opened by its owner with the staff's comments on its sections."""
-    discussion = approvals.open_discussion(
+    discussion = open_discussion(
         act,
         act.owner,
         opens_on=opens_on,
@@ -326,62 +476,12 @@ def _discussed(approvals, act, people, opens_on, closes_on, comments, as_of=None
     day = as_of or opens_on + timedelta(days=1)
     day = min(day, closes_on)
     for hour, (username, section, text) in enumerate(comments, start=10):
-        comment = approvals.add_discussion_comment(
+        comment = add_discussion_comment(
             discussion, people[username], section=section, text=text, today=day
         )
         # Dated on the day the demo pretends it was written, not on the day the demo ran.
         comment.created_at = at_three_pm(day).replace(hour=hour)
     return discussion
-
-
-def staff_councils(school, director: Person, people: dict, ped_members: int) -> dict:
-    """The school's four councils with their members, chairs and secretaries (`people` by the
-    demo's logins without a school prefix); returns them by kind."""
-    from tracker.approvals import services as approvals
-    from tracker.approvals.models import BodyKind
-
-    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
-    staffing = {
-        BodyKind.PED_COUNCIL: (ped_members, director, people["ped_secretary"]),
-        BodyKind.PARENTS_COUNCIL: (12, people["parents_chair"], people["parents_secretary"]),
-        BodyKind.STUDENTS_COUNCIL: (9, None, None),
-        BodyKind.EMPLOYEES_BODY: (5, None, None),
-    }
-    for kind, (members, chair, secretary) in staffing.items():
-        approvals.update_body(
-            bodies[kind],
-            director,
-            members_count=members,
-            chair=chair,
-            secretary=secretary,
-            quorum_numerator=2,
-            quorum_denominator=3,
-        )
-    return bodies
-
-
-def _meeting_holder(approvals, *, act, today: date):
-    """A council's meeting № 1 on `act`, held and recorded by its secretary."""
-
-    def held(body, day: date, place: str, present: int, decision) -> None:
-        meeting = approvals.create_meeting(
-            body,
-            body.secretary,
-            held_at=at_three_pm(day),
-            place=place,
-            protocol_number=1,
-            acts=[act],
-        )
-        approvals.record_meeting(
-            meeting,
-            body.secretary,
-            present_count=present,
-            today=today,
-            expected_version=None,
-            decisions={meeting.items[0].id: decision},
-        )
-
-    return held
 
 
 def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
@@ -390,94 +490,90 @@ def _plan_day(tasks: list[Task], prefix: str, today: date) -> date:
     return min(day, today - timedelta(days=10))
 
 
-def at_three_pm(day: date) -> datetime:
-    """A meeting's usual hour at the school."""
-    return datetime.combine(day, time(15, 0), tzinfo=ZoneInfo("Europe/Moscow"))
+# --- the story of the control checks ---
 
 
-def _controls_demo(school, director: Person, today: date, shift: int) -> None:
-    """The calendar follows the plan into the current year (the seed's years moved by the same
-    whole years); the first months of this school year are recorded: most checks done, one
-    with violations and a recommendation that became a teacher's task, one left overdue."""
-    from tracker.controls import services as controls
-    from tracker.controls.models import AcademicYear, Holiday
-    from tracker.controls.services import FindingInput, RecommendationInput
-
+def _checks_story(school, director: Person, today: date, shift: int) -> None:
+    """The calendar follows the plan into the current year; the first months of this school
+    year are recorded: most checks done, one with violations and a recommendation that became
+    a teacher's task, one left overdue."""
     if shift:
-        have = {year.starts_on for year in controls.years_of(school)}
-        for year in controls.years_of(school)[:2]:
-            starts_on = shift_years(year.starts_on, shift)
-            if starts_on in have:
-                continue
-            moved = AcademicYear(
-                school=school, starts_on=starts_on, ends_on=shift_years(year.ends_on, shift)
+        _calendar_moved(school, shift)
+    generate(school, director, today)
+    year = year_of(school, today)
+    if year is not None:
+        _checks_recorded(school, year, director, today)
+
+
+def _calendar_moved(school, shift: int) -> None:
+    """The seed's first two school years moved by the same whole years as the plan."""
+    have = {year.starts_on for year in years_of(school)}
+    for year in years_of(school)[:2]:
+        starts_on = shift_years(year.starts_on, shift)
+        if starts_on in have:
+            continue
+        moved = AcademicYear(
+            school=school, starts_on=starts_on, ends_on=shift_years(year.ends_on, shift)
+        )
+        db.session.add(moved)
+        db.session.flush()
+        for term in year.terms:
+            add_term(
+                moved,
+                None,
+                term.kind,
+                shift_years(term.starts_on, shift),
+                shift_years(term.ends_on, shift),
             )
-            db.session.add(moved)
-            db.session.flush()
-            for term in year.terms:
-                controls.add_term(
-                    moved,
-                    None,
-                    term.kind,
-                    shift_years(term.starts_on, shift),
-                    shift_years(term.ends_on, shift),
+        for holiday in year.holidays:
+            db.session.add(
+                Holiday(
+                    year=moved,
+                    title=holiday.title,
+                    starts_on=shift_years(holiday.starts_on, shift),
+                    ends_on=shift_years(holiday.ends_on, shift),
                 )
-            for holiday in year.holidays:
-                db.session.add(
-                    Holiday(
-                        year=moved,
-                        title=holiday.title,
-                        starts_on=shift_years(holiday.starts_on, shift),
-                        ends_on=shift_years(holiday.ends_on, shift),
-                    )
-                )
-            db.session.flush()
-    controls.generate(school, director, today)
-    year = controls.year_of(school, today)
-    if year is None:
-        return
-    people = {p.username: p for p in school.people}
-    for occurrence in controls.occurrences_of(school, year):
+            )
+        db.session.flush()
+
+
+def _checks_recorded(school, year, director: Person, today: date) -> None:
+    """Every check due before today is recorded by its checker, but the October check of the
+    marks' count (left overdue: the grid shows one red cell); October's timeliness check found
+    late marks and gave a recommendation, September's attendance check a slip fixed on the
+    spot."""
+    class_teacher2 = next(p for p in school.people if p.username == "class_teacher2")
+    for occurrence in occurrences_of(school, year):
         if occurrence.due_on >= today:
             continue
         check = occurrence.check
-        title = check.title
-        if title.startswith("Проверка наполняемости") and occurrence.label.startswith("октябрь"):
-            continue  # left overdue: the grid shows one red cell
-        findings = [FindingInput(criterion, 0) for criterion in check.criteria]
-        recommendations: list[RecommendationInput] = []
-        conclusion = "Нарушений не выявлено."
-        without = False
-        if title.startswith("Проверка своевременности") and occurrence.label.startswith("октябрь"):
-            findings[0] = FindingInput(check.criteria[0], 2, "5А, 7Б: отметки внесены через день")
-            conclusion = "Отметки в двух классах внесены с опозданием."
-            recommendations = [
-                RecommendationInput(
-                    "Вносить отметки в день урока; исправить записи за октябрь",
-                    people["class_teacher2"],
-                    today + timedelta(days=10),
-                )
-            ]
-        elif title.startswith("Проверка отражения посещаемости") and occurrence.label.startswith(
-            "сентябрь"
-        ):
-            findings[0] = FindingInput(check.criteria[0], 1, "6А: один урок без отметки")
-            conclusion = "Единичный пропуск, исправлен в ходе проверки."
-            without = True
-        checker = (
-            check.position.holders[0].person
-            if check.position and check.position.holders
-            else director
-        )
-        controls.record_result(
-            occurrence,
-            checker,
-            checked_on=occurrence.due_on,
-            objects="1–11 классы",
-            findings=findings,
-            conclusion=conclusion,
-            recommendations=recommendations,
-            without_recommendations=without,
-            today=today,
-            expected_version=None,
-        )
+        title, month = check.title, occurrence.label
+        if title.startswith("Проверка наполняемости") and month.startswith("октябрь"):
+            continue
+        checker = checker_of(check, director)
+        if title.startswith("Проверка своевременности") and month.startswith("октябрь"):
+            record_check(
+                occurrence,
+                checker,
+                today,
+                violation=FindingInput(check.criteria[0], 2, "5А, 7Б: отметки внесены через день"),
+                conclusion="Отметки в двух классах внесены с опозданием.",
+                recommendations=[
+                    RecommendationInput(
+                        "Вносить отметки в день урока; исправить записи за октябрь",
+                        class_teacher2,
+                        today + timedelta(days=10),
+                    )
+                ],
+            )
+        elif title.startswith("Проверка отражения посещаемости") and month.startswith("сентябрь"):
+            record_check(
+                occurrence,
+                checker,
+                today,
+                violation=FindingInput(check.criteria[0], 1, "6А: один урок без отметки"),
+                conclusion="Единичный пропуск, исправлен в ходе проверки.",
+                without_recommendations=True,
+            )
+        else:
+            record_check(occurrence, checker, today)

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -23,6 +25,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base of every model. At run time it is Flask-SQLAlchemy's `db.Model` (the declarative base
+# above with a table-name default and a session-bound query); for the type checker, which cannot
+# follow a base class made at run time, it is that declarative base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:

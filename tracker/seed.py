@@ -7,11 +7,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tracker.accounts.models import Position, School
+from tracker.config import SEEDS
+from tracker.controls import services as controls
 from tracker.extensions import db
 from tracker.plans.importer import import_plan
 from tracker.plans.models import Plan, Task
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @dataclass
@@ -65,7 +65,6 @@ def load_seed(seeds: Path = SEEDS) -> SeedReport:
         result = import_plan(school, text, title=requisites.get("plan_title"))
         report.created.append(f"план: мероприятий — {result.items}, задач — {len(result.tasks)}")
         report.needs_review = result.needs_review
-    from tracker.controls import services as controls
 
     years = controls.load_calendar(school, seeds / "calendar.toml")
     if years:

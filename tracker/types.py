@@ -23,6 +23,11 @@ def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
+def ru_date(day: date) -> str:
+    """05.06.2023: the form Russian office documents, pages and messages use."""
+    return day.strftime("%d.%m.%Y")
+
+
 def local_day(moment: datetime, timezone: str) -> date:
     """The calendar date at the school of a moment kept in UTC."""
     return moment.astimezone(ZoneInfo(timezone)).date()

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from flask import abort, current_app, url_for
 from flask_login import current_user
@@ -11,7 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
+from tracker.plans.uploads import stored_path
 from tracker.types import today_in
+from tracker.web import record_refusal
 
 T = TypeVar("T")
 
@@ -39,26 +41,33 @@ def form_error(form, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
-def attempt(form, action: Callable[[], T]) -> tuple[bool, T | None]:
+class Outcome(NamedTuple, Generic[T]):
+    """How a service call as the request's transaction went: `done` when it committed, with
+    what the service returned as `value` (None when the rules refused)."""
+
+    done: bool
+    value: T | None = None
+
+
+def attempt(form, action: Callable[[], T]) -> Outcome[T]:
     """Run one service call as the request's one transaction.
 
     On success the request commits; when the rules refuse, everything is rolled back and the
-    reason is shown beside its field. Returns (succeeded, what the action returned).
-    """
+    reason is shown beside its field."""
     try:
         result = action()
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         form_error(form, error)
-        return False, None
+        return Outcome(False)
     except (StaleDataError, IntegrityError):
         # Someone else's change landed between our checks and our write (a version bumped, a
         # unique number taken): refused with the advice to reload, never merged.
         db.session.rollback()
         form_error(form, StaleForm())
-        return False, None
-    return True, result
+        return Outcome(False)
+    return Outcome(True, result)
 
 
 def school_today() -> date:
@@ -72,8 +81,6 @@ def own(
     """Load an object of the user's own school, or 404: another school's objects do not exist
     here, and asking for one is logged as refused access. `options`: what a page shows of it,
     loaded with it (SQLAlchemy loader options)."""
-    from tracker.web import record_refusal
-
     obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
@@ -137,8 +144,6 @@ def send_upload(key: str, name: str):
     from pathlib import Path
 
     from flask import send_file
-
-    from tracker.plans.uploads import stored_path
 
     try:
         path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), key)

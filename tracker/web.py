@@ -26,7 +26,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker.accounts.models import Person
+from tracker.audit import services as audit
 from tracker.extensions import db, login_manager
+from tracker.types import ru_date as format_day
 
 # Larger ids cannot exist in any of our tables; refusing them here gives a 404, not an overflow.
 MAX_ID = 2**63 - 1
@@ -57,7 +59,7 @@ def ru_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo("Europe/Moscow"))
-    return value.strftime("%d.%m.%Y")
+    return format_day(value)
 
 
 def ru_datetime(value: datetime | None, timezone: str = "Europe/Moscow") -> str:
@@ -76,8 +78,6 @@ def long_date(value: date | None) -> str:
 
 def record_refusal(object_type: str = "page", object_id: int | None = None) -> None:
     """Log a refused access (who asked for what), in its own small transaction."""
-    from tracker.audit import services as audit
-
     user = current_user if current_user and current_user.is_authenticated else None
     audit.record(
         "access.refused",

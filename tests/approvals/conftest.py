@@ -7,7 +7,8 @@ from sqlalchemy import select
 from tests.conftest import DEMO_PASSWORD, TODAY, person
 from tracker.accounts import services as accounts
 from tracker.accounts.models import School
-from tracker.approvals import services as approvals
+from tracker.acts.services import create_act
+from tracker.approvals.bodies import ensure_bodies, update_body
 from tracker.approvals.models import BodyKind
 from tracker.extensions import db
 
@@ -34,8 +35,8 @@ def setup(app):
             ("dep7", "Завучева Ольга Павловна"),
         ]
     }
-    bodies = {body.kind: body for body in approvals.ensure_bodies(school)}
-    approvals.update_body(
+    bodies = {body.kind: body for body in ensure_bodies(school)}
+    update_body(
         bodies[BodyKind.PED_COUNCIL],
         director,
         members_count=30,
@@ -44,7 +45,7 @@ def setup(app):
         quorum_numerator=2,
         quorum_denominator=3,
     )
-    approvals.update_body(
+    update_body(
         bodies[BodyKind.PARENTS_COUNCIL],
         director,
         members_count=12,
@@ -53,7 +54,7 @@ def setup(app):
         quorum_numerator=2,
         quorum_denominator=3,
     )
-    act = approvals.create_act(
+    act = create_act(
         school, staff["dep7"], "Положение об электронном журнале", "1. Общие положения"
     )
     db.session.commit()

@@ -11,15 +11,14 @@ from tests.approvals.conftest import at
 from tests.approvals.test_services import ADOPT, record
 from tests.conftest import login, person, post
 from tests.plans.test_views import page_text
-from tracker.approvals import services as approvals
-from tracker.approvals.models import (
-    BodyKind,
-    Discussion,
-    DiscussionComment,
-    Meeting,
-    PlanRole,
-)
-from tracker.documents.models import ActStatus, LocalAct
+from tracker.acts.models import ActStatus, LocalAct, PlanRole
+from tracker.acts.services import act_sections, link_task
+from tracker.approvals import discussion as discussion_service
+from tracker.approvals.discussion import add_discussion_comment, close_discussion, open_discussion
+from tracker.approvals.meetings import create_meeting
+from tracker.approvals.models import BodyKind, Discussion, DiscussionComment, Meeting
+from tracker.approvals.queries import body_of_kind, by_section, discussions_of, gathered_comments
+from tracker.approvals.route import new_version, submit_for_review
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
@@ -54,13 +53,13 @@ def refused(action, message: str):
 @pytest.fixture
 def act(setup):
     act = setup["act"]
-    approvals.new_version(act, setup["director"], TEXT, None)
+    new_version(act, setup["director"], TEXT, None)
     db.session.commit()
     return act
 
 
 def opened(setup, act, opens=OPENS, closes=CLOSES):
-    discussion = approvals.open_discussion(
+    discussion = open_discussion(
         act,
         setup["director"],
         opens_on=opens,
@@ -73,21 +72,19 @@ def opened(setup, act, opens=OPENS, closes=CLOSES):
 
 
 def comment(discussion, who, section, text, day=OPENS):
-    result = approvals.add_discussion_comment(
-        discussion, who, section=section, text=text, today=day
-    )
+    result = add_discussion_comment(discussion, who, section=section, text=text, today=day)
     db.session.commit()
     return result
 
 
 def test_sections_are_the_numbered_headings_of_the_text():
-    assert approvals.act_sections(TEXT) == [
+    assert act_sections(TEXT) == [
         "1. Общие положения",
         "2. Правила ведения",
         "3. Контроль",
     ]
-    assert approvals.act_sections("") == []
-    assert approvals.act_sections("Текст без разделов\n1.1. Пункт") == []
+    assert act_sections("") == []
+    assert act_sections("Текст без разделов\n1.1. Пункт") == []
 
 
 def test_comments_by_section_reach_the_council_and_the_plan_item_completes(setup, act):
@@ -98,24 +95,24 @@ def test_comments_by_section_reach_the_council_and_the_plan_item_completes(setup
             Task.plan.has(school_id=school.id),
         )
     )
-    approvals.link_task(task, act, PlanRole.DISCUSSION, director)
+    link_task(task, act, PlanRole.DISCUSSION, director)
     discussion = opened(setup, act)
     assert discussion.version_number == 2 and discussion.is_open(OPENS)
     sec = person("sec7")
     comment(discussion, sec, "2. Правила ведения", "Дать учителю три дня на проверку работ")
     comment(discussion, person("dep7"), "", "Приложить памятку для родителей", OPENS + timedelta(3))
     assert task.status == TaskStatus.PLANNED
-    approvals.submit_for_review(act, director, None)
+    submit_for_review(act, director, None)
     db.session.commit()
     # The council meets on the discussion's last day: the discussion ends then, and its
     # comments stand beside the agenda item.
     body = setup["bodies"][BodyKind.PED_COUNCIL]
-    meeting = approvals.create_meeting(
+    meeting = create_meeting(
         body, body.secretary, held_at=at("10.12.2026"), place="", protocol_number=3, acts=[act]
     )
     db.session.commit()
     assert discussion.closed_on == CLOSES
-    gathered = approvals.gathered_comments(act)
+    gathered = gathered_comments(act)
     assert [(c.section, c.author.username) for c in gathered] == [
         ("2. Правила ведения", "sec7"),
         ("", "dep7"),
@@ -126,11 +123,11 @@ def test_comments_by_section_reach_the_council_and_the_plan_item_completes(setup
 
 def test_a_council_meeting_before_the_discussion_ends_is_refused(setup, act):
     opened(setup, act)
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     db.session.commit()
     body = setup["bodies"][BodyKind.PED_COUNCIL]
     refused(
-        lambda: approvals.create_meeting(
+        lambda: create_meeting(
             body, body.secretary, held_at=at("09.12.2026"), place="", protocol_number=3, acts=[act]
         ),
         "обсуждение идёт до 10.12.2026, заседание — не раньше этого дня",
@@ -139,7 +136,7 @@ def test_a_council_meeting_before_the_discussion_ends_is_refused(setup, act):
 
 def test_bad_periods_are_refused(setup, act):
     def try_open(opens, closes, version=None):
-        return lambda: approvals.open_discussion(
+        return lambda: open_discussion(
             act,
             setup["director"],
             opens_on=opens,
@@ -157,11 +154,11 @@ def test_bad_periods_are_refused(setup, act):
 
 
 def test_no_discussion_once_the_council_has_taken_the_act_up(setup, act):
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     record(setup, _meeting(setup, act), 26, ADOPT)
     assert act.status == ActStatus.UNDER_REVIEW
     refused(
-        lambda: approvals.open_discussion(
+        lambda: open_discussion(
             act,
             setup["director"],
             opens_on=OPENS,
@@ -175,7 +172,7 @@ def test_no_discussion_once_the_council_has_taken_the_act_up(setup, act):
 
 def _meeting(setup, act):
     body = setup["bodies"][BodyKind.PED_COUNCIL]
-    meeting = approvals.create_meeting(
+    meeting = create_meeting(
         body, body.secretary, held_at=at("20.11.2026"), place="", protocol_number=5, acts=[act]
     )
     db.session.commit()
@@ -187,7 +184,7 @@ def test_bad_comments_are_refused_and_nothing_is_kept(setup, act):
     sec = person("sec7")
 
     def say(section, text, day=OPENS, who=sec):
-        return lambda: approvals.add_discussion_comment(
+        return lambda: add_discussion_comment(
             discussion, who, section=section, text=text, today=day
         )
 
@@ -198,14 +195,14 @@ def test_bad_comments_are_refused_and_nothing_is_kept(setup, act):
     refused(say("", "Поздно", CLOSES + timedelta(1)), "Обсуждение закончилось 10.12.2026")
     refused(say("", "Чужой", who=person("director")), "Обсуждение другой школы")
     comment(discussion, sec, "1. Общие положения", "Последний день", CLOSES)
-    approvals.close_discussion(
+    close_discussion(
         discussion, setup["director"], today=OPENS + timedelta(2), expected_version=None
     )
     db.session.commit()
     assert discussion.closed_on == OPENS + timedelta(2)
     refused(say("", "После закрытия", OPENS + timedelta(3)), "Обсуждение завершено 30.11.2026")
     refused(
-        lambda: approvals.close_discussion(
+        lambda: close_discussion(
             discussion, setup["director"], today=CLOSES, expected_version=None
         ),
         "Обсуждение уже завершено",
@@ -215,9 +212,7 @@ def test_bad_comments_are_refused_and_nothing_is_kept(setup, act):
 def test_a_discussion_not_started_cannot_be_closed(setup, act):
     discussion = opened(setup, act, OPENS + timedelta(5), CLOSES)
     refused(
-        lambda: approvals.close_discussion(
-            discussion, setup["director"], today=OPENS, expected_version=None
-        ),
+        lambda: close_discussion(discussion, setup["director"], today=OPENS, expected_version=None),
         "Обсуждение ещё не началось",
     )
 
@@ -230,7 +225,7 @@ def test_the_database_keeps_one_running_discussion_per_act(setup, act):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
-    assert len(approvals.discussions_of(act)) == 1
+    assert len(discussions_of(act)) == 1
 
 
 # --- the forms, as the staff of the demo school fill them in ---
@@ -282,7 +277,7 @@ def test_two_people_opening_a_discussion_at_once_one_is_told_to_reload(app, clie
     page = f"/acts/{act.id}"
     # The director's discussion lands between the deputy's check and write.
     director = person("director")
-    approvals.open_discussion(
+    open_discussion(
         act,
         director,
         opens_on=date(2026, 11, 28),
@@ -291,7 +286,7 @@ def test_two_people_opening_a_discussion_at_once_one_is_told_to_reload(app, clie
         expected_version=None,
     )
     db.session.commit()
-    monkeypatch.setattr(approvals, "running_discussion", lambda act: None)
+    monkeypatch.setattr(discussion_service, "running_discussion", lambda act: None)
     response = post(
         client,
         f"{page}/discussion",
@@ -325,7 +320,7 @@ def test_the_owner_closes_a_discussion_and_the_council_sees_its_comments(app, cl
     # The data act went to the council with its discussion's comment on the agenda item.
     data_act = demo_act(DATA_ACT)
     login(client, "ped_secretary")
-    ped = approvals.body_of_kind(data_act.school, "ped_council")
+    ped = body_of_kind(data_act.school, "ped_council")
     response = post(
         client,
         f"/bodies/{ped.id}/meetings",
@@ -343,7 +338,7 @@ def test_comments_are_grouped_in_the_acts_order_of_sections():
         DiscussionComment(section=section, text=str(i))
         for i, section in enumerate(["10. Хранение", "2. Правила", "", "2. Правила", "1. Общие"])
     ]
-    grouped = [(s, [c.text for c in group]) for s, group in approvals.by_section(comments)]
+    grouped = [(s, [c.text for c in group]) for s, group in by_section(comments)]
     assert grouped == [
         ("", ["2"]),
         ("1. Общие", ["4"]),

@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.approvals.conftest import at
-from tracker.approvals import services as approvals
+from tracker.acts.models import ActStatus, PlanRole
+from tracker.acts.services import create_act, link_task
+from tracker.approvals.meetings import (
+    ItemDecision,
+    correct_decision,
+    create_meeting,
+    record_meeting,
+)
 from tracker.approvals.models import (
     AgendaItem,
     ApprovalStep,
@@ -15,11 +22,11 @@ from tracker.approvals.models import (
     Decision,
     Meeting,
     Order,
-    PlanRole,
     StepStatus,
 )
-from tracker.approvals.services import ItemDecision
-from tracker.documents.models import ActStatus
+from tracker.approvals.orders import issue_order
+from tracker.approvals.queries import current_round, current_step, requisites, route_steps
+from tracker.approvals.route import new_version, set_route, submit_for_review
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
@@ -55,7 +62,7 @@ def refused(action, message: str):
 
 def meeting_for(setup, kind, day="30.08.2026", number=1, acts=None):
     body = setup["bodies"][kind]
-    meeting = approvals.create_meeting(
+    meeting = create_meeting(
         body,
         body.secretary,
         held_at=at(day),
@@ -68,7 +75,7 @@ def meeting_for(setup, kind, day="30.08.2026", number=1, acts=None):
 
 
 def record(setup, meeting, present, decision, version=None):
-    approvals.record_meeting(
+    record_meeting(
         meeting,
         meeting.body.secretary,
         present_count=present,
@@ -81,7 +88,7 @@ def record(setup, meeting, present, decision, version=None):
 
 def through_councils(setup):
     act = setup["act"]
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     record(setup, meeting_for(setup, BodyKind.PED_COUNCIL), 26, ADOPT)
     record(setup, meeting_for(setup, BodyKind.PARENTS_COUNCIL, "05.09.2026"), 10, OPINION)
     return act
@@ -90,7 +97,7 @@ def through_councils(setup):
 def test_the_whole_route_puts_the_act_in_force_with_three_requisites(setup):
     act = through_councils(setup)
     assert act.status == ActStatus.APPROVED
-    order = approvals.issue_order(
+    order = issue_order(
         setup["school"],
         setup["director"],
         number="123",
@@ -102,7 +109,7 @@ def test_the_whole_route_puts_the_act_in_force_with_three_requisites(setup):
     )
     db.session.commit()
     assert act.status == ActStatus.IN_FORCE
-    stamps = [(r.kind, r.number, r.on) for r in approvals.requisites(act)]
+    stamps = [(r.kind, r.number, r.on) for r in requisites(act)]
     assert stamps == [
         ("ped_council", "1", date(2026, 8, 30)),
         ("parents_council", "1", date(2026, 9, 5)),
@@ -112,13 +119,13 @@ def test_the_whole_route_puts_the_act_in_force_with_three_requisites(setup):
 
 
 def test_parents_council_cannot_record_before_the_pedagogical_council(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     db.session.commit()
     refused(lambda: meeting_for(setup, BodyKind.PARENTS_COUNCIL), "не ждёт решения этого органа")
 
 
 def test_votes_above_attendance_are_refused(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     refused(
         lambda: record(setup, meeting, 20, ItemDecision(Decision.ADOPTED, 20, 1, 0)),
@@ -127,7 +134,7 @@ def test_votes_above_attendance_are_refused(setup):
 
 
 def test_negative_votes_are_refused(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     refused(
         lambda: record(setup, meeting, 25, ItemDecision(Decision.ADOPTED, -1, 0, 0)),
@@ -136,7 +143,7 @@ def test_negative_votes_are_refused(setup):
 
 
 def test_attendance_above_members_is_refused(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     refused(
         lambda: record(setup, meeting, 31, ADOPT),
@@ -145,7 +152,7 @@ def test_attendance_above_members_is_refused(setup):
 
 
 def test_a_decision_without_quorum_is_refused_with_the_reason(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     refused(
         lambda: record(setup, meeting, 19, ItemDecision(Decision.ADOPTED, 15, 0, 0)),
@@ -155,7 +162,7 @@ def test_a_decision_without_quorum_is_refused_with_the_reason(setup):
 
 
 def test_a_meeting_after_today_cannot_record_decisions(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="01.12.2026")
     refused(
         lambda: record(setup, meeting, 25, ADOPT),
@@ -164,7 +171,7 @@ def test_a_meeting_after_today_cannot_record_decisions(setup):
 
 
 def test_a_protocol_number_is_unique_per_body_and_year(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting_for(setup, BodyKind.PED_COUNCIL, acts=[])
     refused(
         lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026"),
@@ -176,10 +183,10 @@ def test_a_protocol_number_is_unique_per_body_and_year(setup):
 
 def test_an_order_for_an_act_not_through_its_councils_is_refused(setup):
     act = setup["act"]
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     record(setup, meeting_for(setup, BodyKind.PED_COUNCIL), 26, ADOPT)
     refused(
-        lambda: approvals.issue_order(
+        lambda: issue_order(
             setup["school"],
             setup["director"],
             number="5",
@@ -197,7 +204,7 @@ def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
     act = through_councils(setup)
     school, director = setup["school"], setup["director"]
     refused(
-        lambda: approvals.issue_order(
+        lambda: issue_order(
             school,
             director,
             number="1",
@@ -209,7 +216,7 @@ def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
         ),
         "Дата приказа не может быть позже сегодняшней",
     )
-    approvals.issue_order(
+    issue_order(
         school,
         director,
         number="1",
@@ -220,15 +227,15 @@ def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
         today=setup["today"],
     )
     db.session.commit()
-    other = approvals.create_act(school, director, "Положение о защите персональных данных")
-    through = approvals.submit_for_review
+    other = create_act(school, director, "Положение о защите персональных данных")
+    through = submit_for_review
     through(other, director, None)
     m1 = meeting_for(setup, BodyKind.PED_COUNCIL, "11.09.2026", 2, acts=[other])
     record(setup, m1, 26, ADOPT)
     m2 = meeting_for(setup, BodyKind.PARENTS_COUNCIL, "12.09.2026", 2, acts=[other])
     record(setup, m2, 10, OPINION)
     refused(
-        lambda: approvals.issue_order(
+        lambda: issue_order(
             school,
             director,
             number="1",
@@ -244,7 +251,7 @@ def test_order_numbers_are_unique_per_year_and_not_dated_ahead(setup):
 
 def test_sent_back_goes_to_draft_with_the_remarks(setup):
     act = setup["act"]
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     record(
         setup,
         meeting_for(setup, BodyKind.PED_COUNCIL),
@@ -253,18 +260,18 @@ def test_sent_back_goes_to_draft_with_the_remarks(setup):
     )
     assert act.status == ActStatus.DRAFT
     assert act.remarks == "Дополнить раздел о хранении"
-    steps = approvals.route_steps(act)
+    steps = route_steps(act)
     assert [s.status for s in steps] == [StepStatus.RETURNED, StepStatus.VOID, StepStatus.VOID]
 
 
 def test_a_new_version_after_an_approval_restarts_the_route_keeping_history(setup):
     act = setup["act"]
-    approvals.submit_for_review(act, setup["director"], None)
+    submit_for_review(act, setup["director"], None)
     record(setup, meeting_for(setup, BodyKind.PED_COUNCIL), 26, ADOPT)
-    approvals.new_version(act, setup["director"], "1. Общие положения (ред. 2)", act.lock_version)
+    new_version(act, setup["director"], "1. Общие положения (ред. 2)", act.lock_version)
     db.session.commit()
     assert act.status == ActStatus.UNDER_REVIEW and act.current_version.number == 2
-    steps = approvals.route_steps(act)
+    steps = route_steps(act)
     assert [(s.round, s.status) for s in steps] == [
         (1, StepStatus.DONE),
         (1, StepStatus.VOID),
@@ -273,19 +280,17 @@ def test_a_new_version_after_an_approval_restarts_the_route_keeping_history(setu
         (2, StepStatus.WAITING),
         (2, StepStatus.WAITING),
     ]
-    assert approvals.current_step(act).body.kind == BodyKind.PED_COUNCIL
-    assert [r.number for r in approvals.requisites(act)] == [None, None, None]
+    assert current_step(act).body.kind == BodyKind.PED_COUNCIL
+    assert [r.number for r in requisites(act)] == [None, None, None]
 
 
 def test_a_stale_form_is_refused(setup):
     act = setup["act"]
     stale = act.lock_version
-    approvals.set_route(
-        act, setup["director"], ["ped_council", "parents_council", "students_council"], stale
-    )
+    set_route(act, setup["director"], ["ped_council", "parents_council", "students_council"], stale)
     db.session.commit()
     refused(
-        lambda: approvals.submit_for_review(act, setup["director"], stale),
+        lambda: submit_for_review(act, setup["director"], stale),
         "Запись уже изменил другой пользователь",
     )
 
@@ -293,35 +298,33 @@ def test_a_stale_form_is_refused(setup):
 def test_route_can_add_a_council_before_it_starts_but_not_drop_the_pedagogical(setup):
     act = setup["act"]
     refused(
-        lambda: approvals.set_route(act, setup["director"], ["parents_council"], None),
+        lambda: set_route(act, setup["director"], ["parents_council"], None),
         "Педагогический совет принимает акт",
     )
-    approvals.set_route(
-        act, setup["director"], ["ped_council", "students_council", "parents_council"], None
-    )
-    approvals.submit_for_review(act, setup["director"], None)
+    set_route(act, setup["director"], ["ped_council", "students_council", "parents_council"], None)
+    submit_for_review(act, setup["director"], None)
     db.session.commit()
     refused(
-        lambda: approvals.set_route(act, setup["director"], ["ped_council"], None),
+        lambda: set_route(act, setup["director"], ["ped_council"], None),
         "Маршрут меняется только у проекта",
     )
-    kinds = [s.body.kind if s.body else "order" for s in approvals.current_round(act)]
+    kinds = [s.body.kind if s.body else "order" for s in current_round(act)]
     assert kinds == ["ped_council", "students_council", "parents_council", "order"]
 
 
 def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(setup):
-    approvals.submit_for_review(setup["act"], setup["director"], None)
+    submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     record(setup, meeting, 26, ADOPT)
     item = meeting.items[0]
     refused(
-        lambda: approvals.correct_decision(
+        lambda: correct_decision(
             item, setup["director"], reason="", record=ADOPT, expected_version=None
         ),
         "Укажите причину",
     )
     refused(
-        lambda: approvals.correct_decision(
+        lambda: correct_decision(
             item,
             setup["director"],
             reason="ошибка",
@@ -330,7 +333,7 @@ def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(
         ),
         "не может изменить исход",
     )
-    approvals.correct_decision(
+    correct_decision(
         item,
         setup["director"],
         reason="опечатка в протоколе",
@@ -357,7 +360,7 @@ def test_plan_tasks_follow_the_records(setup):
         ]
     }
     for role, task in tasks.items():
-        approvals.link_task(task, act, role, setup["director"])
+        link_task(task, act, role, setup["director"])
     db.session.commit()
     assert all(task.status == TaskStatus.PLANNED for task in tasks.values())
     through_councils(setup)
@@ -365,7 +368,7 @@ def test_plan_tasks_follow_the_records(setup):
     assert tasks[PlanRole.PED_COUNCIL].done_on == date(2026, 8, 30)
     assert tasks[PlanRole.PARENTS_COUNCIL].done_on == date(2026, 9, 5)
     assert tasks[PlanRole.ORDER].status == TaskStatus.PLANNED
-    approvals.issue_order(
+    issue_order(
         school,
         setup["director"],
         number="77",

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from tests.conftest import login, post
 from tests.plans.test_views import page_text
+from tracker.acts.models import ActStatus, LocalAct
 from tracker.approvals.models import CollegialBody, Meeting
-from tracker.documents.models import ActStatus, LocalAct
 from tracker.extensions import db
 
 pytestmark = pytest.mark.demo_data

@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 
 from tests.conftest import add_other_school, login, person, post
 from tests.ical.test_feeds import queries
+from tracker.accounts.records import records_version
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
@@ -17,20 +18,20 @@ from tracker.plans.models import Task
 def test_every_entry_moves_its_schools_version_and_a_rollback_moves_nothing(app, school):
     other = add_other_school()
     db.session.commit()
-    before, _at = audit.records_version(school.id)
-    others_before = audit.records_version(other.id)
+    before, _at = records_version(school.id)
+    others_before = records_version(other.id)
     for number in range(3):
         audit.record("task.edit", "task", number, school_id=school.id)
     audit.record("access.refused", "page", None, school_id=None)  # no school: no version
     db.session.commit()
-    after, at = audit.records_version(school.id)
+    after, at = records_version(school.id)
     assert int(after) == int(before) + 3 and at is not None
-    assert audit.records_version(other.id) == others_before
+    assert records_version(other.id) == others_before
 
     audit.record("task.edit", "task", 1, school_id=school.id)
     db.session.flush()
     db.session.rollback()
-    assert audit.records_version(school.id)[0] == after
+    assert records_version(school.id)[0] == after
 
 
 def test_the_version_is_read_from_the_schools_row_not_counted_from_its_log(app, school):
@@ -46,11 +47,11 @@ def test_the_version_is_read_from_the_schools_row_not_counted_from_its_log(app, 
     )
     db.session.commit()
     with queries() as seen:
-        version, _at = audit.records_version(school_id)
+        version, _at = records_version(school_id)
     assert len(seen) == 1 and "audit_entries" not in seen[0] and "schools" in seen[0]
     audit.record("task.edit", "task", 1, school_id=school_id)
     db.session.commit()
-    assert int(audit.records_version(school_id)[0]) == int(version) + 1
+    assert int(records_version(school_id)[0]) == int(version) + 1
 
 
 def test_the_migration_starts_each_school_from_its_log(app, school):
@@ -67,7 +68,7 @@ def test_the_migration_starts_each_school_from_its_log(app, school):
     db.session.remove()
     downgrade(revision="104798097389")
     upgrade()
-    version, at = audit.records_version(school_id)
+    version, at = records_version(school_id)
     assert int(version) == entries and entries > 0
     assert at == newest
 
@@ -78,19 +79,19 @@ def test_logins_refusals_and_calendar_links_leave_the_version_alone(app, client)
     whole feed again: only changes to the records move the version."""
     director = person("director")
     school_id = director.school_id
-    before = audit.records_version(school_id)
+    before = records_version(school_id)
     login(client, "director")
     client.get("/people")  # allowed; and a teacher refused below
     teacher = app.test_client()
     login(teacher, "teacher")
     assert teacher.get("/people").status_code == 403
     db.session.remove()
-    assert audit.records_version(school_id) == before
+    assert records_version(school_id) == before
     post(client, "/feeds", {"scope": "mine", "alarm_days": "1"}, page="/feeds")
     db.session.remove()
-    assert audit.records_version(school_id) == before
+    assert records_version(school_id) == before
 
     task = db.session.scalars(select(Task).where(Task.plan.has(school_id=school_id))).first()
     audit.record("task.edit", "task", task.id, school_id=school_id)
     db.session.commit()
-    assert int(audit.records_version(school_id)[0]) == int(before[0]) + 1
+    assert int(records_version(school_id)[0]) == int(before[0]) + 1

@@ -12,14 +12,18 @@ from docx import Document
 from tests.conftest import person
 from tests.documents.test_pdf import to_pdf_text
 from tracker.controls.models import ControlCheck, Finding, Occurrence, Recommendation
-from tracker.documents import builders, custom
-from tracker.documents import services as documents
+from tracker.documents import builders
 from tracker.documents.builders import (
     ControlReportDoc,
     ReportFinding,
     ReportRecommendation,
     SchoolInfo,
 )
+from tracker.documents.custom.checking import validate_template
+from tracker.documents.custom.context import context_for
+from tracker.documents.custom.filling import render_template
+from tracker.documents.data import signature_name
+from tracker.documents.generation import generate_control_report
 from tracker.documents.models import DocumentKind
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -274,7 +278,7 @@ def recorded_occurrence() -> Occurrence:
 def test_the_report_is_generated_from_a_recorded_check_and_kept_as_versions(app):
     occurrence = recorded_occurrence()
     deputy, teacher = person("deputy_uvr"), person("teacher")
-    generated = documents.generate_control_report(occurrence, deputy)
+    generated = generate_control_report(occurrence, deputy)
     assert generated.kind == DocumentKind.CONTROL_REPORT
     assert generated.subject == f"occurrence:{occurrence.id}"
     assert generated.number == 1
@@ -296,7 +300,7 @@ def test_the_report_is_generated_from_a_recorded_check_and_kept_as_versions(app)
         f"1. Заполнить темы уроков за октябрь (ответственный — {teacher.full_name}, "
         "срок — до 16.11.2026)."
     ) in text
-    signature = documents.signature_name(deputy)
+    signature = signature_name(deputy)
     assert any(
         rows_of(table) == [["Заместитель директора по УВР", "____________", signature]]
         for table in document.tables
@@ -304,10 +308,10 @@ def test_the_report_is_generated_from_a_recorded_check_and_kept_as_versions(app)
     assert rows_of(readers_table(document))[1:] == [["1", teacher.full_name, "Учитель", "", ""]]
 
     # The same records give no new version; a changed conclusion gives the next one.
-    assert documents.generate_control_report(occurrence, deputy).id == generated.id
+    assert generate_control_report(occurrence, deputy).id == generated.id
     occurrence.conclusion = "Нарушения устранены."
     db.session.flush()
-    second = documents.generate_control_report(occurrence, deputy)
+    second = generate_control_report(occurrence, deputy)
     assert second.number == 2
     assert "Выводы: Нарушения устранены." in paragraphs(read(second.content))
 
@@ -343,8 +347,8 @@ def test_a_school_template_of_the_report_is_checked_and_filled():
             ["{%tr endfor %}", "", "", ""],
         ],
     )
-    assert "findings" in custom.validate_template(DocumentKind.CONTROL_REPORT, content)
-    filled = read(custom.render_template(DocumentKind.CONTROL_REPORT, content, report()))
+    assert "findings" in validate_template(DocumentKind.CONTROL_REPORT, content)
+    filled = read(render_template(DocumentKind.CONTROL_REPORT, content, report()))
     text = paragraphs(filled)
     assert text[0] == (
         "Справка: Своевременность заполнения электронного журнала, октябрь 2026, 30.10.2026; 5А, 6Б"
@@ -366,7 +370,7 @@ def test_a_school_template_of_the_report_is_checked_and_filled():
 
 def test_a_placeholder_of_another_kind_is_refused_for_the_report():
     with pytest.raises(DomainError, match="неизвестное поле «preamble»"):
-        custom.validate_template(DocumentKind.CONTROL_REPORT, template("{{ preamble }}"))
+        validate_template(DocumentKind.CONTROL_REPORT, template("{{ preamble }}"))
 
 
 def test_every_string_of_the_report_context_is_cleaned():
@@ -393,12 +397,12 @@ def test_every_string_of_the_report_context_is_cleaned():
             for item in value:
                 yield from strings(item)
 
-    values = list(strings(custom.context_for(DocumentKind.CONTROL_REPORT, dirty)))
+    values = list(strings(context_for(DocumentKind.CONTROL_REPORT, dirty)))
     assert len(values) > 15
     assert not [value for value in values if re.search("[\x00-\x08\x0b]", value)]
 
 
 def test_an_unknown_kind_is_still_refused():
     with pytest.raises(DomainError, match="нельзя") as caught:
-        custom.validate_template("no_such_kind", template("{{ title }}"))
+        validate_template("no_such_kind", template("{{ title }}"))
     assert caught.value.field == "kind"

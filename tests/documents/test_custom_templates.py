@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from tests.conftest import person
 from tracker.audit.models import AuditEntry
-from tracker.documents import custom
 from tracker.documents.builders import (
     ActDoc,
     OrderDoc,
@@ -21,6 +20,12 @@ from tracker.documents.builders import (
     SchoolInfo,
     Stamp,
 )
+from tracker.documents.custom.checking import validate_template
+from tracker.documents.custom.context import context_for
+from tracker.documents.custom.fields import PLACEHOLDERS
+from tracker.documents.custom.filling import render_template
+from tracker.documents.custom.samples import SAMPLES
+from tracker.documents.custom.services import active_template, deactivate_template, upload_template
 from tracker.documents.docx_form import BLANK_DATE
 from tracker.documents.models import DocumentKind, DocumentTemplate
 from tracker.errors import DomainError
@@ -84,7 +89,7 @@ def body_xml(content: bytes) -> str:
 
 def refused(kind, content: bytes, pattern: str) -> DomainError:
     with pytest.raises(DomainError, match=pattern) as caught:
-        custom.validate_template(kind, content)
+        validate_template(kind, content)
     assert caught.value.field == "file"
     return caught.value
 
@@ -94,7 +99,7 @@ def refused(kind, content: bytes, pattern: str) -> DomainError:
 
 def test_a_valid_template_lists_its_placeholders():
     template = docx(*ORDER_PARAGRAPHS, header="{{ school_short_name }}")
-    assert custom.validate_template(DocumentKind.ORDER, template) == [
+    assert validate_template(DocumentKind.ORDER, template) == [
         "date",
         "number",
         "points",
@@ -115,7 +120,7 @@ def test_blocks_across_paragraphs_and_table_rows_are_valid():
         "{% endif %}",
         table=[["{%tr for s in sections %}"], ["{{ s.heading }}"], ["{%tr endfor %}"]],
     )
-    assert custom.validate_template(DocumentKind.ACT, template) == ["sections", "stamp_order"]
+    assert validate_template(DocumentKind.ACT, template) == ["sections", "stamp_order"]
 
 
 @pytest.mark.parametrize(
@@ -204,7 +209,7 @@ def test_a_sandbox_escape_renders_harmlessly_even_unchecked(attempt):
     """A template that somehow skipped the check still reaches no Python internals."""
     order = OrderDoc(SCHOOL, "<w:r>title</w:r>", "", ())
     try:
-        result = custom.render_template(DocumentKind.ORDER, docx(attempt), order)
+        result = render_template(DocumentKind.ORDER, docx(attempt), order)
     except DomainError:
         return
     assert "<w:r>title" not in body_xml(result)
@@ -226,7 +231,7 @@ def test_rendering_fills_the_placeholders():
             ["{%tr endfor %}", ""],
         ],
     )
-    result = custom.render_template(DocumentKind.ORDER, template, ORDER)
+    result = render_template(DocumentKind.ORDER, template, ORDER)
     document = read(result)
     assert [paragraph.text for paragraph in document.paragraphs] == [
         "МБОУ «Средняя общеобразовательная школа № 20»",
@@ -244,9 +249,7 @@ def test_rendering_fills_the_placeholders():
 
 def test_a_pending_order_shows_the_blanks():
     pending = OrderDoc(SCHOOL, "О плане", "", ())
-    result = custom.render_template(
-        DocumentKind.ORDER, docx("№ {{ number }} от {{ date }}"), pending
-    )
+    result = render_template(DocumentKind.ORDER, docx("№ {{ number }} от {{ date }}"), pending)
     assert text_of(result) == f"№ ____ от {BLANK_DATE}"
 
 
@@ -266,7 +269,7 @@ def test_an_act_gets_its_title_sections_and_stamps():
         "{{ title_kind }} / {{ title_subject }} / ред. {{ version_number }}",
         "{% for s in sections %}{{ s.heading }}: {{ s.points|join('; ') }}. {% endfor %}",
     )
-    paragraphs = [p.text for p in read(custom.render_template("act", template, act)).paragraphs]
+    paragraphs = [p.text for p in read(render_template("act", template, act)).paragraphs]
     assert paragraphs[0] == (
         "ПРИНЯТО\nрешением педагогического совета\nМБОУ СОШ № 20\nпротокол от 30.08.2023 № 1"
     )
@@ -301,8 +304,8 @@ def test_a_protocol_gets_attendance_and_votes():
         "{% for i in items %}{{ i.title }} [{{ i.votes_for }}/{{ i.votes_against }}/"
         "{{ i.votes_abstained }}] {% endfor %}",
     )
-    assert custom.validate_template(DocumentKind.PROTOCOL, template)
-    result = custom.render_template(DocumentKind.PROTOCOL, template, protocol)
+    assert validate_template(DocumentKind.PROTOCOL, template)
+    result = render_template(DocumentKind.PROTOCOL, template, protocol)
     assert text_of(result) == (
         "№ 2 30.08.2023: 18 из 20, нет 2\nПоложение об ЭЖ [18/0/0] План [//] "
     )
@@ -313,7 +316,7 @@ def test_typed_text_is_escaped_and_cleaned():
     school = SchoolInfo(full_name=typed, short_name="<b>&amp;</b>")
     order = OrderDoc(school, typed, typed, (typed, "a\x0b<&>"), number=f"1{CONTROL}")
     template = docx(*ORDER_PARAGRAPHS, "{{ school_short_name }}")
-    result = custom.render_template(DocumentKind.ORDER, template, order)
+    result = render_template(DocumentKind.ORDER, template, order)
     expected = 'Ввод <w:fldSimple w:instr="DDEAUTO c:\\\\x"/> & «кавычки» "x".'
     assert [paragraph.text for paragraph in read(result).paragraphs] == [
         expected,
@@ -349,19 +352,19 @@ def test_every_string_of_a_context_is_cleaned():
         familiarise=((f"n{CONTROL}", f"p{CONTROL}"),),
         appendices=(act,),
     )
-    values = list(strings(custom.context_for(DocumentKind.ORDER, order)))
+    values = list(strings(context_for(DocumentKind.ORDER, order)))
     assert len(values) > 20
     assert not [value for value in values if re.search("[\x00-\x08\x0b]", value)]
 
 
 def test_placeholders_match_the_context_of_every_kind():
-    for kind, sample in custom.SAMPLES.items():
-        assert set(custom.context_for(kind, sample)) == set(custom.PLACEHOLDERS[kind]), kind
+    for kind, sample in SAMPLES.items():
+        assert set(context_for(kind, sample)) == set(PLACEHOLDERS[kind]), kind
 
 
 def test_the_wrong_dataclass_is_a_programming_error():
     with pytest.raises(TypeError):
-        custom.context_for(DocumentKind.PROTOCOL, ORDER)
+        context_for(DocumentKind.PROTOCOL, ORDER)
 
 
 # --- the school's templates ---
@@ -385,16 +388,16 @@ LONG_NAME = "Приказ_о_переходе_на_электронный_жур
 def test_uploading_twice_leaves_one_active_template(app):
     director = person("director")
     school = director.school
-    first = custom.upload_template(
+    first = upload_template(
         school, director, DocumentKind.ORDER, "C:\\Шаблоны\\приказ.docx", docx("{{ title }}")
     )
-    second = custom.upload_template(school, director, "order", LONG_NAME, docx(*ORDER_PARAGRAPHS))
+    second = upload_template(school, director, "order", LONG_NAME, docx(*ORDER_PARAGRAPHS))
     db.session.commit()
     assert (first.filename, second.filename) == ("приказ.docx", LONG_NAME)
     assert (first.is_active, second.is_active) == (False, True)
     assert active_count(school, "order") == 1
-    assert custom.active_template(school, DocumentKind.ORDER) == second
-    assert custom.active_template(school, DocumentKind.SHEET) is None
+    assert active_template(school, DocumentKind.ORDER) == second
+    assert active_template(school, DocumentKind.SHEET) is None
     entry = db.session.scalars(
         select(AuditEntry).where(
             AuditEntry.action == "document_template.upload", AuditEntry.object_id == second.id
@@ -408,18 +411,18 @@ def test_uploading_twice_leaves_one_active_template(app):
         "school_full_name",
         "title",
     ]
-    assert custom.render_template("order", second.content, ORDER).startswith(b"PK")
+    assert render_template("order", second.content, ORDER).startswith(b"PK")
 
 
 def test_deactivating_goes_back_to_the_built_in_form(app):
     director = person("director")
-    template = custom.upload_template(
+    template = upload_template(
         director.school, director, "sheet", "лист.docx", docx("{{ order_title }}")
     )
-    custom.deactivate_template(template, director)
-    custom.deactivate_template(template, director)
+    deactivate_template(template, director)
+    deactivate_template(template, director)
     db.session.commit()
-    assert custom.active_template(director.school, "sheet") is None
+    assert active_template(director.school, "sheet") is None
     actions = db.session.scalars(
         select(AuditEntry.action).where(
             AuditEntry.object_type == "document_template", AuditEntry.object_id == template.id
@@ -440,5 +443,5 @@ def test_deactivating_goes_back_to_the_built_in_form(app):
 def test_a_refused_upload_stores_nothing(app, content, pattern):
     director = person("director")
     with pytest.raises(DomainError, match=pattern):
-        custom.upload_template(director.school, director, "order", "x.docx", content)
+        upload_template(director.school, director, "order", "x.docx", content)
     assert db.session.scalar(select(func.count()).select_from(DocumentTemplate)) == 0

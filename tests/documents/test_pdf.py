@@ -9,11 +9,20 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import TODAY, person
-from tracker.approvals import services as approvals
+from tracker.acts.models import LocalAct
 from tracker.approvals.models import Meeting, Order
+from tracker.approvals.queries import requisites
 from tracker.documents import builders
-from tracker.documents import services as documents
-from tracker.documents.models import LocalAct
+from tracker.documents.consents import consents
+from tracker.documents.generation import (
+    generate_act,
+    generate_duties_order,
+    generate_order,
+    generate_plan,
+    generate_protocol,
+    generate_sheet,
+    generate_transition_order,
+)
 from tracker.extensions import db
 
 pytestmark = pytest.mark.demo_data
@@ -69,21 +78,19 @@ def test_every_document_type_converts_to_pdf_with_the_numbers_from_the_records(a
     order = db.session.scalars(select(Order).where(Order.school_id == school.id)).first()
     meetings = list(db.session.scalars(select(Meeting).order_by(Meeting.id)))
     files = {
-        "act": documents.generate_act(regulation, director).content,
-        "order": documents.generate_order(order, director).content,
-        "sheet": documents.generate_sheet(order, director).content,
-        "transition": documents.generate_transition_order(
-            school, director, regulation, TODAY
-        ).content,
-        "duties": documents.generate_duties_order(school, director).content,
-        "plan": documents.generate_plan(school, director, TODAY).content,
-        "consents": documents.consents(
+        "act": generate_act(regulation, director).content,
+        "order": generate_order(order, director).content,
+        "sheet": generate_sheet(order, director).content,
+        "transition": generate_transition_order(school, director, regulation, TODAY).content,
+        "duties": generate_duties_order(school, director).content,
+        "plan": generate_plan(school, director, TODAY).content,
+        "consents": consents(
             school, (builders.Consent("Петров Пётр", "5А"),), as_zip=False
         ).content,
-        **{f"protocol{m.id}": documents.generate_protocol(m, director).content for m in meetings},
+        **{f"protocol{m.id}": generate_protocol(m, director).content for m in meetings},
     }
     texts = to_pdf_text(tmp_path, files)
-    stamps = {r.kind: r for r in approvals.requisites(regulation)}
+    stamps = {r.kind: r for r in requisites(regulation)}
     ped, parents = stamps["ped_council"], stamps["parents_council"]
     assert f"протокол от {ped.on:%d.%m.%Y} № {ped.number}" in texts["act"]
     assert f"протокол от {parents.on:%d.%m.%Y} № {parents.number}" in texts["act"]

@@ -11,11 +11,23 @@ from sqlalchemy import func, select
 from tests.approvals.conftest import at
 from tests.conftest import TODAY, person
 from tests.documents.test_builders import BLANK, all_text
-from tracker.approvals import services as approvals
+from tracker.acts.models import LocalAct
+from tracker.acts.services import create_act
+from tracker.approvals.meetings import ItemDecision, create_meeting, record_meeting
 from tracker.approvals.models import BodyKind, Decision, Meeting, Order
-from tracker.approvals.services import ItemDecision
-from tracker.documents import services as documents
-from tracker.documents.models import DocumentKind, GeneratedDocument, LocalAct
+from tracker.approvals.orders import issue_order
+from tracker.approvals.queries import body_of_kind
+from tracker.approvals.route import new_version, set_route, submit_for_review
+from tracker.documents.consents import parse_class_list
+from tracker.documents.generation import (
+    generate_act,
+    generate_duties_order,
+    generate_order,
+    generate_plan,
+    generate_protocol,
+    generate_transition_order,
+)
+from tracker.documents.models import DocumentKind, GeneratedDocument
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -52,7 +64,7 @@ def test_the_demo_keeps_a_docx_of_every_act_protocol_and_order(app):
 
 
 def test_the_regulation_in_force_carries_its_three_filled_stamps(app):
-    text = stamps_of(documents.generate_act(act_titled(REGULATION), person("director")))
+    text = stamps_of(generate_act(act_titled(REGULATION), person("director")))
     # The demo's council met on 29.08, the parents' council on 04.09, the order came 07.09.
     assert "решением педагогического совета\nМБОУ СОШ № 20\nпротокол от 29.08.2026 № 1" in text
     assert "мнение Совета родителей\nпротокол от 04.09.2026 № 1" in text
@@ -62,15 +74,15 @@ def test_the_regulation_in_force_carries_its_three_filled_stamps(app):
 
 def test_an_act_under_review_has_blanks_until_its_councils_decide_then_a_new_version(app):
     act = act_titled(DATA_ACT)
-    first = documents.generate_act(act, person("deputy_uvr"))
+    first = generate_act(act, person("deputy_uvr"))
     assert stamps_of(first).count(BLANK) == 3
     # The same records give the same version, not a copy.
-    assert documents.generate_act(act, person("deputy_uvr")).id == first.id
-    ped = approvals.body_of_kind(act.school, BodyKind.PED_COUNCIL)
-    meeting = approvals.create_meeting(
+    assert generate_act(act, person("deputy_uvr")).id == first.id
+    ped = body_of_kind(act.school, BodyKind.PED_COUNCIL)
+    meeting = create_meeting(
         ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=7, acts=[act]
     )
-    approvals.record_meeting(
+    record_meeting(
         meeting,
         ped.secretary,
         present_count=25,
@@ -78,7 +90,7 @@ def test_an_act_under_review_has_blanks_until_its_councils_decide_then_a_new_ver
         today=TODAY,
         expected_version=None,
     )
-    second = documents.generate_act(act, person("deputy_uvr"))
+    second = generate_act(act, person("deputy_uvr"))
     assert (second.number, second.act_version_number) == (2, 1)
     assert "протокол от 20.11.2026 № 7" in stamps_of(second)
     assert stamps_of(second).count(BLANK) == 2
@@ -88,9 +100,7 @@ def test_an_act_under_review_has_blanks_until_its_councils_decide_then_a_new_ver
 def test_the_transition_order_names_the_people_and_the_schedule(app):
     school = person("director").school
     regulation = act_titled(REGULATION)
-    document = documents.generate_transition_order(
-        school, person("director"), regulation, date(2026, 11, 28)
-    )
+    document = generate_transition_order(school, person("director"), regulation, date(2026, 11, 28))
     text = text_of(document)
     assert "О переходе на электронный учёт успеваемости и посещаемости обучающихся" in text
     assert f"Назначить ответственным за ведение ЭЖ: {person('ej_officer').full_name}" in text
@@ -105,12 +115,12 @@ def test_the_transition_order_names_the_people_and_the_schedule(app):
 def test_the_transition_order_refuses_another_schools_act(app):
     other = person("director7").school
     with pytest.raises(DomainError):
-        documents.generate_transition_order(other, None, act_titled(REGULATION), TODAY)
+        generate_transition_order(other, None, act_titled(REGULATION), TODAY)
 
 
 def test_the_duties_order_comes_from_the_plans_assignments(app):
     school = person("director").school
-    text = text_of(documents.generate_duties_order(school, person("director")))
+    text = text_of(generate_duties_order(school, person("director")))
     assert "О распределении обязанностей по работе с электронным журналом" in text
     assert "Заместитель директора по УВР" in text and person("deputy_uvr").full_name in text
     assert "Публикация всей нормативной базы по внедрению ЭЖ на Сайте школы" in text
@@ -118,7 +128,7 @@ def test_the_duties_order_comes_from_the_plans_assignments(app):
 
 def test_the_protocol_carries_votes_and_the_gathered_comments(app):
     meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
-    text = text_of(documents.generate_protocol(meeting, person("ped_secretary")))
+    text = text_of(generate_protocol(meeting, person("ped_secretary")))
     item = meeting.items[0]
     assert f"ПРОТОКОЛ № {meeting.protocol_number}" in text
     assert f"«за» — {item.votes_for}" in text
@@ -127,7 +137,7 @@ def test_the_protocol_carries_votes_and_the_gathered_comments(app):
 
 def test_the_plan_lists_every_task_with_its_status(app):
     school = person("director").school
-    text = text_of(documents.generate_plan(school, person("director"), TODAY))
+    text = text_of(generate_plan(school, person("director"), TODAY))
     assert "Публикация всей нормативной базы" in text and "Выполнено" in text
     assert "Состояние на 28.11.2026" in text
 
@@ -141,7 +151,7 @@ def test_the_plan_lists_every_task_with_its_status(app):
     ],
 )
 def test_a_class_list_in_cp1251_or_utf8_with_empty_lines(app, raw, expected):
-    pupils = documents.parse_class_list(raw)
+    pupils = parse_class_list(raw)
     assert len(pupils) == expected
     assert pupils[0].pupil in ("Петров Пётр", "Иванов Иван")
 
@@ -157,16 +167,16 @@ def test_a_class_list_in_cp1251_or_utf8_with_empty_lines(app, raw, expected):
 )
 def test_a_bad_class_list_is_refused(app, raw, message):
     with pytest.raises(DomainError, match=message):
-        documents.parse_class_list(raw)
+        parse_class_list(raw)
 
 
 def test_a_draft_sent_back_and_rewritten_has_blank_stamps_again(app):
     act = act_titled(DATA_ACT)
-    ped = approvals.body_of_kind(act.school, BodyKind.PED_COUNCIL)
-    meeting = approvals.create_meeting(
+    ped = body_of_kind(act.school, BodyKind.PED_COUNCIL)
+    meeting = create_meeting(
         ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=7, acts=[act]
     )
-    approvals.record_meeting(
+    record_meeting(
         meeting,
         ped.secretary,
         present_count=25,
@@ -174,8 +184,8 @@ def test_a_draft_sent_back_and_rewritten_has_blank_stamps_again(app):
         today=TODAY,
         expected_version=None,
     )
-    approvals.new_version(act, person("deputy_uvr"), "1. Общие положения\n1.1. Новый текст.", None)
-    document = documents.generate_act(act, person("deputy_uvr"))
+    new_version(act, person("deputy_uvr"), "1. Общие положения\n1.1. Новый текст.", None)
+    document = generate_act(act, person("deputy_uvr"))
     assert document.act_version_number == 2
     assert stamps_of(document).count(BLANK) == 3 and "№ 7" not in stamps_of(document)
 
@@ -183,17 +193,17 @@ def test_a_draft_sent_back_and_rewritten_has_blank_stamps_again(app):
 def test_the_protocol_is_dated_on_the_schools_day_not_utcs(app):
     school = person("director").school
     school.timezone = "Asia/Vladivostok"
-    ped = approvals.body_of_kind(school, BodyKind.PED_COUNCIL)
+    ped = body_of_kind(school, BodyKind.PED_COUNCIL)
     act = act_titled(DATA_ACT)
     morning = datetime(2026, 11, 10, 8, 0, tzinfo=ZoneInfo("Asia/Vladivostok"))  # 22:00 UTC the 9th
-    meeting = approvals.create_meeting(
+    meeting = create_meeting(
         ped, ped.secretary, held_at=morning, place="", protocol_number=8, acts=[act]
     )
     db.session.commit()
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
     assert meeting.held_on == date(2026, 11, 10)
-    text = text_of(documents.generate_protocol(meeting, None))
+    text = text_of(generate_protocol(meeting, None))
     assert "10.11.2026" in text and "09.11.2026" not in text
 
 
@@ -202,15 +212,15 @@ def test_an_order_for_two_acts_appends_both(app):
     director = person("director")
     acts = []
     for title in ("Положение о первом", "Положение о втором"):
-        act = approvals.create_act(school, director, title, f"1. Раздел\n1.1. Текст {title}.")
-        approvals.set_route(act, director, ["ped_council"], None)
-        approvals.submit_for_review(act, director, None)
+        act = create_act(school, director, title, f"1. Раздел\n1.1. Текст {title}.")
+        set_route(act, director, ["ped_council"], None)
+        submit_for_review(act, director, None)
         acts.append(act)
-    ped = approvals.body_of_kind(school, BodyKind.PED_COUNCIL)
-    meeting = approvals.create_meeting(
+    ped = body_of_kind(school, BodyKind.PED_COUNCIL)
+    meeting = create_meeting(
         ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=9, acts=acts
     )
-    approvals.record_meeting(
+    record_meeting(
         meeting,
         ped.secretary,
         present_count=25,
@@ -218,7 +228,7 @@ def test_an_order_for_two_acts_appends_both(app):
         today=TODAY,
         expected_version=None,
     )
-    order = approvals.issue_order(
+    order = issue_order(
         school,
         director,
         number="60",
@@ -228,7 +238,7 @@ def test_an_order_for_two_acts_appends_both(app):
         in_force_on=None,
         today=TODAY,
     )
-    text = text_of(documents.generate_order(order, director))
+    text = text_of(generate_order(order, director))
     assert "«Положение о первом» (приложение 1), «Положение о втором» (приложение 2)" in text
     assert "Приложение 1\nк приказу директора\nот 28.11.2026 № 60" in text
     assert "Приложение 2\nк приказу директора" in text
@@ -245,10 +255,10 @@ def test_an_order_for_two_acts_appends_both(app):
 )
 def test_old_mac_line_endings_long_lines_and_long_lists(app, raw, message):
     if message is None:
-        assert [p.pupil for p in documents.parse_class_list(raw)] == [
+        assert [p.pupil for p in parse_class_list(raw)] == [
             "Петров Пётр",
             "Сидорова Анна",
         ]
     else:
         with pytest.raises(DomainError, match=message):
-            documents.parse_class_list(raw)
+            parse_class_list(raw)

@@ -21,8 +21,11 @@ from tests.ical.test_builder import NASTY_TITLES, Parsed, parse, property_lines
 from tests.plans.test_views import page_text
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Position, Role, School
-from tracker.approvals import services as approvals
+from tracker.acts.services import create_act
+from tracker.approvals.meetings import create_meeting
 from tracker.approvals.models import BodyKind, CollegialBody
+from tracker.approvals.queries import body_of_kind
+from tracker.approvals.route import submit_for_review
 from tracker.audit.models import AuditEntry
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -438,7 +441,7 @@ def test_a_positions_feed_and_a_councils_feed_hold_what_they_name(app, client):
     assert tasks == {task_uid(task) for task in theirs}
     assert not [uid for uid in parsed.items if uid.startswith(("meeting-", "order-"))]
 
-    council = approvals.body_of_kind(school, BodyKind.PARENTS_COUNCIL)
+    council = body_of_kind(school, BodyKind.PARENTS_COUNCIL)
     parsed = calendar(fetch(client, new_feed("parents_secretary", f"body:{council.id}")))
     assert str(parsed.calendar["X-WR-CALNAME"]) == f"МБОУ СОШ № 20: {council.title}"
     [(uid, item)] = parsed.items.items()
@@ -603,17 +606,17 @@ def test_the_queries_of_a_feed_do_not_grow_with_the_agenda_items_of_its_meetings
     `tracker/ical/services.py`, `_meetings`: `selectinload(Meeting.items)
     .selectinload(AgendaItem.step).selectinload(ApprovalStep.act)`."""
     school = person("director").school
-    council = approvals.body_of_kind(school, BodyKind.PED_COUNCIL)
+    council = body_of_kind(school, BodyKind.PED_COUNCIL)
     raw = new_feed("director", f"body:{council.id}")
     few = statements_of(client, raw)
 
     author = person("deputy_uvr")
     acts = []
     for number in range(10):
-        act = approvals.create_act(school, author, f"Положение № {number + 1}", "1. Текст.")
-        approvals.submit_for_review(act, author, None)
+        act = create_act(school, author, f"Положение № {number + 1}", "1. Текст.")
+        submit_for_review(act, author, None)
         acts.append(act)
-    approvals.create_meeting(
+    create_meeting(
         council,
         person("ped_secretary"),
         held_at=datetime(2026, 12, 15, 11, 0, tzinfo=UTC),

@@ -17,11 +17,13 @@ from tests.conftest import TODAY, login, person, post
 from tests.documents.test_builders import all_text
 from tests.ical.test_feeds import queries
 from tests.plans.test_views import page_text
-from tracker.approvals import services as approvals
+from tracker.acts.models import LocalAct
+from tracker.approvals.meetings import ItemDecision, create_meeting, record_meeting
 from tracker.approvals.models import BodyKind, Decision
-from tracker.approvals.services import ItemDecision
+from tracker.approvals.orders import issue_order
+from tracker.approvals.queries import body_of_kind
 from tracker.audit.models import AuditEntry
-from tracker.documents.models import LocalAct
+from tracker.documents.generation import Prebuilt, act_bytes
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
@@ -48,11 +50,11 @@ def put_in_force(act: LocalAct) -> None:
         (BodyKind.PED_COUNCIL, 2, "20.11.2026", Decision.ADOPTED),
         (BodyKind.PARENTS_COUNCIL, 2, "24.11.2026", Decision.OPINION_FOR),
     ):
-        body = approvals.body_of_kind(school, kind)
-        meeting = approvals.create_meeting(
+        body = body_of_kind(school, kind)
+        meeting = create_meeting(
             body, body.secretary, held_at=at(day), place="", protocol_number=number, acts=[act]
         )
-        approvals.record_meeting(
+        record_meeting(
             meeting,
             body.secretary,
             present_count=25 if kind == BodyKind.PED_COUNCIL else 10,
@@ -60,7 +62,7 @@ def put_in_force(act: LocalAct) -> None:
             today=TODAY,
             expected_version=None,
         )
-    approvals.issue_order(
+    issue_order(
         school,
         person("director"),
         number="51",
@@ -206,13 +208,11 @@ def test_an_act_changed_while_its_pdf_was_made_is_kept_new_and_its_pdf_made_agai
     act = act_titled(DATA_ACT)
     put_in_force(act)
     db.session.commit()
-    from tracker.documents import services as documents
-
-    real = documents.act_bytes
+    real = act_bytes
     monkeypatch.setattr(
-        documents,
+        publication,
         "act_bytes",
-        lambda act: documents.Prebuilt("built-before-an-edit", real(act).content),
+        lambda act: Prebuilt("built-before-an-edit", real(act).content),
     )
     monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 of the older build", ""))
     published = publication.publish(act, person("director"))

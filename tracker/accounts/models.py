@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.types import UTCDateTime, utcnow
 
 
@@ -24,7 +24,7 @@ class Role(StrEnum):
 MANAGING_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
 
 
-class School(db.Model):
+class School(Model):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class School(db.Model):
         ]
 
 
-class Position(db.Model):
+class Position(Model):
     __tablename__ = "positions"
     __table_args__ = (UniqueConstraint("school_id", "code"),)
 
@@ -124,7 +124,7 @@ class Person(UserMixin, db.Model):
         return " ".join([surname, *(f"{name[0]}." for name in given)]) if given else surname
 
 
-class PositionHolder(db.Model):
+class PositionHolder(Model):
     """A person filling a position; a position may have several (every class teacher)."""
 
     __tablename__ = "position_holders"
@@ -141,7 +141,7 @@ class PositionHolder(db.Model):
     person: Mapped[Person] = relationship(back_populates="holdings")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Every login try, kept in the database so that all workers count the same failures."""
 
     __tablename__ = "login_attempts"

@@ -310,3 +310,37 @@ def vacate_position(position: Position, person: Person, actor: Person | None) ->
             )
             return
     raise DomainError(_("Этот сотрудник не занимает эту должность"), field="person")
+
+
+def holders(school: School, code: str) -> list[Person]:
+    """The active people filling a position, read from the tables (not from collections an
+    earlier step of the same transaction may have loaded)."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(PositionHolder, PositionHolder.person_id == Person.id)
+            .join(Position, Position.id == PositionHolder.position_id)
+            .where(Position.school_id == school.id, Position.code == code, Person.is_active)
+            .order_by(PositionHolder.id)
+        )
+    )
+
+
+def people_by_id(ids: set[int]) -> dict[int, Person]:
+    """People by their ids, in one query (none for no ids): the names a history shows."""
+    if not ids:
+        return {}
+    return {
+        person.id: person for person in db.session.scalars(select(Person).where(Person.id.in_(ids)))
+    }
+
+
+def active_people(school: School) -> list[Person]:
+    """The school's active people by name: whom a task, a body or a check may name."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.school_id == school.id, Person.is_active.is_(True))
+            .order_by(Person.full_name)
+        )
+    )

@@ -13,7 +13,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from tracker.accounts import services
 from tracker.accounts.forms import (
@@ -82,7 +81,7 @@ def password():
             lambda: services.change_password(
                 person, form.current.data, form.password.data, form.repeat.data
             ),
-        )[0]
+        ).done
         if done:
             start_session(person)
             flash(_("Пароль изменён. Другие сеансы завершены."), "success")
@@ -202,7 +201,7 @@ def edit_person(person_id: int):
             positions = _school_positions(form.positions.data or [])
             services.set_positions(person, positions, current_user)
 
-        if attempt(form, update)[0]:
+        if attempt(form, update).done:
             flash(_("Изменения сохранены"), "success")
             return redirect(url_for("accounts.people"))
     status = 400 if form.errors else 200
@@ -220,7 +219,7 @@ def create_position():
         and attempt(
             form,
             lambda: services.create_position(current_user.school, form.title.data, current_user),
-        )[0]
+        ).done
     ):
         flash(_("Должность добавлена"), "success")
         return redirect(url_for("accounts.people"))
@@ -272,13 +271,3 @@ def vacate_position(position_id: int, person_id: int):
             db.session.commit()
             flash(_("%(position)s: сотрудник снят с должности", position=position.title), "success")
     return redirect(safe_back(request.form.get("back")))
-
-
-def school_people() -> list[Person]:
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(Person.school_id == current_user.school_id, Person.is_active.is_(True))
-            .order_by(Person.full_name)
-        )
-    )

@@ -1,12 +1,13 @@
 """The school's acts, bodies, meetings, decisions and orders as plain data for the export."""
 
 from tracker.accounts.models import School
-from tracker.approvals import services
+from tracker.acts.services import acts_of
+from tracker.approvals.queries import bodies_of, orders_of, requisites
 from tracker.plans.export import iso
 
 
 def approvals_data(school: School) -> dict:
-    acts = services.acts_of(school)
+    acts = acts_of(school)
     return {
         "acts": [
             {
@@ -23,7 +24,7 @@ def approvals_data(school: School) -> dict:
                         "on": iso(r.on),
                         "decision": str(r.decision) if r.decision else None,
                     }
-                    for r in services.requisites(act)
+                    for r in requisites(act)
                 ],
             }
             for act in acts
@@ -60,7 +61,7 @@ def approvals_data(school: School) -> dict:
                     for meeting in sorted(body.meetings, key=lambda m: m.held_at)
                 ],
             }
-            for body in services.bodies_of(school)
+            for body in bodies_of(school)
         ],
         "orders": [
             {
@@ -70,6 +71,6 @@ def approvals_data(school: School) -> dict:
                 "in_force_on": iso(order.in_force_on),
                 "acts": [act.title for act in order.acts],
             }
-            for order in services.orders_of(school)
+            for order in orders_of(school)
         ],
     }

@@ -9,37 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from tracker.approvals.meetings import ItemDecision
+from tracker.approvals.models import Decision
+from tracker.errors import DomainError
 from tracker.forms import IdListField, RuDateField, VersionedForm
-
-
-class ActCreateForm(FlaskForm):
-    sample = SelectField(
-        _l("Образец"),
-        choices=[
-            ("", _l("— без образца —")),
-            ("ezh_regulation", _l("Положение об электронном журнале успеваемости")),
-        ],
-        default="",
-    )
-    title = StringField(
-        _l("Название акта (по образцу — можно не заполнять)"), validators=[Length(max=1000)]
-    )
-    body_text = TextAreaField(_l("Текст (разделы и пункты)"), validators=[Length(max=200_000)])
-    submit = SubmitField(_l("Создать проект"))
-
-
-class ActSubmitForm(VersionedForm):
-    submit = SubmitField(_l("Направить на согласование"))
-
-
-class ActVersionForm(VersionedForm):
-    body_text = TextAreaField(_l("Текст новой редакции"), validators=[Length(max=200_000)])
-    submit = SubmitField(_l("Сохранить новую редакцию"))
-
-
-class RouteForm(VersionedForm):
-    councils = IdListField(_l("Кто рассматривает"))
-    submit = SubmitField(_l("Сохранить маршрут"))
 
 
 class BodyForm(FlaskForm):
@@ -98,9 +71,6 @@ class OrderForm(FlaskForm):
 
 def parse_item_decisions(items, data) -> dict:
     """The per-item fields of the meeting form (item-<id>-decision, -for, -against, ...)."""
-    from tracker.approvals.models import Decision
-    from tracker.approvals.services import ItemDecision
-    from tracker.errors import DomainError
 
     def number(name: str) -> int:
         text = (data.get(name) or "0").strip()
@@ -125,24 +95,3 @@ def parse_item_decisions(items, data) -> dict:
             speaker=(data.get(prefix + "speaker") or "")[:300],
         )
     return result
-
-
-class DiscussionOpenForm(VersionedForm):
-    opens_on = RuDateField(_l("Начало обсуждения"), validators=[InputRequired(_l("Укажите дату"))])
-    closes_on = RuDateField(
-        _l("Последний день обсуждения"), validators=[InputRequired(_l("Укажите дату"))]
-    )
-    submit = SubmitField(_l("Открыть обсуждение"))
-
-
-class DiscussionCloseForm(VersionedForm):
-    submit = SubmitField(_l("Завершить обсуждение"))
-
-
-class DiscussionCommentForm(FlaskForm):
-    section = SelectField(_l("Раздел"), validate_choice=False)
-    text = TextAreaField(
-        _l("Замечание или предложение"),
-        validators=[InputRequired(_l("Напишите замечание или предложение")), Length(max=5000)],
-    )
-    submit = SubmitField(_l("Отправить замечание"))

@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, School
-from tracker.documents.models import LocalAct
-from tracker.extensions import db
+from tracker.acts.models import LocalAct
+from tracker.extensions import Model, db
 from tracker.types import UTCDateTime, local_day, utcnow
 
 
@@ -87,7 +87,7 @@ DECISIONS_BY_STEP = {
 }
 
 
-class CollegialBody(db.Model):
+class CollegialBody(Model):
     __tablename__ = "collegial_bodies"
     __table_args__ = (UniqueConstraint("school_id", "kind"),)
 
@@ -113,7 +113,7 @@ class CollegialBody(db.Model):
         return present * self.quorum_denominator >= self.members_count * self.quorum_numerator
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "meetings"
     __table_args__ = (UniqueConstraint("body_id", "protocol_year", "protocol_number"),)
 
@@ -143,7 +143,7 @@ class Meeting(db.Model):
         return local_day(self.held_at, self.body.school.timezone)
 
 
-class ApprovalStep(db.Model):
+class ApprovalStep(Model):
     """One step of an act's route in one round (a new version starts a new round)."""
 
     __tablename__ = "approval_steps"
@@ -168,7 +168,7 @@ class ApprovalStep(db.Model):
     )
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,7 +207,7 @@ order_steps = Table(
 Index("uq_order_steps_step_id", order_steps.c.step_id, unique=True)
 
 
-class Order(db.Model):
+class Order(Model):
     """A director's order (приказ): the last step of the route of the acts it approves."""
 
     __tablename__ = "orders"
@@ -232,33 +232,7 @@ class Order(db.Model):
         return [step.act for step in self.steps]
 
 
-class PlanRole(StrEnum):
-    """What a plan task stands for in the acts' routes; its status follows from the records."""
-
-    DISCUSSION = "discussion"
-    PED_COUNCIL = "ped_council"
-    PARENTS_COUNCIL = "parents_council"
-    ORDER = "order"
-    PUBLICATION = "publication"  # on the school's site (the publication part)
-
-
-class PlanLink(db.Model):
-    """A plan task standing for one step of an act's route (the plan never disagrees with it)."""
-
-    __tablename__ = "plan_links"
-
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
-    )
-    act_id: Mapped[int] = mapped_column(
-        ForeignKey("local_acts.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[PlanRole] = mapped_column(String(32))
-
-    act: Mapped[LocalAct] = relationship()
-
-
-class Correction(db.Model):
+class Correction(Model):
     """The director's correction of a recorded decision, with the reason (also audited)."""
 
     __tablename__ = "decision_corrections"
@@ -276,7 +250,7 @@ class Correction(db.Model):
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Discussion(db.Model):
+class Discussion(Model):
     """An act opened for the staff's comments for a period, before the pedagogical council.
 
     It ends when its owner closes it or when the council takes the act up; its comments are
@@ -315,7 +289,7 @@ class Discussion(db.Model):
         return self.closed_on is None and self.opens_on <= today <= self.closes_on
 
 
-class DiscussionComment(db.Model):
+class DiscussionComment(Model):
     """A staff member's comment on one section of an act (or on the act as a whole)."""
 
     __tablename__ = "discussion_comments"

@@ -1,8 +1,8 @@
 """Who may do what on an act's route. Pure functions shared by views and templates."""
 
 from tracker.accounts.permissions import can_manage_school, is_member
+from tracker.acts.models import LocalAct
 from tracker.approvals.models import CollegialBody
-from tracker.documents.models import LocalAct
 
 
 def can_record_for(user, body: CollegialBody) -> bool:

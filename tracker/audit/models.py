@@ -1,16 +1,16 @@
-"""The append-only record of who changed what, when and from where."""
+"""The append-only record of who changed what, when and from where (school and actor by id:
+the log stands below every other part and imports none of them)."""
 
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.accounts.models import Person
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
     # A task's or an act's history is read by its object: without this, a scan of every school's
     # entries (149,000 rows at 600 schools).
@@ -28,5 +28,3 @@ class AuditEntry(db.Model):
     # {"field": [before, after], ...} for changes; plain facts for other actions.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")
-
-    actor: Mapped[Person | None] = relationship()

@@ -261,7 +261,10 @@ def delete_holiday(holiday_id: int):
     form = DeleteForm()
     if form.validate_on_submit():
         title = holiday.title
-        if attempt(form, lambda: services.delete_holiday(holiday, current_user, school_today()))[0]:
+        deleted = attempt(
+            form, lambda: services.delete_holiday(holiday, current_user, school_today())
+        )
+        if deleted.done:
             flash(_("Каникулы «%(title)s» удалены", title=title), "success")
             return redirect(url_for("calendar_pages.calendar"))
     return _calendar_page(400, delete=form)

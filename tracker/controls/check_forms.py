@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from tracker.controls.services import FindingInput, RecommendationInput
 from tracker.errors import DomainError
 from tracker.forms import RuDateField, VersionedForm, parse_ru_date
 
@@ -65,8 +66,6 @@ def parse_dates(text: str) -> list:
 
 def parse_findings(criteria: list[str], data) -> list:
     """finding-<n>-violations and finding-<n>-comment for each criterion of the check."""
-    from tracker.controls.services import FindingInput
-
     findings = []
     for number, criterion in enumerate(criteria):
         text = (data.get(f"finding-{number}-violations") or "0").strip()
@@ -82,8 +81,6 @@ def parse_findings(criteria: list[str], data) -> list:
 
 def parse_recommendations(people: dict, data) -> list:
     """rec-<n>-text, rec-<n>-person and rec-<n>-due_on; empty rows are skipped."""
-    from tracker.controls.services import RecommendationInput
-
     result = []
     for number in range(MAX_RECOMMENDATIONS):
         text = (data.get(f"rec-{number}-text") or "").strip()

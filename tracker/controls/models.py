@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 # --- the school calendar ---
@@ -25,7 +25,7 @@ class TermKind(StrEnum):
 TERM_KIND_LABELS = {TermKind.QUARTER: _l("четверть"), TermKind.HALF_YEAR: _l("полугодие")}
 
 
-class AcademicYear(db.Model):
+class AcademicYear(Model):
     __tablename__ = "academic_years"
     __table_args__ = (UniqueConstraint("school_id", "starts_on"),)
 
@@ -50,7 +50,7 @@ class AcademicYear(db.Model):
         return self.starts_on <= day <= self.ends_on
 
 
-class Term(db.Model):
+class Term(Model):
     __tablename__ = "terms"
     __table_args__ = (UniqueConstraint("year_id", "kind", "number"),)
 
@@ -70,7 +70,7 @@ class Term(db.Model):
         return f"{self.number} {TERM_KIND_LABELS[TermKind(self.kind)]}"
 
 
-class Holiday(db.Model):
+class Holiday(Model):
     __tablename__ = "holidays"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,7 +103,7 @@ RULE_LABELS = {
 YEAR_END = "year"  # besides the term kinds, a term-end rule may name the end of the year
 
 
-class ControlCheck(db.Model):
+class ControlCheck(Model):
     __tablename__ = "control_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,7 +151,7 @@ STATE_LABELS = {
 DUE_SOON = timedelta(days=7)
 
 
-class Occurrence(db.Model):
+class Occurrence(Model):
     """One date a check falls due, and what was found when it was done."""
 
     __tablename__ = "control_occurrences"
@@ -209,7 +209,7 @@ class Occurrence(db.Model):
         return sum(finding.violations for finding in self.findings)
 
 
-class Finding(db.Model):
+class Finding(Model):
     """One criterion of a recorded check: fine, or so many violations with a comment."""
 
     __tablename__ = "control_findings"
@@ -225,7 +225,7 @@ class Finding(db.Model):
     occurrence: Mapped[Occurrence] = relationship(back_populates="findings")
 
 
-class Recommendation(db.Model):
+class Recommendation(Model):
     """What the checker recommends, to whom, by when; it becomes a follow-up task of the plan."""
 
     __tablename__ = "control_recommendations"
@@ -243,7 +243,7 @@ class Recommendation(db.Model):
     person: Mapped[Person | None] = relationship()
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "control_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,12 +33,12 @@ from tracker.controls.models import (
     Term,
     TermKind,
 )
-from tracker.documents.docx_form import ru_date
 from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task
 from tracker.plans.uploads import Upload, check_upload, store_upload
+from tracker.types import ru_date
 
 MAX_YEAR_DAYS = 400
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.accounts.views import school_people
+from tracker.accounts.services import active_people
 from tracker.controls import services
 from tracker.controls.check_forms import (
     ResultForm,
@@ -25,7 +25,7 @@ from tracker.controls.models import (
     TermKind,
 )
 from tracker.controls.rules import MONTHS
-from tracker.documents import services as documents
+from tracker.documents import generation, versions
 from tracker.plans.uploads import Upload
 from tracker.views_common import attempt, generated, own, school_today, send_upload
 
@@ -161,13 +161,13 @@ def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, cod
         occurrence=occurrence,
         check=check,
         form=form or ResultForm(lock_version=occurrence.lock_version, checked_on=today),
-        people=school_people(),
+        people=active_people(current_user.school),
         posted=request.form if code != 200 else {},
         today=today,
         states=STATE_LABELS,
         can_record=can_record_check(current_user, check) and not occurrence.is_done,
         can_report=can_record_check(current_user, check) and occurrence.is_done,
-        reports=documents.versions(
+        reports=versions.versions(
             check.school, "control_report", f"occurrence:{occurrence.id}", per_page=5
         ),
     ), code
@@ -191,7 +191,7 @@ def record(occurrence_id: int):
         abort(403)
     form = ResultForm()
     if form.validate_on_submit():
-        people = {person.id: person for person in school_people()}
+        people = {person.id: person for person in active_people(current_user.school)}
         uploads = [
             Upload(file.filename or "", file.read())
             for file in (form.files.data or [])
@@ -214,7 +214,7 @@ def record(occurrence_id: int):
                 expected_version=form.expected_version,
             )
 
-        if attempt(form, save)[0]:
+        if attempt(form, save).done:
             flash(_("Результат записан"), "success")
             return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
     occurrence = _own_occurrence(occurrence_id)
@@ -228,7 +228,7 @@ def report(occurrence_id: int):
     if not can_record_check(current_user, occurrence.check) or not occurrence.is_done:
         abort(403 if occurrence.is_done else 404)
     return generated(
-        lambda: documents.generate_control_report(occurrence, current_user),
+        lambda: generation.generate_control_report(occurrence, current_user),
         url_for("controls.occurrence", occurrence_id=occurrence.id),
     )
 

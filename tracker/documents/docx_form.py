@@ -19,6 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from tracker.types import ru_date as format_day
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 TABLE_SIZE = Pt(12)
@@ -61,7 +63,7 @@ def clean(text: object) -> str:
 
 def ru_date(day: date | None) -> str:
     """05.06.2023, or the blank a pending step leaves."""
-    return day.strftime("%d.%m.%Y") if day else BLANK_DATE
+    return format_day(day) if day else BLANK_DATE
 
 
 def long_date(day: date) -> str:

@@ -13,10 +13,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.approvals import services as approvals
+from tracker.acts.models import LocalAct
+from tracker.acts.services import acts_of
 from tracker.approvals.models import Meeting, Order
 from tracker.approvals.permissions import can_edit_act, can_record_for
-from tracker.documents import custom, services
+from tracker.documents import consents as consent_forms
+from tracker.documents import generation, versions
+from tracker.documents.custom import services as templates
+from tracker.documents.custom.fields import PLACEHOLDERS
 from tracker.documents.forms import (
     ConsentsForm,
     TemplateUploadForm,
@@ -26,7 +30,6 @@ from tracker.documents.models import (
     DOCUMENT_TITLES,
     DocumentTemplate,
     GeneratedDocument,
-    LocalAct,
 )
 from tracker.documents.permissions import (
     can_generate_school_documents,
@@ -50,8 +53,8 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
     subject = request.args.get("subject", "")[:100] or None  # one document's versions
     template_form = template_form or TemplateUploadForm(prefix="template")
     template_form.kind.choices = _template_kinds()
-    active = custom.active_templates(school)
-    acts = [act for act in approvals.acts_of(school)]
+    active = templates.active_templates(school)
+    acts = [act for act in acts_of(school)]
     transition_form = transition_form or TransitionOrderForm()
     transition_form.act.choices = [(0, _("— без приложения —"))] + [
         (act.id, act.title) for act in acts
@@ -61,7 +64,7 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         transition_form.act.data = regulation.id if regulation else 0
     return render_template(
         "documents/index.html",
-        versions=services.versions(
+        versions=versions.versions(
             school, subject=subject, page=request.args.get("page", 1, type=int)
         ),
         subject=subject,
@@ -69,8 +72,8 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
         transition_form=transition_form,
         consents_form=consents_form or ConsentsForm(),
         template_form=template_form,
-        templates=[(kind, active.get(str(kind))) for kind in custom.PLACEHOLDERS],
-        placeholders=custom.PLACEHOLDERS,
+        templates=[(kind, active.get(str(kind))) for kind in PLACEHOLDERS],
+        placeholders=PLACEHOLDERS,
         can_generate=can_generate_school_documents(current_user, school),
         can_consents=can_make_consents(current_user, school),
     ), code
@@ -90,12 +93,12 @@ def transition_order():
     if not can_generate_school_documents(current_user, school):
         abort(403)
     form = TransitionOrderForm()
-    form.act.choices = [(0, "")] + [(act.id, "") for act in approvals.acts_of(school)]
+    form.act.choices = [(0, "")] + [(act.id, "") for act in acts_of(school)]
     if not form.validate_on_submit():
         return index(transition_form=form, code=400)
     regulation = own(LocalAct, form.act.data) if form.act.data else None
     return generated(
-        lambda: services.generate_transition_order(
+        lambda: generation.generate_transition_order(
             school, current_user, regulation, school_today()
         ),
         url_for("documents.index"),
@@ -106,14 +109,14 @@ def transition_order():
 @bp.post("/documents/duties-order")
 @login_required
 def duties_order():
-    return _school_document(lambda school: services.generate_duties_order(school, current_user))
+    return _school_document(lambda school: generation.generate_duties_order(school, current_user))
 
 
 @bp.post("/documents/plan")
 @login_required
 def plan():
     return _school_document(
-        lambda school: services.generate_plan(school, current_user, school_today())
+        lambda school: generation.generate_plan(school, current_user, school_today())
     )
 
 
@@ -137,9 +140,9 @@ def consents():
     content = form.file.data.read() if form.file.data else b""
     done, download = attempt(
         form,
-        lambda: services.consents(
+        lambda: consent_forms.consents(
             school,
-            services.parse_class_list(content) if content else (),
+            consent_forms.parse_class_list(content) if content else (),
             as_zip=form.output.data == "zip",
         ),
     )
@@ -155,8 +158,8 @@ def act_docx(act_id: int):
     if not can_edit_act(current_user, act):
         abort(403)
     return generated(
-        lambda: services.generate_act(act, current_user),
-        url_for("approvals.act", act_id=act.id),
+        lambda: generation.generate_act(act, current_user),
+        url_for("acts.act", act_id=act.id),
     )
 
 
@@ -167,7 +170,7 @@ def protocol(meeting_id: int):
     if not can_record_for(current_user, meeting.body):
         abort(403)
     return generated(
-        lambda: services.generate_protocol(meeting, current_user),
+        lambda: generation.generate_protocol(meeting, current_user),
         url_for("approvals.meeting", meeting_id=meeting.id),
     )
 
@@ -175,13 +178,13 @@ def protocol(meeting_id: int):
 @bp.post("/orders/<id:order_id>/docx")
 @login_required
 def order_docx(order_id: int):
-    return _order_document(order_id, services.generate_order)
+    return _order_document(order_id, generation.generate_order)
 
 
 @bp.post("/orders/<id:order_id>/sheet")
 @login_required
 def order_sheet(order_id: int):
-    return _order_document(order_id, services.generate_sheet)
+    return _order_document(order_id, generation.generate_sheet)
 
 
 def _order_document(order_id: int, generate):
@@ -192,7 +195,7 @@ def _order_document(order_id: int, generate):
 
 
 def _template_kinds():
-    return [(str(kind), str(DOCUMENT_TITLES[kind])) for kind in custom.PLACEHOLDERS]
+    return [(str(kind), str(DOCUMENT_TITLES[kind])) for kind in PLACEHOLDERS]
 
 
 @bp.post("/documents/templates")
@@ -209,7 +212,7 @@ def upload_template():
     filename = getattr(form.file.data, "filename", "") or "template.docx"
     done, _template = attempt(
         form,
-        lambda: custom.upload_template(school, current_user, form.kind.data, filename, content),
+        lambda: templates.upload_template(school, current_user, form.kind.data, filename, content),
     )
     if not done:
         return index(template_form=form, code=400)
@@ -226,6 +229,6 @@ def template_off(template_id: int):
     form = posted_button()
     if not template.is_active:
         flash(_("Этот шаблон уже не используется"), "error")
-    elif attempt(form, lambda: custom.deactivate_template(template, current_user))[0]:
+    elif attempt(form, lambda: templates.deactivate_template(template, current_user)).done:
         flash(_("Снова используется встроенная форма"), "success")
     return redirect(url_for("documents.index", _anchor="templates"))

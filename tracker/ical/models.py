@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """A calendar subscription: the token itself is shown once and kept only as its hash."""
 
     __tablename__ = "feed_tokens"
@@ -34,7 +34,7 @@ class FeedToken(db.Model):
         return self.revoked_at is None and self.person.is_active
 
 
-class FeedSequence(db.Model):
+class FeedSequence(Model):
     """What a calendar client last saw of an object: its SEQUENCE rises when the date or the
     title changes, and LAST-MODIFIED records when."""
 
@@ -46,7 +46,7 @@ class FeedSequence(db.Model):
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class FeedMiss(db.Model):
+class FeedMiss(Model):
     """A request with an unknown token, by address: a burst of them is slowed down."""
 
     __tablename__ = "feed_misses"

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.accounts.records import records_version
 from tracker.approvals.models import AgendaItem, ApprovalStep, CollegialBody, Meeting, Order
 from tracker.audit import services as audit
 from tracker.controls.models import ControlCheck, Occurrence
-from tracker.documents.services import window_text
 from tracker.errors import DomainError
 from tracker.extensions import db, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
@@ -157,7 +157,7 @@ class Validator:
 def validator(token: FeedToken, todo: bool, today: date) -> Validator:
     """ETag and Last-Modified from the version of the school's records and the day (the feed
     says what is overdue as of today): one read of the school's row."""
-    version, at = audit.records_version(token.person.school_id)
+    version, at = records_version(token.person.school_id)
     at = at or token.created_at
     key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{version}:{today}"
     start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
@@ -172,7 +172,7 @@ def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent
     for task in tasks:
         if task.due_on is None:
             continue  # a recurring or undated item has no day to show
-        window = window_text(task)
+        window = task.window_text
         responsible = ", ".join(
             [p.title for p in task.positions] + [p.full_name for p in task.assignees]
         )

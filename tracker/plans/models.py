@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.plans.parsing import RECURRENCES
 from tracker.types import UTCDateTime, utcnow
 
@@ -58,7 +58,7 @@ task_dependencies = Table(
 )
 
 
-class Plan(db.Model):
+class Plan(Model):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class Plan(db.Model):
     )
 
 
-class Phase(db.Model):
+class Phase(Model):
     """A phase of the plan, or a sub-phase when it has a parent."""
 
     __tablename__ = "phases"
@@ -98,7 +98,7 @@ class Phase(db.Model):
     tasks: Mapped[list[Task]] = relationship(back_populates="phase", order_by="Task.sort_order")
 
 
-class Task(db.Model):
+class Task(Model):
     __tablename__ = "tasks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +166,16 @@ class Task(db.Model):
         return RECURRENCES.get(self.recurrence or "", "")
 
     @property
+    def window_text(self) -> str:
+        """The deadline as documents and feeds print it: «01.08.2023–30.09.2023», one day, the
+        recurrence, or the plan's own words when neither was understood."""
+        if self.due_on:
+            if self.starts_on and self.starts_on != self.due_on:
+                return f"{self.starts_on:%d.%m.%Y}–{self.due_on:%d.%m.%Y}"
+            return f"{self.due_on:%d.%m.%Y}"
+        return self.recurrence_label if self.recurrence else self.deadline_text
+
+    @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
@@ -182,7 +192,7 @@ class Task(db.Model):
         return str(STATUS_LABELS[TaskStatus(self.status)])
 
 
-class TaskComment(db.Model):
+class TaskComment(Model):
     __tablename__ = "task_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)

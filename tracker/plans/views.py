@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 
 from tracker.accounts.forms import FillPositionForm, VacatePositionForm
 from tracker.accounts.permissions import can_manage_school
-from tracker.accounts.views import school_people
-from tracker.approvals.services import links_of
+from tracker.accounts.services import active_people, people_by_id
+from tracker.acts.services import links_of
 from tracker.audit.services import history
 from tracker.controls.models import STATE_LABELS
 from tracker.controls.services import checks_of_task
@@ -106,7 +106,7 @@ def plan():
             *((str(key), label) for key, label in STATUS_LABELS.items()),
             (OVERDUE, OVERDUE_LABEL),
         ],
-        people=school_people(),
+        people=active_people(current_user.school),
     )
 
 
@@ -116,7 +116,7 @@ def _assign_page(form: BulkAssignForm | None = None, status: int = 200):
         abort(404)
     if not can_manage_plan(current_user, plan):
         abort(403)
-    people = school_people()
+    people = active_people(current_user.school)
     if form is None:
         form = BulkAssignForm()
         form.person.choices = [(0, _("— выберите —"))] + [
@@ -153,7 +153,7 @@ def assign_bulk():
     if not can_manage_plan(current_user, plan):
         abort(403)
     form = BulkAssignForm()
-    people = {person.id: person for person in school_people()}
+    people = {person.id: person for person in active_people(current_user.school)}
     form.person.choices = [(0, _("— выберите —"))] + [
         (pid, person.full_name) for pid, person in people.items()
     ]
@@ -223,13 +223,15 @@ def history_value(name: str, value) -> str:
 
 def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200):
     today = school_today()
+    entries = history("task", task.id, request.args.get("page", 1, type=int))
     return render_template(
         "plans/task.html",
         task=task,
         today=today,
         status_form=status_form or StatusForm(status=str(task.status)),
         comment_form=comment_form or CommentForm(),
-        history=history("task", task.id, request.args.get("page", 1, type=int)),
+        history=entries,
+        actors=people_by_id({entry.actor_id for entry in entries.items if entry.actor_id}),
         can_work=can_work_on_task(current_user, task),
         can_edit=can_edit_task(current_user, task),
         links=links_of(task),
@@ -267,7 +269,7 @@ def change_status(task_id: int):
                 upload=upload,
                 upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
             ),
-        )[0]
+        ).done
         if changed:
             flash(_("Статус сохранён"), "success")
             return redirect(url_for("plans.task", task_id=task.id))
@@ -282,7 +284,7 @@ def comment(task_id: int):
         abort(403)
     form = CommentForm()
     if form.validate_on_submit():
-        if attempt(form, lambda: services.add_comment(task, current_user, form.body.data))[0]:
+        if attempt(form, lambda: services.add_comment(task, current_user, form.body.data)).done:
             flash(_("Комментарий добавлен"), "success")
             return redirect(url_for("plans.task", task_id=task.id) + "#comments")
     return _task_page(task, comment_form=form, code=400)
@@ -295,7 +297,7 @@ def edit_task(task_id: int):
     if not can_edit_task(current_user, task):
         abort(403)
     school = current_user.school
-    people = school_people()
+    people = active_people(current_user.school)
     other_tasks = [other for other in services.plan_tasks(task.plan) if other.id != task.id]
     form = TaskEditForm(
         obj=task,

@@ -8,8 +8,9 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.documents.models import GeneratedDocument, LocalAct
-from tracker.extensions import db
+from tracker.acts.models import LocalAct
+from tracker.documents.models import GeneratedDocument
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 
@@ -18,7 +19,7 @@ class PdfState(StrEnum):
     FAILED = "failed"  # LibreOffice missing or the conversion failed: DOCX only, retry later
 
 
-class Publication(db.Model):
+class Publication(Model):
     """One publication of an act: the DOCX of that moment, its PDF, an optional signature.
 
     Publishing an act again (or an act that replaces it) makes the earlier publication

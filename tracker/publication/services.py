@@ -19,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, School
-from tracker.approvals import services as approvals
+from tracker.acts.models import ActStatus, LocalAct, PlanRole
+from tracker.acts.services import sync_plan_for
+from tracker.acts.signals import plan_step_done_on
+from tracker.approvals.queries import current_rounds, requisites
 from tracker.audit import services as audit
-from tracker.documents import services as documents
-from tracker.documents.models import ActStatus, LocalAct
+from tracker.documents.generation import DOCX, act_bytes, generate_act, safe_filename
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.publication.models import PdfState, Publication
@@ -125,9 +127,9 @@ def publish(
             raise DomainError(_("Укажите, кем подписан документ"), field="signed_by")
     # LibreOffice may take a minute: it runs before the first write, so that no other
     # school's request waits behind this transaction's lock meanwhile.
-    prebuilt = documents.act_bytes(act)
+    prebuilt = act_bytes(act)
     pdf, error = to_pdf(prebuilt.content) if convert else (None, "")
-    document = documents.generate_act(act, actor, prebuilt)
+    document = generate_act(act, actor, prebuilt)
     if document.fingerprint != prebuilt.fingerprint:  # its text or template changed meanwhile
         pdf, error = None, _("документ изменился, пока готовился PDF; повторите")
     earlier = [
@@ -162,7 +164,7 @@ def publish(
         replaces=[p.act.title for p in earlier],
         signed_by=publication.signed_by or None,
     )
-    approvals.sync_plan_for(act)
+    sync_plan_for(act)
     return publication
 
 
@@ -202,10 +204,11 @@ def withdraw(publication: Publication, actor: Person) -> None:
         actor=actor,
         changes={"publication": [publication.id, None]},
     )
-    approvals.sync_plan_for(publication.act)
+    sync_plan_for(publication.act)
 
 
-def published_on(act: LocalAct) -> date | None:
+@plan_step_done_on.connect_via(PlanRole.PUBLICATION)
+def published_on(_role: PlanRole, act: LocalAct) -> date | None:
     """When the act went on the site (its first publication still there), at the school."""
     first = db.session.scalar(
         select(Publication)
@@ -267,13 +270,13 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
     by_id = {p.id: p for p in visible}
     entries: dict[int, PublicEntry] = {}
     current = [p for p in visible if p.superseded_by_id is None]
-    rounds = approvals.current_rounds([p.act for p in current])
+    rounds = current_rounds([p.act for p in current])
     for publication in current:
         steps = rounds[publication.act_id]
         order = next((step.order for step in steps if step.order is not None), None)
         entries[publication.id] = PublicEntry(
             publication,
-            approvals.requisites(publication.act, steps),
+            requisites(publication.act, steps),
             order.in_force_on if order else None,
         )
     for publication in visible:
@@ -294,9 +297,9 @@ def public_file(school: School, publication_id: int, kind: str) -> tuple[str, st
     publication = db.session.get(Publication, publication_id)
     if publication is None or publication.school_id != school.id or not publication.is_visible:
         return None
-    stem = documents.safe_filename(publication.act.title, "")
+    stem = safe_filename(publication.act.title, "")
     if kind == "docx":
-        return stem + ".docx", documents.DOCX, publication.document.content
+        return stem + ".docx", DOCX, publication.document.content
     if kind == "pdf" and publication.pdf_state == PdfState.READY and publication.pdf:
         return stem + ".pdf", "application/pdf", publication.pdf
     if kind == "sig" and publication.signature:

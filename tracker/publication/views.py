@@ -24,8 +24,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import School
-from tracker.audit import services as audit
-from tracker.documents.models import LocalAct
+from tracker.accounts.records import records_version
+from tracker.acts.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
 from tracker.publication.forms import PublishForm
@@ -53,7 +53,7 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
     absolute links point at; it is rendered in Russian whatever language the first visitor
     chose."""
     school = _school(slug)
-    version, _at = audit.records_version(school.id)  # read with the school: no query
+    version, _at = records_version(school.id)  # read with the school: no query
     parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
     key = "\x1f".join(map(str, parts)) + request.host_url
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -210,9 +210,9 @@ def publish(act_id: int):
                     ),
                     "error",
                 )
-            return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
+            return redirect(url_for("acts.act", act_id=act.id, _anchor="publication"))
     flash_errors(form)
-    return redirect(url_for("approvals.act", act_id=act.id, _anchor="publication"))
+    return redirect(url_for("acts.act", act_id=act.id, _anchor="publication"))
 
 
 def _own_publication(publication_id: int) -> Publication:
@@ -229,7 +229,7 @@ def withdraw(publication_id: int):
     return button(
         lambda: services.withdraw(publication, current_user),
         _("Публикация снята с сайта"),
-        url_for("approvals.act", act_id=publication.act_id, _anchor="publication"),
+        url_for("acts.act", act_id=publication.act_id, _anchor="publication"),
     )
 
 
@@ -238,11 +238,11 @@ def withdraw(publication_id: int):
 def retry_pdf(publication_id: int):
     publication = _own_publication(publication_id)
     form = posted_button()
-    if attempt(form, lambda: services.retry_pdf(publication, current_user))[0]:
+    if attempt(form, lambda: services.retry_pdf(publication, current_user)).done:
         if publication.pdf_state == "ready":
             flash(_("PDF готов"), "success")
         else:
             flash(_("PDF снова не получился: %(reason)s", reason=publication.pdf_error), "error")
     else:
         flash_errors(form)
-    return redirect(url_for("approvals.act", act_id=publication.act_id, _anchor="publication"))
+    return redirect(url_for("acts.act", act_id=publication.act_id, _anchor="publication"))

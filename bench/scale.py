@@ -64,6 +64,24 @@ from sqlalchemy.orm import Session
 
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Position, PositionHolder, Role, School
+from tracker.acts.models import LocalAct, PlanRole
+from tracker.acts.samples import sample_text
+from tracker.acts.services import create_act
+from tracker.approvals.meetings import ItemDecision
+from tracker.approvals.models import BodyKind, Decision
+from tracker.approvals.orders import issue_order
+from tracker.approvals.route import submit_for_review
+from tracker.controls.services import (
+    FindingInput,
+    RecommendationInput,
+    generate,
+    load_calendar,
+    load_checks,
+    occurrences_of,
+    years_of,
+)
+from tracker.demo import PLAN_ROLES as DEMO_PLAN_ROLES
+from tracker.demo import checker_of, hold_meeting, link_plan_roles, record_check, staff_councils
 from tracker.extensions import db
 from tracker.seed import SEEDS, position_specs, read_toml
 
@@ -193,11 +211,9 @@ SECOND_ACT_TEXT = (
     "обучающихся и их родителей при ведении электронного журнала.\n2. Доступ\n2.1. Классный "
     "руководитель видит данные обучающихся своего класса, администрация — всех."
 )
+# The demo's plan roles but the discussion: the generated schools hold none.
 PLAN_ROLES = {
-    "Проведение педагогического совета": "ped_council",
-    "Проведение заседания Совета родителей": "parents_council",
-    "Утверждение и введение в действие": "order",
-    "Публикация всей нормативной базы": "publication",
+    prefix: role for prefix, role in DEMO_PLAN_ROLES.items() if role != PlanRole.DISCUSSION
 }
 
 
@@ -371,7 +387,6 @@ def _publish_all(school_ids: list[int]) -> list[int]:
 
 
 def _publish(school_id: int) -> None:
-    from tracker.documents.models import LocalAct
     from tracker.publication import services as publication
 
     act = db.session.scalar(
@@ -489,27 +504,17 @@ def _approvals(
     today: date,
 ) -> list:
     """The councils staffed; two acts adopted, given the parents' opinion and enacted."""
-    from tracker.approvals import services as approvals
-    from tracker.approvals.models import BodyKind, Decision, PlanRole
-    from tracker.approvals.services import ItemDecision
-    from tracker.demo import at_three_pm, staff_councils
-    from tracker.documents.services import sample_text
-
     people = {username.split(".", 1)[1]: person for username, person in people.items()}
     bodies = staff_councils(school, director, people, ped_members=30)
     owner = people["deputy_uvr"]
     title, text = sample_text(school, "ezh_regulation")
     acts = [
-        approvals.create_act(school, owner, title, text),
-        approvals.create_act(school, owner, SECOND_ACT, SECOND_ACT_TEXT),
+        create_act(school, owner, title, text),
+        create_act(school, owner, SECOND_ACT, SECOND_ACT_TEXT),
     ]
-    for prefix, role in PLAN_ROLES.items():
-        task = next((t for t in tasks if t.title.startswith(prefix)), None)
-        if task is not None:
-            for act in acts:
-                approvals.link_task(task, act, PlanRole(role), director)
+    link_plan_roles(tasks, acts, director, PLAN_ROLES)
     for act in acts:
-        approvals.submit_for_review(act, owner, None)
+        submit_for_review(act, owner, None)
     council_day = today - timedelta(days=40)
     for body, day, present, decision in (
         (bodies[BodyKind.PED_COUNCIL], council_day, 26, ItemDecision(Decision.ADOPTED, 25, 0, 1)),
@@ -520,24 +525,17 @@ def _approvals(
             ItemDecision(Decision.OPINION_FOR, 10, 0, 0),
         ),
     ):
-        meeting = approvals.create_meeting(
+        hold_meeting(
             body,
-            body.secretary,
-            held_at=at_three_pm(day),
+            day=day,
             place="Актовый зал",
-            protocol_number=1,
+            present=present,
             acts=acts,
-        )
-        approvals.record_meeting(
-            meeting,
-            body.secretary,
-            present_count=present,
+            decision=decision,
             today=today,
-            expected_version=None,
-            decisions={item.id: decision for item in meeting.items},
         )
     order_day = council_day + timedelta(days=9)
-    approvals.issue_order(
+    issue_order(
         school,
         director,
         number="12",
@@ -552,18 +550,15 @@ def _approvals(
 
 def _controls(school: School, seed: _Seed, teacher: Person, director: Person, today: date) -> None:
     """The calendar and checks; occurrences of the two latest begun years; results recorded."""
-    from tracker.controls import services as controls
-    from tracker.controls.services import FindingInput, RecommendationInput
-
-    controls.load_calendar(school, seed.calendar_path)
-    controls.load_checks(school, seed.checks_path)
-    years = [year for year in controls.years_of(school) if year.starts_on <= today][-2:]
-    controls.generate(school, None, today, years=years)
+    load_calendar(school, seed.calendar_path)
+    load_checks(school, seed.checks_path)
+    years = [year for year in years_of(school) if year.starts_on <= today][-2:]
+    generate(school, None, today, years=years)
     past = sorted(  # ties broken by id: every school, and every database, alike
         (
             occurrence
             for year in years
-            for occurrence in controls.occurrences_of(school, year)
+            for occurrence in occurrences_of(school, year)
             if occurrence.due_on < today
         ),
         key=lambda occurrence: (occurrence.due_on, occurrence.id),
@@ -571,30 +566,23 @@ def _controls(school: School, seed: _Seed, teacher: Person, director: Person, to
     for number, occurrence in enumerate(past):
         if number % 9 == 8:
             continue  # left overdue
-        check = occurrence.check
-        findings = [FindingInput(criterion, 0) for criterion in check.criteria]
-        recommendations = []
-        conclusion = "Нарушений не выявлено."
-        if number % 25 == 7:
-            findings[0] = FindingInput(check.criteria[0], 2, "5А, 7Б: отметки внесены через день")
-            conclusion = "Отметки в двух классах внесены с опозданием."
-            recommendations = [
+        checker = checker_of(occurrence.check, director)
+        if number % 25 != 7:
+            record_check(occurrence, checker, today)
+            continue
+        record_check(
+            occurrence,
+            checker,
+            today,
+            violation=FindingInput(
+                occurrence.check.criteria[0], 2, "5А, 7Б: отметки внесены через день"
+            ),
+            conclusion="Отметки в двух классах внесены с опозданием.",
+            recommendations=[
                 RecommendationInput(
                     "Вносить отметки в день урока", teacher, occurrence.due_on + timedelta(days=10)
                 )
-            ]
-        holders = check.position.holders if check.position else []
-        controls.record_result(
-            occurrence,
-            holders[0].person if holders else director,
-            checked_on=occurrence.due_on,
-            objects="1–11 классы",
-            findings=findings,
-            conclusion=conclusion,
-            recommendations=recommendations,
-            without_recommendations=False,
-            today=today,
-            expected_version=None,
+            ],
         )
 
 
@@ -782,3 +770,29 @@ def _renamed_json(value, rename: Callable[[str], str]):
     if isinstance(value, dict):
         return {rename(key): _renamed_json(item, rename) for key, item in value.items()}
     return value
+
+
+def main() -> None:
+    """`python -m bench.scale N --password P`: add N generated schools to the database that
+    `TRACKER_DATABASE_URL` names (the demo loaded first, as `bench.load` does)."""
+    import argparse
+
+    from tracker import create_app
+    from tracker.types import today_in
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("schools", type=int)
+    parser.add_argument("--password", required=True)
+    options = parser.parse_args()
+    app = create_app()
+    with app.app_context():
+        built = build_schools(options.schools, today_in(TIMEZONE), options.password)
+    print(
+        f"Добавлено школ: {built.schools} ({built.slugs[0]} … {built.slugs[-1]}), "
+        f"сотрудников: {built.people}, задач: {built.tasks}, проверок: {built.occurrences}; "
+        f"{built.seconds:.1f} с."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""The generated schools of `tracker.scale`: the bulk copy writes what the services write."""
+"""The generated schools of `bench.scale`: the bulk copy writes what the services write."""
 
 import json
 import re
@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from bench import scale
 from tests.conftest import TODAY, login
-from tracker import scale
 from tracker.accounts.models import Person, School
 from tracker.extensions import db
 

@@ -1,32 +1,21 @@
-"""Documents from the records: the data each builder needs, generation, numbered versions.
-
-Every generation is stored as an immutable, numbered version of its subject (an act, a meeting,
-an order, the plan) with its bytes, who made it and when; the same data twice gives no new
-version. Services flush and never commit; the request or the command commits once.
+"""The data of each document, read from the records: who is who as documents name them, an act
+with its stamps, an order with its appendices and familiarisation list, a protocol, the plan, a
+control report. Reads only; the builders turn this data into DOCX (`builders`), and
+`generation` keeps what they make.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
-from tracker.approvals import services as approvals
-from tracker.approvals.models import (
-    BodyKind,
-    Meeting,
-    Order,
-)
-from tracker.audit import services as audit
+from tracker.accounts.services import holders
+from tracker.acts.models import ActStatus, LocalAct
+from tracker.approvals.models import BodyKind, Meeting, Order
+from tracker.approvals.queries import current_round, gathered_comments, requisites
 from tracker.documents import builders
 from tracker.documents.builders import (
     ActDoc,
@@ -39,30 +28,23 @@ from tracker.documents.builders import (
     SheetDoc,
     Stamp,
 )
-from tracker.documents.models import (
-    ActStatus,
-    DocumentKind,
-    GeneratedDocument,
-    LocalAct,
-)
+from tracker.documents.docx_form import requisite_line
 from tracker.errors import DomainError
-from tracker.extensions import db, paginate
+from tracker.extensions import db
 from tracker.plans import services as plans
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_GENITIVE = {
     BodyKind.PED_COUNCIL: "педагогического совета",
     BodyKind.PARENTS_COUNCIL: "Совета родителей",
     BodyKind.STUDENTS_COUNCIL: "Совета обучающихся",
     BodyKind.EMPLOYEES_BODY: "представительного органа работников",
 }
+
+
 LEGAL_BASIS = (
     "В соответствии с Федеральным законом от 29.12.2012 № 273-ФЗ «Об образовании в Российской "
     "Федерации», Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных»"
 )
-
-
-# --- who is who, as documents name them ---
 
 
 def signature_name(person: Person | None) -> str:
@@ -71,20 +53,6 @@ def signature_name(person: Person | None) -> str:
         return ""
     surname, *given = person.full_name.split()
     return " ".join([*(f"{name[0]}." for name in given), surname])
-
-
-def holders(school: School, code: str) -> list[Person]:
-    """The active people filling a position, read from the tables (not from collections an
-    earlier step of the same transaction may have loaded)."""
-    return list(
-        db.session.scalars(
-            select(Person)
-            .join(PositionHolder, PositionHolder.person_id == Person.id)
-            .join(Position, Position.id == PositionHolder.position_id)
-            .where(Position.school_id == school.id, Position.code == code, Person.is_active)
-            .order_by(PositionHolder.id)
-        )
-    )
 
 
 def school_info(school: School) -> SchoolInfo:
@@ -114,42 +82,11 @@ def staff_list(school: School) -> tuple[tuple[str, str], ...]:
     return tuple((name, ", ".join(titles)) for name, titles in people.values())
 
 
-# --- built-in texts of acts, tailored by the school's requisites and people ---
-
-SAMPLES = {
-    "ezh_regulation": ("Положение об электронном журнале успеваемости", "polozhenie-ob-ezh.txt"),
-}
-
-
-def sample_text(school: School, key: str) -> tuple[str, str]:
-    """A built-in act (title, text) with the school's name and the people in its positions
-    put in; a position nobody fills leaves a line to write the name on."""
-    from tracker.seed import SEEDS
-
-    title, filename = SAMPLES[key]
-    text = (SEEDS / "acts" / filename).read_text(encoding="utf-8")
-
-    def named(code: str) -> str:
-        return ", ".join(p.full_name for p in holders(school, code)) or "________________"
-
-    values = {
-        "school_full_name": school.full_name,
-        "school_short_name": school.short_name,
-        "ej_officer": named("ej_officer"),
-        "deputy_uvr": named("deputy_uvr"),
-        "director": named("director"),
-    }
-    return title, re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
-
-
-# --- the data of each document ---
-
-
 def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
     """The act's stamps from the round of its current text: filled when recorded, blank while
     pending. A draft (a new text, or one sent back) has every stamp of its route blank: the
     decisions on an earlier text do not stand for this one."""
-    steps = approvals.current_round(act)
+    steps = current_round(act)
     version = act.current_version
     if (
         act.status == ActStatus.DRAFT
@@ -158,7 +95,7 @@ def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
         or steps[0].version_number != version.number
     ):
         return tuple(Stamp(str(kind)) for kind in act.route)
-    return tuple(Stamp(str(r.kind), r.number, r.on) for r in approvals.requisites(act, steps))
+    return tuple(Stamp(str(r.kind), r.number, r.on) for r in requisites(act, steps))
 
 
 def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
@@ -174,8 +111,6 @@ def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
 
 
 def _appendix_line(number: str | None, issued_on: date | None, n: int | None = None) -> str:
-    from tracker.documents.docx_form import requisite_line
-
     head = f"Приложение {n}" if n else "Приложение"
     return f"{head}\nк приказу директора\n" + requisite_line("", issued_on, number)
 
@@ -183,7 +118,7 @@ def _appendix_line(number: str | None, issued_on: date | None, n: int | None = N
 def _basis(act: LocalAct) -> list[str]:
     """The councils' decisions an order cites for an act (adopted by…, taking the opinion…)."""
     basis = []
-    for requisite in approvals.requisites(act):
+    for requisite in requisites(act):
         if requisite.on is None or requisite.kind == "order":
             continue
         protocol = f"протокол от {requisite.on:%d.%m.%Y} № {requisite.number}"
@@ -322,7 +257,7 @@ def protocol_doc(meeting: Meeting) -> ProtocolDoc:
         if item.step.kind == "adopt":
             comments = tuple(
                 (c.section, c.text, c.author.short_name if c.author else "сотрудник")
-                for c in approvals.gathered_comments(item.act)
+                for c in gathered_comments(item.act)
             )
         items.append(
             ProtocolItem(
@@ -363,14 +298,6 @@ def _decision_text(item) -> str:
     return DECISION_SENTENCES[str(item.decision)].format(title=item.act.title)
 
 
-def window_text(task) -> str:
-    if task.due_on:
-        if task.starts_on and task.starts_on != task.due_on:
-            return f"{task.starts_on:%d.%m.%Y}–{task.due_on:%d.%m.%Y}"
-        return f"{task.due_on:%d.%m.%Y}"
-    return task.recurrence_label if task.recurrence else task.deadline_text
-
-
 def plan_doc(school: School, today: date) -> PlanDoc:
     plan = plans.school_plan(school)
     if plan is None:
@@ -381,7 +308,7 @@ def plan_doc(school: School, today: date) -> PlanDoc:
             PlanRow(
                 task.display_number,
                 task.title,
-                window_text(task),
+                task.window_text,
                 ", ".join(p.title for p in task.positions) or task.responsible_text,
                 str(task.shown_status_label(today)),
             )
@@ -422,352 +349,6 @@ def sheet_doc(order: Order) -> SheetDoc:
     )
 
 
-# --- generation and versions ---
-
-
-def fingerprint(data: object, template_id: int | None = None) -> str:
-    """A digest of the data a document is made from and the template it is set in (enums as
-    their values, dates as ISO)."""
-    plain = dataclasses.asdict(data) if dataclasses.is_dataclass(data) else data
-    text = json.dumps(
-        {"data": plain, "template": template_id}, ensure_ascii=False, sort_keys=True, default=str
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def safe_filename(title: str, suffix: str = ".docx") -> str:
-    """A file name a school's Windows accepts: no reserved characters, not too long."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title)
-    name = " ".join(name.split())[:120].rstrip(". ") or "document"
-    return name + suffix
-
-
-def latest(school: School, kind: str, subject: str) -> GeneratedDocument | None:
-    return db.session.scalar(
-        select(GeneratedDocument)
-        .where(
-            GeneratedDocument.school_id == school.id,
-            GeneratedDocument.kind == kind,
-            GeneratedDocument.subject == subject,
-        )
-        .order_by(GeneratedDocument.number.desc())
-    )
-
-
-def store(
-    school: School,
-    actor: Person | None,
-    *,
-    kind: DocumentKind,
-    subject: str,
-    title: str,
-    data: object,
-    build: Callable[[object], bytes],
-    act_version_number: int | None = None,
-    prebuilt: Prebuilt | None = None,
-) -> GeneratedDocument:
-    """Build and keep a new version, unless the latest was made from the same data (and the
-    same template). A school's own template of this kind, when it has one, is used instead
-    of the built-in form. `prebuilt`, when given, is what was built a moment before (so that
-    slow work on it could run before the first write): kept if it was built from the same
-    data and template, built again if either changed meanwhile."""
-    from tracker.documents import custom
-
-    template, build = custom.renderer(school, kind, build)
-    digest = fingerprint(data, template.id if template else None)
-    previous = latest(school, kind, subject)
-    if previous is not None and previous.fingerprint == digest:
-        return previous
-    content = prebuilt.content if prebuilt and prebuilt.fingerprint == digest else build(data)
-    document = GeneratedDocument(
-        school_id=school.id,
-        kind=kind,
-        subject=subject,
-        number=(previous.number + 1) if previous else 1,
-        title=title[:1000],
-        filename=safe_filename(title),
-        media_type=DOCX,
-        content=content,
-        size=len(content),
-        fingerprint=digest,
-        act_version_number=act_version_number,
-        template_id=template.id if template else None,
-        created_by_id=actor.id if actor else None,
-    )
-    db.session.add(document)
-    db.session.flush()
-    audit.record_new(
-        "document.generate",
-        "document",
-        document.id,
-        school.id,
-        actor,
-        kind=str(kind),
-        subject=subject,
-        number=document.number,
-    )
-    return document
-
-
-@dataclass(frozen=True)
-class Prebuilt:
-    """A document built ahead of keeping it, with the fingerprint of what it was built from."""
-
-    fingerprint: str
-    content: bytes
-
-
-def act_bytes(act: LocalAct) -> Prebuilt:
-    """The act's DOCX as `generate_act` would keep it, without writing anything."""
-    from tracker.documents import custom
-
-    template, build = custom.renderer(act.school, DocumentKind.ACT, builders.build_act)
-    data = act_doc(act)
-    return Prebuilt(fingerprint(data, template.id if template else None), build(data))
-
-
-def generate_act(
-    act: LocalAct, actor: Person | None, prebuilt: Prebuilt | None = None
-) -> GeneratedDocument:
-    data = act_doc(act)
-    return store(
-        act.school,
-        actor,
-        kind=DocumentKind.ACT,
-        subject=f"act:{act.id}",
-        title=act.title,
-        data=data,
-        build=builders.build_act,
-        act_version_number=data.version_number,
-        prebuilt=prebuilt,
-    )
-
-
-def generate_protocol(meeting: Meeting, actor: Person | None) -> GeneratedDocument:
-    data = protocol_doc(meeting)
-    return store(
-        meeting.body.school,
-        actor,
-        kind=DocumentKind.PROTOCOL,
-        subject=f"meeting:{meeting.id}",
-        title=(
-            f"Протокол № {meeting.protocol_number} {data.body_genitive} от {data.held_on:%d.%m.%Y}"
-        ),
-        data=data,
-        build=builders.build_protocol,
-    )
-
-
-def generate_order(order: Order, actor: Person | None) -> GeneratedDocument:
-    data = order_doc(order)
-    return store(
-        order.school,
-        actor,
-        kind=DocumentKind.ORDER,
-        subject=f"order:{order.id}",
-        title=f"Приказ № {order.number} от {order.issued_on:%d.%m.%Y} {order.title}",
-        data=data,
-        build=builders.build_order,
-    )
-
-
-def generate_sheet(order: Order, actor: Person | None) -> GeneratedDocument:
-    data = sheet_doc(order)
-    return store(
-        order.school,
-        actor,
-        kind=DocumentKind.SHEET,
-        subject=f"order:{order.id}",
-        title=f"Лист ознакомления с приказом № {order.number} от {order.issued_on:%d.%m.%Y}",
-        data=data,
-        build=builders.build_sheet,
-    )
-
-
-def generate_transition_order(
-    school: School, actor: Person | None, regulation: LocalAct | None, today: date
-) -> GeneratedDocument:
-    if regulation is not None and regulation.school_id != school.id:
-        raise DomainError(_("Акт другой школы"))
-    data = transition_order_doc(school, regulation, today)
-    return store(
-        school,
-        actor,
-        kind=DocumentKind.TRANSITION_ORDER,
-        subject=f"act:{regulation.id}" if regulation else "",
-        title="Приказ о переходе на электронный учёт успеваемости и посещаемости",
-        data=data,
-        build=builders.build_order,
-    )
-
-
-def generate_duties_order(school: School, actor: Person | None) -> GeneratedDocument:
-    return store(
-        school,
-        actor,
-        kind=DocumentKind.DUTIES_ORDER,
-        subject="",
-        title="Приказ о распределении обязанностей по работе с ЭЖ",
-        data=duties_order_doc(school),
-        build=builders.build_order,
-    )
-
-
-def generate_plan(school: School, actor: Person | None, today: date) -> GeneratedDocument:
-    data = plan_doc(school, today)
-    return store(
-        school,
-        actor,
-        kind=DocumentKind.PLAN,
-        subject="",
-        title=f"План-график на {today:%d.%m.%Y}",
-        data=data,
-        build=builders.build_plan,
-    )
-
-
-VERSIONS_PAGE = 30
-
-
-def versions(
-    school: School,
-    kind: str | None = None,
-    subject: str | None = None,
-    page: int = 1,
-    per_page: int = VERSIONS_PAGE,
-):
-    """The generated versions, newest first, a page of them (bytes not loaded)."""
-    query = select(GeneratedDocument).where(GeneratedDocument.school_id == school.id)
-    if kind is not None:
-        query = query.where(GeneratedDocument.kind == kind)
-    if subject is not None:
-        query = query.where(GeneratedDocument.subject == subject)
-    return paginate(
-        query.order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc()).options(
-            selectinload(GeneratedDocument.created_by)
-        ),
-        page,
-        per_page,
-    )
-
-
-def latest_by_subject(
-    school: School, kinds: tuple[str, ...]
-) -> dict[tuple[str, str], GeneratedDocument]:
-    """The newest version of each (kind, subject): one query for a list of orders or meetings."""
-    found: dict[tuple[str, str], GeneratedDocument] = {}
-    for document in db.session.scalars(
-        select(GeneratedDocument)
-        .where(GeneratedDocument.school_id == school.id, GeneratedDocument.kind.in_(kinds))
-        .order_by(GeneratedDocument.number.desc())
-    ):
-        found.setdefault((document.kind, document.subject), document)
-    return found
-
-
-@dataclass(frozen=True)
-class Download:
-    filename: str
-    media_type: str
-    content: bytes
-
-
-# --- consents from a class list ---
-
-MAX_PUPILS = 200  # a class or two; a whole school is several lists
-MAX_LINE = 1000
-HEADER_WORDS = ("фио", "ф.и.о", "фамилия", "ученик", "обучающийся", "name")
-
-
-def decode_text(content: bytes) -> str:
-    """A CSV as Russian schools save it: UTF-8 (with or without BOM) or Windows-1251."""
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise DomainError(_("Файл не похож на текстовый список (CSV)"), field="file")
-
-
-def parse_class_list(content: bytes) -> tuple[builders.Consent, ...]:
-    """Pupils from a CSV: a name per line, optionally a class in the second column; empty
-    lines and a header line are skipped."""
-    import csv
-
-    text = decode_text(content)
-    lines = text.splitlines()  # \r\n, \n and the old Mac \r alike
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE:
-            raise DomainError(
-                _("Строка %(number)d длиннее %(limit)d символов", number=number, limit=MAX_LINE),
-                field="file",
-            )
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    pupils = []
-    try:
-        rows = list(csv.reader(lines, delimiter=delimiter))
-    except csv.Error as error:
-        raise DomainError(_("Файл не удаётся прочитать как CSV"), field="file") from error
-    for number, row in enumerate(rows, start=1):
-        cells = [" ".join(cell.split()) for cell in row]
-        if not any(cells):
-            continue
-        name = cells[0]
-        if number == 1 and name.lower().strip(" .:") in HEADER_WORDS:
-            continue
-        if not name:
-            raise DomainError(
-                _("Строка %(number)d: нет имени в первом столбце", number=number), field="file"
-            )
-        if len(name) > 300:
-            raise DomainError(
-                _("Строка %(number)d: имя длиннее 300 символов", number=number), field="file"
-            )
-        pupils.append(builders.Consent(name, cells[1][:20] if len(cells) > 1 else ""))
-        if len(pupils) > MAX_PUPILS:
-            raise DomainError(_("В списке больше %(limit)d строк", limit=MAX_PUPILS), field="file")
-    if not pupils:
-        raise DomainError(_("В списке нет ни одного имени"), field="file")
-    return tuple(pupils)
-
-
-def consents(school: School, pupils: tuple[builders.Consent, ...], as_zip: bool) -> Download:
-    """The consent forms: one DOCX with a page per pupil, or a ZIP with a DOCX per pupil.
-    Not kept: the pupils' names stay with whoever downloads them."""
-    import io
-    import zipfile
-
-    from tracker.documents import custom
-
-    info = school_info(school)
-    _template, build = custom.renderer(school, DocumentKind.CONSENT, builders.build_consents)
-
-    if not as_zip:
-        return Download(
-            "Согласия на обработку персональных данных.docx",
-            DOCX,
-            build(builders.ConsentDoc(info, pupils)),
-        )
-    buffer = io.BytesIO()
-    used: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, pupil in enumerate(pupils, start=1):
-            name = safe_filename(f"{number:03d} Согласие {pupil.pupil}")
-            while name in used:
-                name = name.removesuffix(".docx") + "_.docx"
-            used.add(name)
-            archive.writestr(name, build(builders.ConsentDoc(info, (pupil,))))
-    return Download(
-        "Согласия на обработку персональных данных.zip", "application/zip", buffer.getvalue()
-    )
-
-
-# --- the report on a control check ---
-
-
 def _position_of(person: Person, preferred: Position | None = None) -> str:
     """The position a document names a person by: `preferred` when they fill it, else all of
     theirs."""
@@ -805,18 +386,4 @@ def control_report_doc(occurrence) -> builders.ControlReportDoc:
             )
             for recommendation in occurrence.recommendations
         ),
-    )
-
-
-def generate_control_report(occurrence, actor: Person | None) -> GeneratedDocument:
-    data = control_report_doc(occurrence)
-    label = f", {occurrence.label}" if occurrence.label else ""
-    return store(
-        occurrence.check.school,
-        actor,
-        kind=DocumentKind.CONTROL_REPORT,
-        subject=f"occurrence:{occurrence.id}",
-        title=f"Справка по итогам контроля: {occurrence.check.title}{label}",
-        data=data,
-        build=builders.build_control_report,
     )

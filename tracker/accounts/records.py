@@ -1,0 +1,64 @@
+"""The version of a school's records: what a calendar feed's ETag and a kept public page are
+keyed by. It lives on the school's row and moves, in the same transaction, with every audit
+entry about the school's records, so that reading it is one primary-key read however long the
+log grows."""
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from tracker.accounts.models import School
+from tracker.audit.models import AuditEntry
+from tracker.extensions import db
+from tracker.types import utcnow
+
+# Entries that change nothing a page or a feed shows: a login, a refusal, a new password, a
+# calendar link made or revoked. They leave the version alone, so that staff logging in do not
+# send every subscribed calendar the whole feed again.
+NOT_RECORDS = frozenset(
+    {
+        "login.success",
+        "login.failed",
+        "login.locked",
+        "access.refused",
+        "person.password",
+        "feed.create",
+        "feed.revoke",
+    }
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _move_records_versions(session: Session, _context, _instances) -> None:
+    """Each school's version moves by the entries about its records a flush writes, in the
+    same transaction (committed or rolled back with them): one UPDATE a school. Writers of a
+    school then wait on its row, so its versions follow the order of their commits."""
+    added = Counter(
+        entry.school_id
+        for entry in session.new
+        if isinstance(entry, AuditEntry)
+        and entry.school_id is not None
+        and entry.action not in NOT_RECORDS
+    )
+    schools = School.__table__
+    for school_id, count in added.items():
+        session.connection().execute(
+            update(schools)
+            .where(schools.c.id == school_id)
+            .values(records_version=schools.c.records_version + count, records_changed_at=utcnow())
+        )
+        loaded = session.identity_map.get(identity_key(School, school_id))
+        if loaded is not None:  # read again when next asked (`records_version`)
+            session.expire(loaded, ["records_version", "records_changed_at"])
+
+
+def records_version(school_id: int) -> tuple[str, datetime | None]:
+    """A version of the school's records, and when they last changed: every change adds an
+    audit entry, which moves the school's counter (but for `NOT_RECORDS`), so a page or feed
+    built from the records stays the same while this does. Read from the school's row, however
+    long its log grows: no query when the request has the school already."""
+    school = db.session.get_one(School, school_id)
+    return str(school.records_version), school.records_changed_at

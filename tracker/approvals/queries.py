@@ -1,0 +1,316 @@
+"""What the approval records say, for pages, documents, feeds and the plan: the collegial
+bodies, each act's rounds and the step it waits for, what waits for a body, the discussions and
+their comments, the orders, and each act's requisites (the facts its stamps print). Reads only;
+the writes are in `bodies`, `route`, `discussion`, `meetings` and `orders`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import School
+from tracker.acts.models import ActStatus, LocalAct, PlanRole
+from tracker.acts.services import act_sections
+from tracker.acts.signals import plan_step_done_on
+from tracker.approvals.models import (
+    ORDER_STEP,
+    AgendaItem,
+    ApprovalStep,
+    BodyKind,
+    CollegialBody,
+    Decision,
+    Discussion,
+    DiscussionComment,
+    Order,
+    StepKind,
+    StepStatus,
+)
+from tracker.errors import DomainError
+from tracker.extensions import db
+
+
+def bodies_of(school: School) -> list[CollegialBody]:
+    return list(
+        db.session.scalars(
+            select(CollegialBody)
+            .where(CollegialBody.school_id == school.id)
+            .order_by(CollegialBody.id)
+        )
+    )
+
+
+def body_of_kind(school: School, kind: str) -> CollegialBody:
+    body = db.session.scalar(
+        select(CollegialBody).where(
+            CollegialBody.school_id == school.id, CollegialBody.kind == kind
+        )
+    )
+    if body is None:
+        raise DomainError(_("У школы нет такого коллегиального органа"))
+    return body
+
+
+STEP_LOAD = (
+    selectinload(ApprovalStep.body),
+    # A meeting's body (for its school's day) is one of the steps' bodies: found in the session.
+    selectinload(ApprovalStep.item).selectinload(AgendaItem.meeting),
+    selectinload(ApprovalStep.order),
+)
+
+
+def route_steps(act: LocalAct) -> list[ApprovalStep]:
+    """Every step of every round, oldest round first, with what its requisite needs."""
+    return list(
+        db.session.scalars(
+            select(ApprovalStep)
+            .where(ApprovalStep.act_id == act.id)
+            .order_by(ApprovalStep.round, ApprovalStep.sort_order)
+            .options(*STEP_LOAD)
+        )
+    )
+
+
+def current_rounds(acts: list[LocalAct]) -> dict[int, list[ApprovalStep]]:
+    """The current round of each act, for a list of acts in one query (not one per act)."""
+    rounds: dict[int, list[ApprovalStep]] = {act.id: [] for act in acts}
+    steps = db.session.scalars(
+        select(ApprovalStep)
+        .where(ApprovalStep.act_id.in_(list(rounds) or [0]))
+        .order_by(ApprovalStep.act_id, ApprovalStep.round, ApprovalStep.sort_order)
+        .options(*STEP_LOAD)
+    )
+    for step in steps:
+        same = rounds[step.act_id]
+        if same and same[-1].round != step.round:
+            same.clear()
+        same.append(step)
+    return rounds
+
+
+def current_round(act: LocalAct, steps: list[ApprovalStep] | None = None) -> list[ApprovalStep]:
+    """The steps of the act's latest round (`steps`: all its steps, when the caller has them)."""
+    steps = route_steps(act) if steps is None else steps
+    if not steps:
+        return []
+    last = steps[-1].round
+    return [step for step in steps if step.round == last]
+
+
+def earlier_rounds(act: LocalAct, steps: list[ApprovalStep] | None = None) -> list[ApprovalStep]:
+    """The steps of the rounds before the current one: decisions kept as history."""
+    steps = route_steps(act) if steps is None else steps
+    last = steps[-1].round if steps else 0
+    return [step for step in steps if step.round != last]
+
+
+def current_step(act: LocalAct, round_steps: list[ApprovalStep] | None = None):
+    """The step the act waits for, when it is under review or approved (`round_steps`: the
+    current round, when the caller has it already)."""
+    if act.status not in (ActStatus.UNDER_REVIEW, ActStatus.APPROVED):
+        return None
+    for step in current_round(act) if round_steps is None else round_steps:
+        if step.status == StepStatus.WAITING:
+            return step
+    return None
+
+
+def acts_awaiting(body: CollegialBody) -> list[LocalAct]:
+    """Acts whose current step is this body's and that no meeting has taken up yet."""
+    acts = list(
+        db.session.scalars(
+            select(LocalAct)
+            .where(LocalAct.school_id == body.school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
+            .order_by(LocalAct.id)
+        )
+    )
+    rounds = current_rounds(acts)  # one query for all of them
+    result = []
+    for act in acts:
+        step = current_step(act, rounds[act.id])
+        if step is not None and step.body_id == body.id and step.item is None:
+            result.append(act)
+    return result
+
+
+def discussion_sections(discussion: Discussion) -> list[str]:
+    version = next(
+        (v for v in discussion.act.versions if v.number == discussion.version_number), None
+    )
+    return act_sections(version.body_text if version else "")
+
+
+def by_section(comments: list[DiscussionComment]) -> list[tuple[str, list[DiscussionComment]]]:
+    """Comments grouped by section in the act's order: the act as a whole first, then 1, 2, …
+    10 (not 1, 10, 2)."""
+    groups: dict[str, list[DiscussionComment]] = {}
+    for comment in comments:
+        groups.setdefault(comment.section, []).append(comment)
+
+    def position(section: str) -> tuple[int, str]:
+        number = section.split(".", 1)[0]
+        return (int(number) if number.isdigit() else 0, section)
+
+    return sorted(groups.items(), key=lambda group: position(group[0]))
+
+
+def discussions_of(act: LocalAct) -> list[Discussion]:
+    """Every discussion of the act, the latest first, with their comments."""
+    return list(
+        db.session.scalars(
+            select(Discussion)
+            .where(Discussion.act_id == act.id)
+            .order_by(Discussion.id.desc())
+            .options(selectinload(Discussion.comments).selectinload(DiscussionComment.author))
+        )
+    )
+
+
+def running_discussion(act: LocalAct) -> Discussion | None:
+    """The discussion not closed yet (at most one per act)."""
+    return db.session.scalar(
+        select(Discussion).where(Discussion.act_id == act.id, Discussion.closed_on.is_(None))
+    )
+
+
+def running_discussions(school: School) -> dict[int, Discussion]:
+    """The school's discussions not closed yet, by act: one query for a list of acts."""
+    rows = db.session.scalars(
+        select(Discussion)
+        .join(LocalAct, LocalAct.id == Discussion.act_id)
+        .where(LocalAct.school_id == school.id, Discussion.closed_on.is_(None))
+    )
+    return {discussion.act_id: discussion for discussion in rows}
+
+
+def ped_step_free(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> bool:
+    """The pedagogical council has not taken the act up yet (`round_steps`: the current
+    round, when the caller has it already)."""
+    if act.status == ActStatus.DRAFT:
+        return True
+    if act.status != ActStatus.UNDER_REVIEW:
+        return False
+    step = current_step(act, round_steps)
+    return step is not None and step.kind == StepKind.ADOPT and step.item is None
+
+
+def gathered_comments(act: LocalAct) -> list[DiscussionComment]:
+    """The comments of every discussion of the act, oldest first: the council's material."""
+    return list(
+        db.session.scalars(
+            select(DiscussionComment)
+            .join(Discussion, Discussion.id == DiscussionComment.discussion_id)
+            .where(Discussion.act_id == act.id)
+            .order_by(DiscussionComment.id)
+            .options(
+                selectinload(DiscussionComment.author), selectinload(DiscussionComment.discussion)
+            )
+        )
+    )
+
+
+def next_order_number(school: School, year: int) -> str:
+    numbers = db.session.scalars(
+        select(Order.number).where(Order.school_id == school.id, Order.year == year)
+    ).all()
+    digits = [int(number) for number in numbers if number.isdigit()]
+    return str(max(digits, default=0) + 1)
+
+
+def orders_of(school: School) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.school_id == school.id)
+            .order_by(Order.issued_on.desc(), Order.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Requisite:
+    """One stamp of an act: which body or order, its number and date (None while pending)."""
+
+    kind: str
+    title: str
+    number: str | None
+    on: date | None
+    decision: Decision | None = None
+
+
+def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> list[Requisite]:
+    result = []
+    for step in current_round(act) if round_steps is None else round_steps:
+        if step.kind == StepKind.ENACT:
+            order = step.order
+            result.append(
+                Requisite(
+                    ORDER_STEP,
+                    str(_("Приказ директора")),
+                    order.number if order else None,
+                    order.issued_on if order else None,
+                )
+            )
+            continue
+        item = step.item
+        done = step.status == StepStatus.DONE and item is not None
+        result.append(
+            Requisite(
+                step.body.kind,
+                step.body.title,
+                str(item.meeting.protocol_number) if done else None,
+                item.meeting.held_on if done else None,
+                item.decision if done else None,
+            )
+        )
+    return result
+
+
+def route_line(act: LocalAct, all_steps: list[ApprovalStep] | None = None) -> list[dict]:
+    """The act's current round as a line of steps (done, current, waiting, returned, void),
+    each with its requisite: one query for the whole line (none with `all_steps`)."""
+    steps = current_round(act, all_steps)
+    current = current_step(act, steps)
+    return [
+        {
+            "step": step,
+            "requisite": requisite,
+            "state": "current" if step is current else step.status,
+        }
+        for step, requisite in zip(steps, requisites(act, steps), strict=True)
+    ]
+
+
+ROLE_STEP = {
+    PlanRole.PED_COUNCIL: (StepKind.ADOPT, BodyKind.PED_COUNCIL),
+    PlanRole.PARENTS_COUNCIL: (StepKind.OPINION, BodyKind.PARENTS_COUNCIL),
+    PlanRole.ORDER: (StepKind.ENACT, None),
+}
+
+
+# The plan's approval items ask this package (through `acts.signals`) for the days the acts
+# passed the discussion, the councils and the order.
+
+
+@plan_step_done_on.connect_via(PlanRole.DISCUSSION)
+def _discussion_closed_on(_role: PlanRole, act: LocalAct) -> date | None:
+    latest = db.session.scalar(
+        select(Discussion).where(Discussion.act_id == act.id).order_by(Discussion.id.desc())
+    )
+    return latest.closed_on if latest is not None else None
+
+
+def _step_done_on(role: PlanRole, act: LocalAct) -> date | None:
+    kind, body_kind = ROLE_STEP[PlanRole(role)]
+    for step in current_round(act):
+        if step.kind == kind and (body_kind is None or step.body.kind == body_kind):
+            return step.done_on if step.status == StepStatus.DONE else None
+    return None
+
+
+for _role in ROLE_STEP:
+    plan_step_done_on.connect(_step_done_on, sender=_role)
