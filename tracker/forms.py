@@ -36,8 +36,9 @@ class RuDateField(StringField):
         return self.data.strftime("%d.%m.%Y") if isinstance(self.data, date) else ""
 
     def process_formdata(self, valuelist):
-        self.raw_data = valuelist
         text = (valuelist[0] if valuelist else "").strip()
+        # Blanks alone are no date, and no input for InputRequired (which reads raw_data).
+        self.raw_data = valuelist if text else []
         self.data = None
         if not text:
             return
