@@ -64,11 +64,11 @@ def shift_years(day: date, years: int) -> date:
 
 def plan_year_shift(tasks: list[Task], today: date) -> int:
     """Whole years to move the plan by so that today falls inside its span (0 if it does)."""
-    dated = [task for task in tasks if task.due_on]
-    if not dated:
+    spans = [(task.starts_on or task.due_on, task.due_on) for task in tasks if task.due_on]
+    if not spans:
         return 0
-    start = min(task.starts_on or task.due_on for task in dated)
-    end = max(task.due_on for task in dated)
+    start = min(starts_on for starts_on, _due_on in spans)
+    end = max(due_on for _starts_on, due_on in spans)
     if start <= today <= end:
         return 0
     years = today.year - start.year

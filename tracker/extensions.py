@@ -41,10 +41,17 @@ def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:
     if not rows:
         return
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        db.session.execute(
+            postgresql_insert(model).values(rows).on_conflict_do_nothing(index_elements=[key])
+        )
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        db.session.execute(
+            sqlite_insert(model).values(rows).on_conflict_do_nothing(index_elements=[key])
+        )
 
 
 migrate = Migrate()

@@ -1,6 +1,7 @@
 """Form pieces every part uses: Russian dates, id lists."""
 
 from datetime import date, datetime
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,6 +9,8 @@ from wtforms import Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+
+T = TypeVar("T")
 
 
 def parse_ru_date(text: str) -> date:
@@ -25,7 +28,10 @@ def parse_ru_date(text: str) -> date:
 class RuDateField(StringField):
     """A date typed as дд.мм.гггг; empty means no date."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    # A text input whose value is a date, as WTForms' own DateField declares it in its stubs.
+    data: date | None  # type: ignore[assignment]
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
         kwargs.setdefault("render_kw", {"placeholder": "дд.мм.гггг", "inputmode": "numeric"})
         super().__init__(label, validators, **kwargs)
         self.date_value: date | None = None
@@ -49,6 +55,14 @@ class RuDateField(StringField):
             raise ValueError(
                 _l("Нет такой даты: «%(text)s». Формат: дд.мм.гггг", text=text[:20])
             ) from error
+
+
+def validated(data: T | None) -> T:
+    """The data of a field its validators require (InputRequired, NumberRange), read once the
+    form has validated: None there is the form's mistake (a validator missing), not the user's."""
+    if data is None:
+        raise ValueError("a required field has no data: is its validator missing?")
+    return data
 
 
 def ids_from(values: list[str]) -> list[int]:

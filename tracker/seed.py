@@ -34,7 +34,7 @@ def load_seed(seeds: Path = SEEDS) -> SeedReport:
     """Load what is missing; a second run finds everything in place and changes nothing."""
     requisites = read_toml(seeds / "school20.toml")
     school = db.session.scalar(select(School).where(School.slug == requisites["slug"]))
-    report = SeedReport(school=school)
+    created: list[str] = []
     if school is None:
         school = School(
             **{
@@ -44,8 +44,8 @@ def load_seed(seeds: Path = SEEDS) -> SeedReport:
             timezone=requisites.get("timezone", "Europe/Moscow"),
         )
         db.session.add(school)
-        report.school = school
-        report.created.append(f"школа {school.short_name}")
+        created.append(f"школа {school.short_name}")
+    report = SeedReport(school=school, created=created)
     existing = {position.code for position in school.positions}
     for order, spec in enumerate(position_specs(seeds), start=1):
         if spec["code"] not in existing:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.documents.models import GeneratedDocument
 from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
 from tracker.plans.uploads import stored_path
@@ -43,7 +44,9 @@ def form_error(form, error: DomainError) -> None:
 
 class Outcome(NamedTuple, Generic[T]):
     """How a service call as the request's transaction went: `done` when it committed, with
-    what the service returned as `value` (None when the rules refused)."""
+    what the service returned as `value` (None when the rules refused). A view that uses the
+    value of a service that always returns one narrows it after `done` (`assert value is not
+    None`)."""
 
     done: bool
     value: T | None = None
@@ -126,7 +129,7 @@ def button(action: Callable[[], object], success: str, back: str):
     return redirect(back)
 
 
-def generated(action: Callable[[], object], back: str, form=None):
+def generated(action: Callable[[], GeneratedDocument], back: str, form=None):
     """Make a document as the request's transaction and send the user to its file (a form of
     its CSRF token alone unless one is given); a refusal goes back to `back` with the reason."""
     from flask import redirect
@@ -136,6 +139,7 @@ def generated(action: Callable[[], object], back: str, form=None):
     if not done:
         flash_errors(form)
         return redirect(back)
+    assert document is not None  # done: the document the action made or found
     return redirect(url_for("documents.download", document_id=document.id))
 
 

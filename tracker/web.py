@@ -146,7 +146,8 @@ def check_session() -> ResponseReturnValue | None:
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     if app.config.get("BEHIND_PROXY"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way to wrap its WSGI app in middleware, though Flask types it a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.before_request(check_session)
     app.url_map.converters["id"] = IdConverter
     login_manager.login_view = "accounts.login"

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import Model, db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 
@@ -80,7 +80,7 @@ class Position(Model):
         return [holder.person for holder in self.holders]
 
 
-class Person(UserMixin, db.Model):
+class Person(UserMixin, Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)

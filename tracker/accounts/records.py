@@ -43,7 +43,7 @@ def _move_records_versions(session: Session, _context, _instances) -> None:
         and entry.school_id is not None
         and entry.action not in NOT_RECORDS
     )
-    schools = School.__table__
+    schools = School.metadata.tables[School.__tablename__]  # `__table__` is typed FromClause
     for school_id, count in added.items():
         session.connection().execute(
             update(schools)

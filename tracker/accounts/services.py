@@ -202,11 +202,11 @@ class LoginResult:
 
 
 def _failures(condition, since) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(
             condition, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
         )
-    )
+    ).scalar_one()
 
 
 def attempt_login(username: str, password: str, address: str) -> LoginResult:

@@ -66,6 +66,15 @@ class LocalAct(Model):
         return self.versions[-1] if self.versions else None
 
     @property
+    def version_number(self) -> int:
+        """The number of the current version, which every act has (`create_act` makes the
+        first, and none is ever removed)."""
+        version = self.current_version
+        if version is None:
+            raise LookupError(f"act {self.id} has no version")
+        return version.number
+
+    @property
     def status_label(self) -> str:
         return str(ACT_STATUS_LABELS[ActStatus(self.status)])
 

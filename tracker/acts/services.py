@@ -110,7 +110,7 @@ def link_task(task: Task, act: LocalAct, role: PlanRole, actor: Person | None) -
 def sync_plan_for(act: LocalAct) -> None:
     task_ids = db.session.scalars(select(PlanLink.task_id).where(PlanLink.act_id == act.id))
     for task_id in list(task_ids):
-        sync_task(db.session.get(Task, task_id))
+        sync_task(db.session.get_one(Task, task_id))  # a link's task is there (foreign key)
 
 
 def sync_task(task: Task) -> None:
@@ -121,7 +121,7 @@ def sync_task(task: Task) -> None:
         return
     done_days = [step_done_on(link.act, link.role) for link in links]
     if all(done_days):
-        status, done_on = TaskStatus.DONE, max(done_days)
+        status, done_on = TaskStatus.DONE, max(day for day in done_days if day is not None)
     elif any(done_days):
         status, done_on = TaskStatus.IN_PROGRESS, None
     else:

@@ -32,6 +32,7 @@ from tracker.approvals.permissions import (
     can_edit_act,
 )
 from tracker.documents import versions as documents
+from tracker.forms import validated
 from tracker.publication import services as publication
 from tracker.publication.forms import PublishForm
 from tracker.publication.permissions import can_publish
@@ -224,8 +225,8 @@ def open_discussion(act_id: int):
             lambda: discussion_service.open_discussion(
                 act,
                 current_user,
-                opens_on=form.opens_on.data,
-                closes_on=form.closes_on.data,
+                opens_on=validated(form.opens_on.data),
+                closes_on=validated(form.closes_on.data),
                 today=school_today(),
                 expected_version=form.expected_version,
             ),
@@ -284,7 +285,7 @@ def comment(act_id: int):
                 discussion,
                 current_user,
                 section=form.section.data or "",
-                text=form.text.data,
+                text=form.text.data or "",
                 today=school_today(),
             ),
         ).done

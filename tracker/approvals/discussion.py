@@ -57,7 +57,7 @@ def open_discussion(
         )
     discussion = Discussion(
         act=act,
-        version_number=act.current_version.number,
+        version_number=act.version_number,
         opens_on=opens_on,
         closes_on=closes_on,
         opened_by=actor,

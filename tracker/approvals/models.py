@@ -167,6 +167,13 @@ class ApprovalStep(Model):
         secondary="order_steps", back_populates="steps", uselist=False
     )
 
+    @property
+    def council(self) -> CollegialBody:
+        """The body of a council's step: every step has one but the director's order."""
+        if self.body is None:
+            raise LookupError(f"approval step {self.id} ({self.kind}) has no body")
+        return self.body
+
 
 class AgendaItem(Model):
     __tablename__ = "agenda_items"

@@ -257,14 +257,14 @@ def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> 
             )
             continue
         item = step.item
-        done = step.status == StepStatus.DONE and item is not None
+        recorded = item if step.status == StepStatus.DONE else None
         result.append(
             Requisite(
-                step.body.kind,
-                step.body.title,
-                str(item.meeting.protocol_number) if done else None,
-                item.meeting.held_on if done else None,
-                item.decision if done else None,
+                step.council.kind,
+                step.council.title,
+                str(recorded.meeting.protocol_number) if recorded is not None else None,
+                recorded.meeting.held_on if recorded is not None else None,
+                recorded.decision if recorded is not None else None,
             )
         )
     return result
@@ -307,7 +307,7 @@ def _discussion_closed_on(_role: PlanRole, act: LocalAct) -> date | None:
 def _step_done_on(role: PlanRole, act: LocalAct) -> date | None:
     kind, body_kind = ROLE_STEP[PlanRole(role)]
     for step in current_round(act):
-        if step.kind == kind and (body_kind is None or step.body.kind == body_kind):
+        if step.kind == kind and (body_kind is None or step.council.kind == body_kind):
             return step.done_on if step.status == StepStatus.DONE else None
     return None
 

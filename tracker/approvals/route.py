@@ -48,9 +48,7 @@ def submit_for_review(act: LocalAct, actor: Person, expected_version: int | None
     act.status = ActStatus.UNDER_REVIEW
     act.remarks = ""
     db.session.flush()
-    audit.record_new(
-        "act.submit", "act", act.id, act.school_id, actor, version=act.current_version.number
-    )
+    audit.record_new("act.submit", "act", act.id, act.school_id, actor, version=act.version_number)
 
 
 def _start_round(act: LocalAct) -> None:
@@ -68,7 +66,7 @@ def _start_round(act: LocalAct) -> None:
         step.act = act
         step.round = round_number
         step.sort_order = order
-        step.version_number = act.current_version.number
+        step.version_number = act.version_number
         db.session.add(step)
     db.session.flush()
 
@@ -78,7 +76,7 @@ def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: 
     check_fresh(act, expected_version)
     if act.status == ActStatus.IN_FORCE:
         raise DomainError(_("Действующий акт меняется новым актом и новым приказом"))
-    number = act.current_version.number + 1
+    number = act.version_number + 1
     act.versions.append(ActVersion(number=number, body_text=body_text or "", created_by=actor))
     db.session.flush()
     restarted = False

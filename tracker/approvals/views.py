@@ -40,6 +40,7 @@ from tracker.documents import versions
 from tracker.documents.permissions import can_generate_school_documents
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.forms import validated
 from tracker.views_common import attempt, flash_errors, form_error, own, school_today
 
 bp = Blueprint("approvals", __name__)
@@ -98,11 +99,11 @@ def configure_body(body_id: int):
             lambda: body_service.update_body(
                 body,
                 current_user,
-                members_count=form.members_count.data,
+                members_count=validated(form.members_count.data),
                 chair=people.get(form.chair.data),
                 secretary=people.get(form.secretary.data),
-                quorum_numerator=form.quorum_numerator.data,
-                quorum_denominator=form.quorum_denominator.data,
+                quorum_numerator=validated(form.quorum_numerator.data),
+                quorum_denominator=validated(form.quorum_denominator.data),
             ),
         ).done
     ):
@@ -117,7 +118,7 @@ def _held_at(form: MeetingCreateForm, timezone: str) -> datetime:
         clock = time.fromisoformat(text if len(text) == 5 else text.zfill(5))
     except ValueError as error:
         raise DomainError(_("Время — в виде чч:мм, например 15:00"), field="held_time") from error
-    return datetime.combine(form.held_on.data, clock, tzinfo=ZoneInfo(timezone))
+    return datetime.combine(validated(form.held_on.data), clock, tzinfo=ZoneInfo(timezone))
 
 
 @bp.post("/bodies/<id:body_id>/meetings")
@@ -140,11 +141,12 @@ def create_meeting(body_id: int):
                     current_user,
                     held_at=_held_at(form, body.school.timezone),
                     place=form.place.data or "",
-                    protocol_number=form.protocol_number.data,
+                    protocol_number=validated(form.protocol_number.data),
                     acts=chosen,
                 ),
             )
             if done:
+                assert meeting is not None  # done: the meeting create_meeting made
                 flash(_("Заседание создано"), "success")
                 return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
     return _body_page(body, 400, meeting_form=form)
@@ -213,7 +215,7 @@ def record_meeting(meeting_id: int):
             flash(_("Решения записаны"), "success")
             return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
     db.session.expire_all()
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get_one(Meeting, meeting_id)  # loaded above, and never deleted
     return _meeting_page(meeting, 400, form=form, posted=request.form)
 
 

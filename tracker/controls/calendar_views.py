@@ -120,6 +120,7 @@ def add_term(year_id: int):
 
         done, result = attempt(form, add)
         if done:
+            assert result is not None  # done: what add() returned
             title, report = result
             flash(
                 _(
@@ -150,6 +151,7 @@ def move_term(term_id: int):
             ),
         )
         if done:
+            assert report is not None  # done: the report update_term gave
             if kind == TermKind.QUARTER:
                 message = _(
                     "Четверть перенесена; перенесено проверок: %(count)d", count=report.moved
@@ -205,6 +207,7 @@ def delete_term(term_id: int):
     done, report = attempt(form, lambda: services.delete_term(term, current_user, school_today()))
     if not done:
         return _delete_page(own(Term, term_id, _term_school), form, 400)
+    assert report is not None  # done: the report delete_term gave
     values = dict(title=title, year=year_title, removed=report.removed, kept=report.kept_done)
     if kind == TermKind.QUARTER:
         message = _(
@@ -242,6 +245,7 @@ def add_holiday(year_id: int):
             ),
         )
         if done:
+            assert holiday is not None  # done: the holiday add_holiday made
             flash(
                 _(
                     "Каникулы «%(title)s» добавлены в %(year)s",

@@ -51,7 +51,7 @@ class ResultForm(VersionedForm):
     submit = SubmitField(_l("Записать результат"))
 
 
-def parse_dates(text: str) -> list:
+def parse_dates(text: str | None) -> list:
     days = []
     for part in (text or "").replace(";", ",").replace("\n", ",").split(","):
         part = part.strip()

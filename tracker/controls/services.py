@@ -85,7 +85,9 @@ def _check_span(starts_on: date, ends_on: date, what: str, field: str = "ends_on
         )
 
 
-def create_year(school: School, actor: Person, starts_on: date, ends_on: date) -> AcademicYear:
+def create_year(
+    school: School, actor: Person | None, starts_on: date, ends_on: date
+) -> AcademicYear:
     _check_span(starts_on, ends_on, _("Учебный год"))
     if (ends_on - starts_on).days > MAX_YEAR_DAYS:
         raise DomainError(_("Учебный год длиннее 400 дней"), field="ends_on")
@@ -130,7 +132,9 @@ def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, t
             )
 
 
-def add_term(year: AcademicYear, actor: Person, kind: str, starts_on: date, ends_on: date) -> Term:
+def add_term(
+    year: AcademicYear, actor: Person | None, kind: str, starts_on: date, ends_on: date
+) -> Term:
     if kind not in {k.value for k in TermKind}:
         raise DomainError(_("Неизвестный вид периода"), field="kind")
     _check_term(year, kind, starts_on, ends_on)
@@ -398,7 +402,7 @@ def update_rule(
     criteria = [" ".join(c.split())[:500] for c in criteria if c.strip()][:50]
     if not criteria:
         raise DomainError(_("Нужен хотя бы один критерий"), field="criteria")
-    check.rule = rule
+    check.rule = RuleKind(rule)
     check.month_day = month_day if rule == RuleKind.MONTHLY else None
     check.term_kinds = kinds if rule == RuleKind.TERM_END else []
     check.offset_days = offset_days if rule == RuleKind.TERM_END else 0
@@ -461,7 +465,7 @@ def generate(
         report.notes.append(
             _("В календаре школы нет текущего учебного года: добавьте его в календарь школы.")
         )
-    existing: dict[tuple[int, int], dict[str, Occurrence]] = {}
+    existing: dict[tuple[int, int | None], dict[str, Occurrence]] = {}
     for occurrence in db.session.scalars(  # one query for every check and year, not one each
         select(Occurrence).where(
             Occurrence.check_id.in_([check.id for check in checks] or [0]),
@@ -652,6 +656,8 @@ def record_result(
             )
         )
     for upload in uploads:
+        if upload_folder is None:  # the caller's mistake: files, and nowhere to keep them
+            raise ValueError("uploads need an upload_folder")
         key, name = store_upload(upload_folder, upload)
         occurrence.attachments.append(
             Attachment(file_name=name, file_key=key, uploaded_by_id=actor.id)
@@ -687,6 +693,9 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
     plan = plans.school_plan(check.school)
     if plan is None:
         return None
+    person, due_on = recommendation.person, recommendation.due_on
+    if person is None or due_on is None:  # record_result refuses such a recommendation first
+        raise ValueError("a recommendation without its person or its date")
     source = db.session.get(Task, check.task_id) if check.task_id else None
     phase = source.phase if source else plans.plan_phases(plan)[-1]
     title = _(
@@ -700,8 +709,8 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
         phase,
         actor,
         title=title,
-        due_on=recommendation.due_on,
-        assignees=[recommendation.person],
+        due_on=due_on,
+        assignees=[person],
     )
 
 
@@ -720,8 +729,8 @@ def trend(check: ControlCheck) -> list[tuple[str, int]]:
         after = sorted(
             (t for t in terms.values() if t.ends_on >= occurrence.due_on), key=lambda t: t.ends_on
         )
-        term = (inside or after or [None])[0]
-        if term is not None:
-            totals[term.id] = totals.get(term.id, 0) + occurrence.violations
+        nearest = next(iter(inside or after), None)
+        if nearest is not None:
+            totals[nearest.id] = totals.get(nearest.id, 0) + occurrence.violations
     ordered = sorted(totals, key=lambda term_id: terms[term_id].starts_on)
     return [(f"{terms[i].title}, {terms[i].year.title}", totals[i]) for i in ordered]

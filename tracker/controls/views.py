@@ -137,6 +137,7 @@ def update_rule(check_id: int):
             ),
         )
         if done:
+            assert report is not None  # done: the report update_rule gave
             flash(
                 _(
                     "Правило сохранено. Проверок создано: %(created)d, перенесено: %(moved)d, "

@@ -253,7 +253,7 @@ def protocol_doc(meeting: Meeting) -> ProtocolDoc:
     body = meeting.body
     items = []
     for item in meeting.items:
-        comments = ()
+        comments: tuple[tuple[str, str, str], ...] = ()
         if item.step.kind == "adopt":
             comments = tuple(
                 (c.section, c.text, c.author.short_name if c.author else "сотрудник")

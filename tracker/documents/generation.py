@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from flask_babel import gettext as _
 
@@ -40,11 +41,17 @@ from tracker.extensions import db
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+D = TypeVar("D")  # a builder's dataclass (ActDoc, OrderDoc, …)
+
 
 def fingerprint(data: object, template_id: int | None = None) -> str:
     """A digest of the data a document is made from and the template it is set in (enums as
     their values, dates as ISO)."""
-    plain = dataclasses.asdict(data) if dataclasses.is_dataclass(data) else data
+    plain = (
+        dataclasses.asdict(data)
+        if dataclasses.is_dataclass(data) and not isinstance(data, type)
+        else data
+    )
     text = json.dumps(
         {"data": plain, "template": template_id}, ensure_ascii=False, sort_keys=True, default=str
     )
@@ -65,8 +72,8 @@ def store(
     kind: DocumentKind,
     subject: str,
     title: str,
-    data: object,
-    build: Callable[[object], bytes],
+    data: D,
+    build: Callable[[D], bytes],
     act_version_number: int | None = None,
     prebuilt: Prebuilt | None = None,
 ) -> GeneratedDocument:

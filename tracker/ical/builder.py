@@ -30,6 +30,8 @@ class Text(vText):
     """TEXT escaped by RFC 5545 §3.3.11 alone. (icalendar first turns a typed «\\N» into a line
     break, so «C:\\Notes» would reach clients split in two.)"""
 
+    encoding: str  # set by vText.__new__ (a slot icalendar leaves unannotated)
+
     def to_ical(self) -> bytes:
         text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
@@ -98,6 +100,8 @@ def _component(item: FeedEvent, feed: Feed):
         component.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         component.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     else:
+        if item.start is None:
+            raise ValueError(f"{item.uid}: an item needs a day or a start")
         component.add("dtstart", item.start)
         component.add("dtend", item.end or item.start + timedelta(hours=2))
         component.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")

@@ -137,11 +137,11 @@ def record_miss(address: str) -> None:
 
 
 def too_many_misses(address: str, now: datetime) -> bool:
-    count = db.session.scalar(
+    count = db.session.execute(
         select(func.count())
         .select_from(FeedMiss)
         .where(FeedMiss.address == address[:64], FeedMiss.at > now - MISS_WINDOW)
-    )
+    ).scalar_one()
     return count >= MISS_LIMIT
 
 
@@ -344,21 +344,23 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
             else f"{school.short_name}: {person.short_name}"
         )
     elif kind == "position":
-        position = db.session.get(Position, int(ident))
+        position = db.session.get_one(Position, int(ident))  # never deleted
         tasks = [t for t in plans.plan_tasks(plan) if position in t.positions] if plan else []
         events += _task_events(tasks, base_url, slug, today)
         events += _occurrence_events(_occurrences(school, [position.id]), base_url, slug)
         name = f"{school.short_name}: {position.title}"
     else:
-        body = db.session.get(CollegialBody, int(ident))
+        body = db.session.get_one(CollegialBody, int(ident))  # never deleted
         events += _meeting_events(_meetings(school, [body.id]), base_url, slug, school.timezone)
         name = f"{school.short_name}: {body.title}"
     return name, events
 
 
 def _fingerprint(event: FeedEvent) -> str:
-    when = event.day.isoformat() if event.day else event.start.isoformat()
-    key = f"{when}|{event.summary}|{event.cancelled}|{event.done}"
+    when = event.day or event.start
+    if when is None:
+        raise ValueError(f"{event.uid}: an item needs a day or a start")
+    key = f"{when.isoformat()}|{event.summary}|{event.cancelled}|{event.done}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 

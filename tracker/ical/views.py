@@ -46,7 +46,7 @@ def feed(token: str):
     unchanged = (
         request.if_none_match.contains_weak(check.etag)
         if request.if_none_match
-        else bool(request.if_modified_since)
+        else request.if_modified_since is not None
         and request.if_modified_since >= check.last_modified.replace(microsecond=0)
     )
     if unchanged:
@@ -144,4 +144,5 @@ def regenerate(token_id: int):
     if not done:
         flash_errors(form)
         return redirect(url_for("ical.feeds"))
+    assert result is not None  # done: the token regenerate_token made, with its secret
     return _page(created=_created(*result))

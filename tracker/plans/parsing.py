@@ -216,6 +216,9 @@ class _Reader:
         token = self.peek()
         if token is None:
             raise _NotUnderstood
+        day: int | None
+        month: int | None
+        year: int | None
         if token.kind == "date":
             self.pos += 1
             day, month, year = (int(part) for part in token.text.split("."))

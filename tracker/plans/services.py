@@ -73,7 +73,7 @@ def check_window(starts_on: date | None, due_on: date | None) -> None:
 
 
 def _names(items: Iterable) -> list[str]:
-    return [getattr(item, "full_name", None) or getattr(item, "title", "") for item in items]
+    return [getattr(item, "full_name", "") or getattr(item, "title", "") for item in items]
 
 
 def _snapshot(task: Task) -> dict:

@@ -284,7 +284,9 @@ def comment(task_id: int):
         abort(403)
     form = CommentForm()
     if form.validate_on_submit():
-        if attempt(form, lambda: services.add_comment(task, current_user, form.body.data)).done:
+        if attempt(
+            form, lambda: services.add_comment(task, current_user, form.body.data or "")
+        ).done:
             flash(_("Комментарий добавлен"), "success")
             return redirect(url_for("plans.task", task_id=task.id) + "#comments")
     return _task_page(task, comment_form=form, code=400)
@@ -320,7 +322,7 @@ def edit_task(task_id: int):
             lambda: services.edit_task(
                 task,
                 current_user,
-                title=form.title.data,
+                title=form.title.data or "",
                 starts_on=form.starts_on.data,
                 due_on=form.due_on.data,
                 positions=chosen_positions,

@@ -199,6 +199,7 @@ def publish(act_id: int):
             ),
         )
         if done:
+            assert publication is not None  # done: the publication publish made
             if publication.pdf_state == "ready":
                 flash(_("Акт опубликован на сайте: DOCX и PDF"), "success")
             else:

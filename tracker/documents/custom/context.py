@@ -4,6 +4,7 @@ take, every string cleaned of what XML forbids."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -241,7 +242,9 @@ def _control_report(report: ControlReportDoc) -> dict:
     }
 
 
-CONTEXTS: dict[DocumentKind, tuple[type, Callable[[object], dict]]] = {
+# Each kind's builder takes the dataclass beside it, which `context_for` checks before the call:
+# a pairing a dict's type cannot express, hence `Any` for the builder's argument.
+CONTEXTS: dict[DocumentKind, tuple[type, Callable[[Any], dict]]] = {
     DocumentKind.ACT: (ActDoc, _act),
     DocumentKind.ORDER: (OrderDoc, _order),
     DocumentKind.TRANSITION_ORDER: (OrderDoc, _order),
@@ -267,9 +270,9 @@ def context_for(kind: DocumentKind | str, data: object) -> dict:
 def _kind(kind: DocumentKind | str) -> DocumentKind:
     """The kind, refused (field "kind") when unknown or when it takes no school template."""
     try:
-        kind = DocumentKind(kind)
+        known: DocumentKind | None = DocumentKind(kind)
     except ValueError:
-        kind = None
-    if kind not in PLACEHOLDERS:
+        known = None
+    if known is None or known not in PLACEHOLDERS:
         raise DomainError(_("Для документов этого вида свой шаблон загрузить нельзя."), "kind")
-    return kind
+    return known

@@ -16,6 +16,8 @@ FORBIDDEN_TAGS = {
     nodes.FromImport: "import",
     nodes.EvalContextModifier: "autoescape",  # turning escaping off would let typed XML in
 }
+# Attribute and item lookups: `find_all` gives back either kind (typed so, not as any `Expr`).
+LOOKUPS: tuple[type[nodes.Getattr | nodes.Getitem], ...] = (nodes.Getattr, nodes.Getitem)
 
 
 class _Forbidden(TemplateSyntaxError):
@@ -32,9 +34,9 @@ def _forbid(ast: nodes.Template) -> None:
     escaping turned off, and Python's service attributes (`__class__`), whatever the sandbox
     would do with them at fill time."""
     for node_type, tag in FORBIDDEN_TAGS.items():
-        if (node := ast.find(node_type)) is not None:
-            raise _Forbidden(_("недопустимая команда «%(tag)s»", tag=tag), tag, node.lineno)
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        if (found := ast.find(node_type)) is not None:
+            raise _Forbidden(_("недопустимая команда «%(tag)s»", tag=tag), tag, found.lineno)
+    for node in ast.find_all(LOOKUPS):
         name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
         if isinstance(name, str) and name.startswith("_"):
             message = _("недопустимое обращение к «%(name)s»", name=name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +20,8 @@ from tracker.documents.custom.filling import render_template
 from tracker.documents.models import DocumentKind, DocumentTemplate
 from tracker.errors import DomainError
 from tracker.extensions import db
+
+D = TypeVar("D")  # a builder's dataclass (ActDoc, OrderDoc, …)
 
 
 def _filename(filename: str) -> str:
@@ -54,9 +57,12 @@ def active_templates(school: School) -> dict[str, DocumentTemplate]:
     return found
 
 
-def renderer(school: School, kind: DocumentKind | str, build: Callable[[object], bytes]):
+def renderer(
+    school: School, kind: DocumentKind | str, build: Callable[[D], bytes]
+) -> tuple[DocumentTemplate | None, Callable[[D], bytes]]:
     """How a document of `kind` is made for this school: (its template, or None, and the
-    function from data to bytes) — the school's own template when it has one, else `build`."""
+    function from data to bytes) — the school's own template when it has one, else `build`;
+    either takes the same data."""
     template = active_template(school, kind) if kind in PLACEHOLDERS else None
     if template is None:
         return None, build
