@@ -15,10 +15,10 @@ from docxtpl import DocxTemplate
 from flask_babel import gettext as _
 from jinja2 import TemplateSyntaxError, meta
 
-from tracker.documents.custom.context import _kind
+from tracker.documents.custom.context import template_kind
 from tracker.documents.custom.fields import JINJA_NAMES, MAX_UNPACKED, PLACEHOLDERS
-from tracker.documents.custom.filling import _trial
-from tracker.documents.custom.sandbox import _Forbidden, environment
+from tracker.documents.custom.filling import trial_fill
+from tracker.documents.custom.sandbox import Forbidden, environment
 from tracker.documents.models import DocumentKind
 from tracker.errors import DomainError
 
@@ -169,13 +169,13 @@ def validate_template(kind: DocumentKind | str, content: bytes) -> list[str]:
     Refused (DomainError, field "file"): not a DOCX; broken Jinja (naming the paragraph);
     a placeholder `kind` does not offer; what the sandbox forbids; a trial fill with sample
     data that fails (a misspelt attribute such as `{{ p.nmae }}`, a type error)."""
-    kind = _kind(kind)
+    kind = template_kind(kind)
     template = _open(content)
     env = environment()
     try:
         ast = env.parse(_source(template))
         env.compile(ast)
-    except _Forbidden as error:
+    except Forbidden as error:
         where = _in(template, error.needle, error.attribute)
         message = _("В шаблоне %(error)s%(where)s.", error=error.message, where=where)
         raise DomainError(message, "file") from None
@@ -183,5 +183,5 @@ def validate_template(kind: DocumentKind | str, content: bytes) -> list[str]:
         raise _syntax_error(template, env, error) from None
     used = meta.find_undeclared_variables(ast)
     _check_names(template, kind, used, env)
-    _trial(kind, content)
+    trial_fill(kind, content)
     return sorted(used & set(PLACEHOLDERS[kind]))

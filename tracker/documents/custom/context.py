@@ -261,13 +261,13 @@ def context_for(kind: DocumentKind | str, data: object) -> dict:
     """The placeholders of `kind` filled from its builder dataclass, every string cleaned.
 
     A dataclass of another kind is a programming error (TypeError), not the user's."""
-    expected, build = CONTEXTS[_kind(kind)]
+    expected, build = CONTEXTS[template_kind(kind)]
     if not isinstance(data, expected):
         raise TypeError(f"{kind} needs {expected.__name__}, not {type(data).__name__}")
     return build(data)
 
 
-def _kind(kind: DocumentKind | str) -> DocumentKind:
+def template_kind(kind: DocumentKind | str) -> DocumentKind:
     """The kind, refused (field "kind") when unknown or when it takes no school template."""
     try:
         known: DocumentKind | None = DocumentKind(kind)

@@ -23,7 +23,7 @@ def _fill(content: bytes, context: dict, env) -> bytes:
     return buffer.getvalue()
 
 
-def _trial(kind: DocumentKind, content: bytes) -> None:
+def trial_fill(kind: DocumentKind, content: bytes) -> None:
     """Fill the template with sample data, strictly: what would fail later fails at upload."""
     try:
         _fill(content, context_for(kind, SAMPLES[kind]), environment(strict=True))

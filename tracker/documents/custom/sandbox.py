@@ -20,7 +20,7 @@ FORBIDDEN_TAGS = {
 LOOKUPS: tuple[type[nodes.Getattr | nodes.Getitem], ...] = (nodes.Getattr, nodes.Getitem)
 
 
-class _Forbidden(TemplateSyntaxError):
+class Forbidden(TemplateSyntaxError):
     """A construct school templates may not use; `needle` is what to look for in the text."""
 
     def __init__(self, message: str, needle: str, lineno: int, attribute: bool = False):
@@ -35,12 +35,12 @@ def _forbid(ast: nodes.Template) -> None:
     would do with them at fill time."""
     for node_type, tag in FORBIDDEN_TAGS.items():
         if (found := ast.find(node_type)) is not None:
-            raise _Forbidden(_("недопустимая команда «%(tag)s»", tag=tag), tag, found.lineno)
+            raise Forbidden(_("недопустимая команда «%(tag)s»", tag=tag), tag, found.lineno)
     for node in ast.find_all(LOOKUPS):
         name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
         if isinstance(name, str) and name.startswith("_"):
             message = _("недопустимое обращение к «%(name)s»", name=name)
-            raise _Forbidden(message, name, node.lineno, attribute=True)
+            raise Forbidden(message, name, node.lineno, attribute=True)
 
 
 class _Sandbox(SandboxedEnvironment):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.documents.custom.checking import validate_template
-from tracker.documents.custom.context import _kind
+from tracker.documents.custom.context import template_kind
 from tracker.documents.custom.fields import MAX_SIZE, PLACEHOLDERS
 from tracker.documents.custom.filling import render_template
 from tracker.documents.models import DocumentKind, DocumentTemplate
@@ -74,7 +74,7 @@ def upload_template(
 ) -> DocumentTemplate:
     """Store a school's template for `kind` after checking it; it replaces the previous one
     (kept, inactive, for history). Audited; flushed, not committed."""
-    kind = _kind(kind)
+    kind = template_kind(kind)
     if len(content or b"") > MAX_SIZE:
         raise DomainError(_("Файл больше 5 МБ."), "file")
     placeholders = validate_template(kind, content)
