@@ -8,7 +8,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from tests.conftest import login, post
+from tests.conftest import copy_database, drop_database, login, make_app, post
 from tracker.accounts.models import Position, School
 from tracker.acts.models import LocalAct
 from tracker.approvals.models import CollegialBody, Order
@@ -634,10 +634,24 @@ def snapshot(task: Task) -> tuple:
     return (task.title, task.status, task.due_on, len(task.comments))
 
 
-@pytest.mark.demo_data
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.endpoint}")
-def test_access(app, client, case, role):
+def expected_code(case: Case, role: str) -> int:
+    return case.expected.get(role, case.expected.get(COLUMN.get(role, role)))
+
+
+def changes_state(case: Case, role: str) -> bool:
+    """Whether the request may change the database or the session: a POST let through (a
+    logged-in person's 200 or 302) and the guest's choice of language (kept in the session).
+    A GET, a refusal (400, 403, 404) and a guest's POST sent to the login page change nothing
+    but the logs (refused access, a failed login, a calendar link's miss)."""
+    if case.method == "GET":
+        return False
+    if role == "guest":
+        return case.endpoint == "accounts.language"
+    return expected_code(case, role) not in (400, 403, 404)
+
+
+def prepare(app) -> dict:
+    """The objects, and a file on the director's task (for its download)."""
     found = objects()
     plans.change_status(
         found["task"],
@@ -645,11 +659,70 @@ def test_access(app, client, case, role):
         TaskStatus(found["task"].status),
         note="файл для проверки",
         upload=Upload("akt.pdf", b"%PDF-1.4 test"),
-        upload_folder=__import__("pathlib").Path(app.config["UPLOAD_FOLDER"]),
+        upload_folder=Path(app.config["UPLOAD_FOLDER"]),
     )
     db.session.commit()
-    if role != "guest":
-        login(client, LOGINS[role])
+    return found
+
+
+@pytest.fixture(scope="session")
+def shared_demo(tmp_path_factory, demo_database):
+    """Per role, one copy of the demo for all the requests that change nothing (see
+    `changes_state`): its app, the objects prepared once, and the session cookie of the role's
+    login. Made when a worker first needs it, dropped when its session ends."""
+    made = {}
+
+    def get(role: str):
+        if role not in made:
+            folder = tmp_path_factory.mktemp(f"access-{role}")
+            database = copy_database(demo_database, folder, "tracker_access")
+            app = make_app(folder, database)
+            with app.app_context():
+                found = prepare(app)
+                ids = {name: (type(obj), obj.id) for name, obj in found.items()}
+                cookie = None
+                if role != "guest":
+                    client = app.test_client()
+                    login(client, LOGINS[role])
+                    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+                db.session.remove()
+            made[role] = app, database, ids, cookie
+        return made[role]
+
+    yield get
+    for app, database, _, _ in made.values():
+        with app.app_context():
+            db.engine.dispose()
+        drop_database(database)
+
+
+@pytest.fixture
+def visit(request, case, role, shared_demo):
+    """A client of `role` (logged in, unless a guest) and the objects. A request that may change
+    something gets its own copy of the demo (the `app` fixture) and its own login; the others
+    share the role's copy and start from its login's session cookie, in a new client each."""
+    if changes_state(case, role):
+        app = request.getfixturevalue("app")
+        client = app.test_client()
+        found = prepare(app)
+        if role != "guest":
+            login(client, LOGINS[role])
+        yield client, found
+        return
+    app, _, ids, cookie = shared_demo(role)
+    with app.app_context():
+        client = app.test_client()
+        if cookie is not None:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        yield client, {name: db.session.get(model, key) for name, (model, key) in ids.items()}
+        db.session.remove()
+
+
+@pytest.mark.demo_data
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.endpoint}")
+def test_access(visit, case, role):
+    client, found = visit
     before = snapshot(found["task"])
     url = case.url(found)
     if case.method == "GET":
@@ -657,7 +730,7 @@ def test_access(app, client, case, role):
     else:
         data = case.data(found) if case.data else {}
         response = post(client, url, data)
-    expected = case.expected.get(role, case.expected.get(COLUMN.get(role, role)))
+    expected = expected_code(case, role)
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
     if response.status_code in (403, 404) or role in ("guest", "other_director"):
         assert snapshot(found["task"]) == before, "a refused request changed the task"
