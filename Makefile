@@ -50,8 +50,10 @@ lint: install
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker
 
+# -n auto: pytest-xdist runs the tests in one worker per core (each worker builds its own
+# template databases, browser and live servers); `pytest` alone still runs them in one process.
 test: test-tools lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Speed against the bare libraries' floor (bench/README.md); results in bench/results/.
 bench: install
