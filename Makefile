@@ -49,6 +49,7 @@ run: install
 lint: install
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker
+	$(BIN)/mypy
 
 # -n auto: pytest-xdist runs the tests in one worker per core (each worker builds its own
 # template databases, browser and live servers); `pytest` alone still runs them in one process.
