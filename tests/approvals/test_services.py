@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.approvals.conftest import at
-from tracker.acts.models import ActStatus, PlanRole
+from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import create_act, link_task
 from tracker.approvals.meetings import (
     ItemDecision,
@@ -21,11 +21,18 @@ from tracker.approvals.models import (
     Correction,
     Decision,
     Meeting,
+    MeetingState,
     Order,
     StepStatus,
 )
 from tracker.approvals.orders import issue_order
-from tracker.approvals.queries import current_round, current_step, requisites, route_steps
+from tracker.approvals.queries import (
+    acts_awaiting,
+    current_round,
+    current_step,
+    requisites,
+    route_steps,
+)
 from tracker.approvals.route import new_version, set_route, submit_for_review
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -49,7 +56,8 @@ def state() -> tuple:
                 select(AgendaItem.id, AgendaItem.decision, AgendaItem.votes_for)
             ).all()
         ),
-        tuple(db.session.execute(select(Meeting.id, Meeting.present_count)).all()),
+        tuple(db.session.execute(select(Meeting.id, Meeting.present_count, Meeting.state)).all()),
+        tuple(db.session.execute(select(LocalAct.id, LocalAct.status, LocalAct.remarks)).all()),
     )
 
 
@@ -256,7 +264,7 @@ def test_sent_back_goes_to_draft_with_the_remarks(setup):
         setup,
         meeting_for(setup, BodyKind.PED_COUNCIL),
         26,
-        ItemDecision(Decision.SENT_BACK, 20, 5, 1, remarks="Дополнить раздел о хранении"),
+        ItemDecision(Decision.SENT_BACK, 5, 20, 1, remarks="Дополнить раздел о хранении"),
     )
     assert act.status == ActStatus.DRAFT
     assert act.remarks == "Дополнить раздел о хранении"
@@ -312,7 +320,7 @@ def test_route_can_add_a_council_before_it_starts_but_not_drop_the_pedagogical(s
     assert kinds == ["ped_council", "students_council", "parents_council", "order"]
 
 
-def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(setup):
+def test_a_correction_needs_a_reason_and_keeps_what_it_changed(setup):
     submit_for_review(setup["act"], setup["director"], None)
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     record(setup, meeting, 26, ADOPT)
@@ -323,16 +331,6 @@ def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(
         ),
         "Укажите причину",
     )
-    refused(
-        lambda: correct_decision(
-            item,
-            setup["director"],
-            reason="ошибка",
-            expected_version=None,
-            record=ItemDecision(Decision.SENT_BACK, 1, 20, 0),
-        ),
-        "не может изменить исход",
-    )
     correct_decision(
         item,
         setup["director"],
@@ -342,8 +340,233 @@ def test_a_recorded_decision_is_corrected_only_within_its_outcome_with_a_reason(
     )
     db.session.commit()
     assert (item.votes_for, item.votes_against) == (24, 1)
+    # The same outcome: the route stays, the parents' council is next.
+    assert current_step(setup["act"]).body.kind == BodyKind.PARENTS_COUNCIL
     correction = db.session.scalars(select(Correction)).one()
     assert correction.reason == "опечатка в протоколе" and correction.before["votes"] == [25, 0, 1]
+
+
+def test_a_correction_whose_votes_say_otherwise_moves_the_act_back(setup):
+    """The protocol said 25 for; the count was 1 for, 20 against: the council sent it back."""
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    record(setup, meeting, 26, ADOPT)
+    item = meeting.items[0]
+    refused(
+        lambda: correct_decision(
+            item,
+            setup["director"],
+            reason="пересчёт голосов",
+            record=ItemDecision(Decision.ADOPTED, 1, 20, 0),
+            expected_version=None,
+        ),
+        "за — 1 из 26 присутствующих",
+    )
+    correct_decision(
+        item,
+        setup["director"],
+        reason="пересчёт голосов",
+        record=ItemDecision(Decision.SENT_BACK, 1, 20, 0, remarks="Переработать раздел 3"),
+        expected_version=None,
+    )
+    db.session.commit()
+    assert act.status == ActStatus.DRAFT and act.remarks == "Переработать раздел 3"
+    assert [s.status for s in route_steps(act)] == [
+        StepStatus.RETURNED,
+        StepStatus.VOID,
+        StepStatus.VOID,
+    ]
+    assert requisites(act)[0].on is None  # the stamp is blank again
+
+
+def test_a_correction_is_refused_once_the_route_went_on(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    record(setup, meeting, 26, ADOPT)
+    meeting_for(setup, BodyKind.PARENTS_COUNCIL, "05.09.2026")  # the act is on its agenda
+    refused(
+        lambda: correct_decision(
+            meeting.items[0],
+            setup["director"],
+            reason="пересчёт",
+            record=ItemDecision(Decision.NOT_TAKEN, 10, 10, 6),
+            expected_version=None,
+        ),
+        "маршрут акта пошёл дальше",
+    )
+
+
+def test_a_correction_of_attendance_rechecks_quorum_and_every_vote(setup):
+    submit_for_review(setup["act"], setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    record(setup, meeting, 26, ADOPT)
+    item = meeting.items[0]
+    refused(
+        lambda: correct_decision(
+            item,
+            setup["director"],
+            reason="явка",
+            record=ADOPT,
+            present_count=19,
+            expected_version=None,
+        ),
+        "кворума нет",
+    )
+    refused(
+        lambda: correct_decision(
+            item,
+            setup["director"],
+            reason="явка",
+            record=ADOPT,
+            present_count=25,
+            expected_version=None,
+        ),
+        r"Голосов \(26\) больше, чем присутствует \(25\)",
+    )
+    correct_decision(
+        item,
+        setup["director"],
+        reason="явка",
+        record=ItemDecision(Decision.ADOPTED, 24, 0, 1),
+        present_count=25,
+        expected_version=None,
+    )
+    db.session.commit()
+    assert meeting.present_count == 25
+
+
+@pytest.mark.parametrize(
+    ("decision", "votes", "message"),
+    [
+        (Decision.ADOPTED, (3, 22, 1), "за — 3 из 26 присутствующих"),
+        (Decision.ADOPTED, (13, 13, 0), "за — 13 из 26 присутствующих"),  # half is not more
+        (Decision.SENT_BACK, (20, 5, 1), "против — 5 из 26 присутствующих"),
+        (Decision.NOT_TAKEN, (20, 5, 1), "голосование решило вопрос"),
+        (Decision.ADOPTED, (None, None, None), "укажите число голосов"),
+        (Decision.ADOPTED, (20, None, 0), "укажите число голосов"),
+    ],
+)
+def test_a_decision_follows_its_vote(setup, decision, votes, message):
+    submit_for_review(setup["act"], setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    refused(lambda: record(setup, meeting, 26, ItemDecision(decision, *votes)), message)
+
+
+def test_a_charter_of_two_thirds_asks_for_two_thirds(setup):
+    body = setup["bodies"][BodyKind.PED_COUNCIL]
+    body.voting_rule = "two_thirds"
+    submit_for_review(setup["act"], setup["director"], None)
+    db.session.commit()
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    refused(
+        lambda: record(setup, meeting, 27, ItemDecision(Decision.ADOPTED, 17, 10, 0)),
+        "не менее двух третей присутствующих",
+    )
+    record(setup, meeting, 27, ItemDecision(Decision.ADOPTED, 18, 9, 0))
+    assert setup["act"].status == ActStatus.UNDER_REVIEW
+    assert current_step(setup["act"]).body.kind == BodyKind.PARENTS_COUNCIL
+
+
+def test_a_vote_that_carries_neither_way_leaves_the_act_waiting_for_the_body(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    assert acts_awaiting(ped) == []
+    record(setup, meeting, 26, ItemDecision(Decision.NOT_TAKEN, 13, 10, 3))
+    assert meeting.state == MeetingState.HELD
+    assert act.status == ActStatus.UNDER_REVIEW
+    assert acts_awaiting(ped) == [act]  # on the body's list for its next meeting
+    second = meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026", number=2)
+    record(setup, second, 26, ADOPT)
+    assert [r.number for r in requisites(act)][:1] == ["2"]
+
+
+def test_a_meeting_without_quorum_did_not_take_place_and_its_act_waits(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    record_meeting(
+        meeting,
+        ped.secretary,
+        present_count=12,
+        decisions={},
+        today=setup["today"],
+        expected_version=None,
+    )
+    db.session.commit()
+    assert (meeting.state, meeting.present_count) == (MeetingState.NO_QUORUM, 12)
+    assert meeting.items[0].decision is None
+    assert act.status == ActStatus.UNDER_REVIEW and acts_awaiting(ped) == [act]
+    refused(
+        lambda: record(setup, meeting, 25, ADOPT),
+        "Явка и решения этого заседания уже записаны",
+    )
+
+
+def test_a_meeting_is_recorded_once_and_every_item_gets_its_decision(setup):
+    submit_for_review(setup["act"], setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    refused(
+        lambda: record_meeting(
+            meeting,
+            meeting.body.secretary,
+            present_count=26,
+            decisions={},
+            today=setup["today"],
+            expected_version=None,
+        ),
+        "запишите решение и голоса",
+    )
+    record(setup, meeting, 26, ADOPT)
+    refused(lambda: record(setup, meeting, 28, ADOPT), "уже записаны")
+
+
+def test_protocol_numbers_rise_with_the_dates(setup):
+    submit_for_review(setup["act"], setup["director"], None)
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026", number=2, acts=[])
+    refused(
+        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026", number=1, acts=[]),
+        "Протокол № 2 от 10.09.2026",
+    )
+    refused(
+        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="01.09.2026", number=3, acts=[]),
+        "Протокол № 2 от 10.09.2026",
+    )
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="01.09.2026", number=1, acts=[])
+
+
+def test_an_order_is_dated_on_or_after_the_decisions_it_relies_on(setup):
+    act = through_councils(setup)
+    refused(
+        lambda: issue_order(
+            setup["school"],
+            setup["director"],
+            number="7",
+            issued_on=date(2026, 9, 1),
+            title="Об утверждении",
+            acts=[act],
+            in_force_on=None,
+            today=setup["today"],
+        ),
+        "Совет родителей, протокол № 1 от 05.09.2026",
+    )
+    refused(
+        lambda: issue_order(
+            setup["school"],
+            setup["director"],
+            number="7",
+            issued_on=date(2026, 9, 10),
+            title="Об утверждении",
+            acts=[act],
+            in_force_on=date(2026, 9, 9),
+            today=setup["today"],
+        ),
+        "раньше даты приказа",
+    )
 
 
 def test_plan_tasks_follow_the_records(setup):

@@ -49,6 +49,8 @@ def test_votes_above_attendance_are_explained_and_what_was_typed_stays(app, clie
             "lock_version": str(meeting.lock_version),
             f"item-{item.id}-decision": "adopted",
             f"item-{item.id}-for": "30",
+            f"item-{item.id}-against": "0",
+            f"item-{item.id}-abstained": "0",
             f"item-{item.id}-remarks": "Уточнить сроки",
         },
         page=f"/meetings/{meeting.id}",
@@ -66,7 +68,12 @@ def test_a_stale_meeting_form_is_refused_with_a_reload_message(app, client):
     meeting = new_meeting(client)
     item = meeting.items[0]
     stale = str(meeting.lock_version)
-    fields = {f"item-{item.id}-decision": "adopted", f"item-{item.id}-for": "20"}
+    fields = {
+        f"item-{item.id}-decision": "adopted",
+        f"item-{item.id}-for": "20",
+        f"item-{item.id}-against": "0",
+        f"item-{item.id}-abstained": "0",
+    }
     first = post(
         client,
         f"/meetings/{meeting.id}",

@@ -74,6 +74,8 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     page.get_by_label("Присутствовало членов").fill("9")
     page.get_by_label("РЕШИЛИ").select_option(label="Мнение: согласовать")
     page.get_by_label("За", exact=True).fill("9")
+    page.get_by_label("Против", exact=True).fill("0")
+    page.get_by_label("Воздержались", exact=True).fill("0")
     page.get_by_role("button", name="Записать решения").click()
     expect(page.get_by_role("status")).to_contain_text("Решения записаны")
     log_out(page)

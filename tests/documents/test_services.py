@@ -180,7 +180,7 @@ def test_a_draft_sent_back_and_rewritten_has_blank_stamps_again(app):
         meeting,
         ped.secretary,
         present_count=25,
-        decisions={meeting.items[0].id: ItemDecision(Decision.SENT_BACK, 20, 5, 0, "Доработать")},
+        decisions={meeting.items[0].id: ItemDecision(Decision.SENT_BACK, 5, 20, 0, "Доработать")},
         today=TODAY,
         expected_version=None,
     )

@@ -54,11 +54,12 @@ def put_in_force(act: LocalAct) -> None:
         meeting = create_meeting(
             body, body.secretary, held_at=at(day), place="", protocol_number=number, acts=[act]
         )
+        present = 25 if kind == BodyKind.PED_COUNCIL else 10
         record_meeting(
             meeting,
             body.secretary,
-            present_count=25 if kind == BodyKind.PED_COUNCIL else 10,
-            decisions={meeting.items[0].id: ItemDecision(decision, 10, 0, 0)},
+            present_count=present,
+            decisions={meeting.items[0].id: ItemDecision(decision, present, 0, 0)},
             today=TODAY,
             expected_version=None,
         )

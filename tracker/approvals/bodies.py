@@ -10,6 +10,7 @@ from tracker.approvals.models import (
     BODY_TITLES,
     BodyKind,
     CollegialBody,
+    VotingRule,
 )
 from tracker.approvals.queries import bodies_of
 from tracker.audit import services as audit
@@ -38,17 +39,21 @@ def update_body(
     secretary: Person | None,
     quorum_numerator: int,
     quorum_denominator: int,
+    voting_rule: str = VotingRule.MAJORITY,
 ) -> None:
     if members_count < 0 or members_count > 10000:
         raise DomainError(_("Число членов — от 0 до 10000"), field="members_count")
     if not 0 < quorum_numerator <= quorum_denominator <= 100:
         raise DomainError(_("Кворум — дробь от 1/100 до 1/1"), field="quorum_numerator")
+    if voting_rule not in {rule.value for rule in VotingRule}:
+        raise DomainError(_("Неизвестное правило голосования"), field="voting_rule")
     for person in (chair, secretary):
         if person is not None and person.school_id != body.school_id:
             raise DomainError(_("Сотрудник из другой школы"))
     body.members_count = members_count
     body.chair, body.secretary = chair, secretary
     body.quorum_numerator, body.quorum_denominator = quorum_numerator, quorum_denominator
+    body.voting_rule = VotingRule(voting_rule)
     db.session.flush()
     audit.record_new(
         "body.update",
@@ -60,4 +65,5 @@ def update_body(
         chair=chair.full_name if chair else None,
         secretary=secretary.full_name if secretary else None,
         quorum=f"{quorum_numerator}/{quorum_denominator}",
+        voting_rule=str(voting_rule),
     )

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.approvals.meetings import ItemDecision
-from tracker.approvals.models import Decision
+from tracker.approvals.models import VOTING_RULE_LABELS, Decision, VotingRule
 from tracker.errors import DomainError
 from tracker.forms import IdListField, RuDateField, VersionedForm
 
@@ -24,6 +24,11 @@ class BodyForm(FlaskForm):
     secretary = SelectField(_l("Секретарь"), coerce=int)
     quorum_numerator = IntegerField(_l("Кворум: числитель"), validators=[NumberRange(1, 100)])
     quorum_denominator = IntegerField(_l("Кворум: знаменатель"), validators=[NumberRange(1, 100)])
+    voting_rule = SelectField(
+        _l("Решения принимаются"),
+        choices=[(rule.value, label) for rule, label in VOTING_RULE_LABELS.items()],
+        default=VotingRule.MAJORITY.value,
+    )
     submit = SubmitField(_l("Сохранить"))
 
 
@@ -48,6 +53,9 @@ class MeetingRecordForm(VersionedForm):
 
 
 class CorrectionForm(VersionedForm):
+    present_count = IntegerField(
+        _l("Присутствовало членов"), validators=[Optional(), NumberRange(0, 10000)]
+    )
     reason = TextAreaField(
         _l("Причина исправления"),
         validators=[InputRequired(_l("Укажите причину исправления")), Length(max=2000)],
@@ -72,8 +80,10 @@ class OrderForm(FlaskForm):
 def parse_item_decisions(items, data) -> dict:
     """The per-item fields of the meeting form (item-<id>-decision, -for, -against, ...)."""
 
-    def number(name: str) -> int:
-        text = (data.get(name) or "0").strip()
+    def number(name: str) -> int | None:
+        text = (data.get(name) or "").strip()
+        if not text:
+            return None  # refused by the service when a decision needs it, never read as 0
         if not text.lstrip("-").isdigit() or len(text) > 6:
             raise DomainError(_l("Число голосов — целое число"), field="items")
         return int(text)

@@ -21,6 +21,8 @@ from tracker.acts.models import ActStatus, LocalAct
 from tracker.acts.services import sync_plan_for
 from tracker.approvals.discussion import gather_discussion
 from tracker.approvals.models import (
+    DECISION_RESULTS,
+    DECISION_SIDE,
     DECISIONS_BY_STEP,
     AgendaItem,
     BodyKind,
@@ -28,6 +30,7 @@ from tracker.approvals.models import (
     Correction,
     Decision,
     Meeting,
+    MeetingState,
     StepKind,
     StepStatus,
 )
@@ -60,6 +63,39 @@ def _check_protocol_number(body: CollegialBody, number: int, year: int, meeting_
         )
 
 
+def _check_protocol_order(
+    body: CollegialBody, number: int, year: int, day: date, meeting_id: int | None = None
+) -> None:
+    """Within a body and a year, protocol numbers rise with the meetings' dates: a refusal
+    names the protocol that would stand out of order."""
+    others = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.body_id == body.id,
+            Meeting.protocol_year == year,
+            Meeting.id != (meeting_id or 0),
+        )
+        .order_by(Meeting.protocol_number)
+    )
+    for other in others:
+        other_day = other.held_on
+        if (other.protocol_number < number and other_day > day) or (
+            other.protocol_number > number and other_day < day
+        ):
+            raise DomainError(
+                _(
+                    "Номера протоколов растут с датами заседаний: у этого органа уже есть "
+                    "Протокол № %(other)d от %(other_day)s, а № %(number)d назначается на "
+                    "%(day)s",
+                    other=other.protocol_number,
+                    other_day=f"{other_day:%d.%m.%Y}",
+                    number=number,
+                    day=f"{day:%d.%m.%Y}",
+                ),
+                field="protocol_number",
+            )
+
+
 def create_meeting(
     body: CollegialBody,
     actor: Person,
@@ -72,6 +108,7 @@ def create_meeting(
     """A meeting with its agenda: the acts awaiting this body that the secretary chose."""
     day = local_day(held_at, body.school.timezone)
     _check_protocol_number(body, protocol_number, day.year)
+    _check_protocol_order(body, protocol_number, day.year, day)
     meeting = Meeting(
         body=body,
         held_at=held_at,
@@ -106,24 +143,101 @@ def create_meeting(
 
 @dataclass(frozen=True)
 class ItemDecision:
+    """What the secretary records for one agenda item. A vote left empty is None: refused, never
+    read as 0."""
+
     decision: Decision | None
-    votes_for: int
-    votes_against: int
-    votes_abstained: int
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstained: int | None
     remarks: str = ""
     speaker: str = ""
 
 
-def _check_votes(present: int, record: ItemDecision, field: str) -> None:
+def _check_votes(
+    body: CollegialBody, present: int, record: ItemDecision, title: str, field: str
+) -> tuple[int, int, int]:
+    """The votes of one decision, checked against those present and against the decision:
+    every count given, none negative, no more than present; «for» decisions carried by the
+    votes for under the body's rule, «against» ones by the votes against, «not taken» by
+    neither."""
+    if record.decision is None:
+        raise DomainError(_("«%(title)s»: выберите решение", title=title), field=field)
+    decision = Decision(record.decision)
     votes = (record.votes_for, record.votes_against, record.votes_abstained)
-    if any(vote < 0 for vote in votes):
+    if any(vote is None for vote in votes):
+        raise DomainError(
+            _("«%(title)s»: укажите число голосов за, против и воздержавшихся", title=title),
+            field=field,
+        )
+    counted = (votes[0] or 0, votes[1] or 0, votes[2] or 0)
+    if any(vote < 0 for vote in counted):
         raise DomainError(_("Число голосов не может быть отрицательным"), field=field)
-    if sum(votes) > present:
+    if sum(counted) > present:
         raise DomainError(
             _(
-                "Голосов (%(votes)d) больше, чем присутствует (%(present)d)",
-                votes=sum(votes),
+                "Голосов (%(votes)d) больше, чем присутствует (%(present)d): «%(title)s»",
+                title=title,
+                votes=sum(counted),
                 present=present,
+            ),
+            field=field,
+        )
+    votes_for, votes_against, _abstained = counted
+    carried_for = body.carries(votes_for, present)
+    carried_against = body.carries(votes_against, present)
+    side = DECISION_SIDE[decision]
+    rule = body.voting_rule_label
+    if side == "for" and not carried_for:
+        raise DomainError(
+            _(
+                "«%(title)s»: за — %(votes)d из %(present)d присутствующих, а решение "
+                "«%(decision)s» принимается %(rule)s. Запишите решение, которое дало голосование",
+                title=title,
+                votes=votes_for,
+                present=present,
+                decision=DECISION_RESULTS[decision],
+                rule=rule,
+            ),
+            field=field,
+        )
+    if side == "against" and not carried_against:
+        raise DomainError(
+            _(
+                "«%(title)s»: против — %(votes)d из %(present)d присутствующих, а решение "
+                "«%(decision)s» принимается %(rule)s. Запишите решение, которое дало голосование",
+                title=title,
+                votes=votes_against,
+                present=present,
+                decision=DECISION_RESULTS[decision],
+                rule=rule,
+            ),
+            field=field,
+        )
+    if side == "neither" and (carried_for or carried_against):
+        raise DomainError(
+            _(
+                "«%(title)s»: голосование решило вопрос (за %(for)d, против %(against)d из "
+                "%(present)d присутствующих) — запишите принятое решение",
+                title=title,
+                present=present,
+                against=votes_against,
+                **{"for": votes_for},
+            ),
+            field=field,
+        )
+    return counted
+
+
+def _check_attendance(body: CollegialBody, present_count: int, field: str) -> None:
+    if present_count < 0:
+        raise DomainError(_("Число присутствующих не может быть отрицательным"), field=field)
+    if present_count > body.members_count:
+        raise DomainError(
+            _(
+                "Присутствует больше (%(present)d), чем членов органа (%(members)d)",
+                present=present_count,
+                members=body.members_count,
             ),
             field=field,
         )
@@ -137,11 +251,21 @@ def record_meeting(
     decisions: dict[int, ItemDecision],
     today: date,
     expected_version: int | None,
-) -> None:
-    """Attendance and the decision on every agenda item, in one go: all or nothing."""
+) -> MeetingState:
+    """Attendance and the decision on every agenda item, in one go: all or nothing, once.
+
+    Without quorum the meeting did not take place: its attendance is kept, no decision is
+    taken, and its acts wait for the body's next meeting. With quorum every item needs its
+    decision and votes, and each decision must follow its vote. Afterwards attendance and votes
+    change only through the director's correction. Returns the meeting's state."""
     check_fresh(meeting, expected_version)
     body = meeting.body
     meeting_day = meeting.held_on
+    if meeting.state != MeetingState.PLANNED:
+        raise DomainError(
+            _("Явка и решения этого заседания уже записаны; исправить их может директор"),
+            field="present_count",
+        )
     if meeting_day > today:
         raise DomainError(
             _(
@@ -150,51 +274,55 @@ def record_meeting(
             ),
             field="present_count",
         )
-    if present_count < 0:
-        raise DomainError(
-            _("Число присутствующих не может быть отрицательным"), field="present_count"
-        )
-    if present_count > body.members_count:
-        raise DomainError(
-            _(
-                "Присутствует больше (%(present)d), чем членов органа (%(members)d)",
-                present=present_count,
-                members=body.members_count,
-            ),
-            field="present_count",
-        )
+    _check_attendance(body, present_count, "present_count")
     chosen = {item_id: record for item_id, record in decisions.items() if record.decision}
-    if chosen and not body.has_quorum(present_count):
-        raise DomainError(
-            _(
-                "Нет кворума: присутствует %(present)d из %(members)d, нужно не меньше %(need)s",
-                present=present_count,
-                members=body.members_count,
-                need=f"{body.quorum_numerator}/{body.quorum_denominator}",
-            ),
-            field="present_count",
-        )
     meeting.present_count = present_count
     flag_modified(meeting, "present_count")
-    for item in meeting.items:
-        record = chosen.get(item.id)
-        if record is None:
-            continue
-        if item.decision is not None:
-            raise DomainError(_("Решение по этому вопросу уже записано; исправить может директор"))
-        _record_item(item, actor, record, present_count, meeting_day)
-    db.session.flush()
-    audit.record_new(
-        "meeting.record",
-        "meeting",
-        meeting.id,
-        body.school_id,
-        actor,
-        present=present_count,
-        decisions={str(k): str(v.decision) for k, v in chosen.items()},
-    )
+    if not body.has_quorum(present_count):
+        if chosen:
+            raise DomainError(
+                _(
+                    "Нет кворума: присутствует %(present)d из %(members)d, нужно не меньше "
+                    "%(need)s. Решения не принимаются: снимите их, и заседание будет записано "
+                    "как несостоявшееся",
+                    present=present_count,
+                    members=body.members_count,
+                    need=f"{body.quorum_numerator}/{body.quorum_denominator}",
+                ),
+                field="present_count",
+            )
+        meeting.state = MeetingState.NO_QUORUM
+        db.session.flush()
+        audit.record_new(
+            "meeting.no_quorum", "meeting", meeting.id, body.school_id, actor, present=present_count
+        )
+    else:
+        for item in meeting.items:
+            record = chosen.get(item.id)
+            if record is None:
+                raise DomainError(
+                    _(
+                        "«%(title)s»: запишите решение и голоса (если голосов не хватило — "
+                        "«решение не принято»)",
+                        title=item.act.title[:80],
+                    ),
+                    field="items",
+                )
+            _record_item(item, actor, record, present_count, meeting_day)
+        meeting.state = MeetingState.HELD
+        db.session.flush()
+        audit.record_new(
+            "meeting.record",
+            "meeting",
+            meeting.id,
+            body.school_id,
+            actor,
+            present=present_count,
+            decisions={str(k): str(v.decision) for k, v in chosen.items()},
+        )
     for item in meeting.items:
         sync_plan_for(item.act)
+    return MeetingState(meeting.state)
 
 
 def _record_item(
@@ -208,15 +336,38 @@ def _record_item(
         )
     if record.decision not in DECISIONS_BY_STEP[StepKind(step.kind)]:
         raise DomainError(_("Такое решение этот орган по акту не принимает"), field="items")
-    _check_votes(present, record, "items")
-    item.decision = record.decision
-    item.votes_for, item.votes_against = record.votes_for, record.votes_against
-    item.votes_abstained = record.votes_abstained
-    item.remarks = (record.remarks or "").strip()[:5000]
+    votes = _check_votes(step.council, present, record, act.title[:80], "items")
+    _write_item(item, record, votes)
     item.speaker = (record.speaker or "").strip()[:300]
     item.recorded_by = actor
     item.recorded_at = datetime.now().astimezone()
-    if record.decision == Decision.SENT_BACK:
+    _apply(item, day)
+    db.session.flush()
+    audit.record_new(
+        "act.decision",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        decision=str(record.decision),
+        votes=list(votes),
+    )
+
+
+def _write_item(item: AgendaItem, record: ItemDecision, votes: tuple[int, int, int]) -> None:
+    item.decision = record.decision
+    item.votes_for, item.votes_against, item.votes_abstained = votes
+    item.remarks = (record.remarks or "").strip()[:5000]
+
+
+def _apply(item: AgendaItem, day: date) -> None:
+    """The act's route follows the item's decision: done (the next step waits, or the order),
+    sent back (the act returns to draft with the remarks), or not taken (the step waits for
+    the body's next meeting)."""
+    step, act = item.step, item.step.act
+    if item.decision == Decision.NOT_TAKEN:
+        pass
+    elif item.decision == Decision.SENT_BACK:
         step.status = StepStatus.RETURNED
         for other in current_round(act):
             if other.status == StepStatus.WAITING and other is not step:
@@ -230,16 +381,43 @@ def _record_item(
         if following is not None and following.kind == StepKind.ENACT:
             act.status = ActStatus.APPROVED
     flag_modified(act, "status")
-    db.session.flush()
-    audit.record_new(
-        "act.decision",
-        "act",
-        act.id,
-        act.school_id,
-        actor,
-        decision=str(record.decision),
-        votes=[record.votes_for, record.votes_against, record.votes_abstained],
+
+
+def _undo(item: AgendaItem) -> None:
+    """Take back what the item's decision did to the act's route, so that a corrected decision
+    can be applied instead; refused when the route has gone on from it since."""
+    step, act = item.step, item.step.act
+    title = act.title[:80]
+    moved_on = _(
+        "«%(title)s»: после этого решения маршрут акта пошёл дальше (%(what)s): "
+        "исход теперь меняет новое заседание"
     )
+    if item.decision == Decision.NOT_TAKEN:
+        holder = step.item
+        if holder is not None and holder is not item:
+            raise DomainError(
+                moved_on % {"title": title, "what": _("вопрос внесён в другое заседание")}
+            )
+        return
+    round_steps = current_round(act)
+    if not round_steps or round_steps[0].round != step.round:
+        raise DomainError(moved_on % {"title": title, "what": _("начат новый круг")})
+    later = [other for other in round_steps if other.sort_order > step.sort_order]
+    if item.decision == Decision.SENT_BACK:
+        if act.status != ActStatus.DRAFT or act.version_number != step.version_number:
+            raise DomainError(moved_on % {"title": title, "what": _("новая редакция")})
+        step.status = StepStatus.WAITING
+        for other in later:
+            if other.status == StepStatus.VOID:
+                other.status = StepStatus.WAITING
+        act.status = ActStatus.UNDER_REVIEW
+        act.remarks = ""
+        return
+    if any(other.status != StepStatus.WAITING or other.item is not None for other in later):
+        raise DomainError(moved_on % {"title": title, "what": _("следующий шаг уже начат")})
+    step.status = StepStatus.WAITING
+    step.done_on = None
+    act.status = ActStatus.UNDER_REVIEW
 
 
 def correct_decision(
@@ -248,31 +426,52 @@ def correct_decision(
     *,
     reason: str,
     record: ItemDecision,
+    present_count: int | None = None,
     expected_version: int | None,
 ) -> None:
-    """The director corrects a recorded decision's votes or remarks, or its wording within the
-    same outcome; the route does not change, and the correction is kept with its reason."""
-    check_fresh(item.meeting, expected_version)
+    """The director corrects a recorded decision: its votes, remarks and wording, the meeting's
+    attendance, and, where the corrected votes say so, its outcome, which then moves the act on
+    its route (and the plan) as the right decision would have. Refused when the route has gone
+    on from the decision since. Kept with its reason, and logged."""
+    meeting = item.meeting
+    check_fresh(meeting, expected_version)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Укажите причину исправления"), field="reason")
-    if item.decision is None:
+    if item.decision is None or meeting.state != MeetingState.HELD:
         raise DomainError(_("По этому вопросу решение ещё не записано"))
-    same_outcome = (
-        {Decision.SENT_BACK}
-        if item.decision == Decision.SENT_BACK
-        else (set(DECISIONS_BY_STEP[StepKind(item.step.kind)]) - {Decision.SENT_BACK})
-    )
-    if record.decision not in same_outcome:
-        raise DomainError(_("Исправление не может изменить исход: для этого нужно новое заседание"))
-    _check_votes(item.meeting.present_count or 0, record, "votes_for")
-    before = _item_state(item)
-    item.decision = record.decision
-    item.votes_for, item.votes_against = record.votes_for, record.votes_against
-    item.votes_abstained = record.votes_abstained
-    item.remarks = (record.remarks or "").strip()[:5000]
-    flag_modified(item.meeting, "present_count")
-    after = _item_state(item)
+    present = meeting.present_count if present_count is None else present_count
+    body = meeting.body
+    _check_attendance(body, present or 0, "present_count")
+    if not body.has_quorum(present or 0):
+        raise DomainError(
+            _(
+                "При %(present)d присутствующих из %(members)d кворума нет: такое исправление "
+                "отменило бы все решения заседания",
+                present=present or 0,
+                members=body.members_count,
+            ),
+            field="present_count",
+        )
+    if record.decision not in DECISIONS_BY_STEP[StepKind(item.step.kind)]:
+        raise DomainError(_("Такое решение этот орган по акту не принимает"), field="reason")
+    title = item.act.title[:80]
+    votes = _check_votes(body, present or 0, record, title, "votes_for")
+    for other in meeting.items:  # the other decisions must still follow their votes
+        if other is not item and present != meeting.present_count:
+            _check_votes(
+                body, present or 0, _as_record(other), other.act.title[:80], "present_count"
+            )
+    before = {**_item_state(item), "present": meeting.present_count}
+    outcome_changes = _outcome(item.decision) != _outcome(record.decision)
+    if outcome_changes:
+        _undo(item)
+    _write_item(item, record, votes)
+    meeting.present_count = present
+    if outcome_changes:
+        _apply(item, meeting.held_on)
+    flag_modified(meeting, "present_count")
+    after = {**_item_state(item), "present": present}
     db.session.add(
         Correction(
             item_id=item.id,
@@ -287,9 +486,30 @@ def correct_decision(
         "decision.correct",
         "meeting",
         item.meeting_id,
-        school_id=item.meeting.body.school_id,
+        school_id=body.school_id,
         actor=actor,
         changes={"reason": [None, reason[:500]], "decision": [before, after]},
+    )
+    if outcome_changes:
+        sync_plan_for(item.act)
+
+
+def _outcome(decision: Decision | str | None) -> str:
+    """What a decision does to the route: the step done, the act sent back, or nothing."""
+    if decision == Decision.SENT_BACK:
+        return "returned"
+    if decision == Decision.NOT_TAKEN:
+        return "not_taken"
+    return "done"
+
+
+def _as_record(item: AgendaItem) -> ItemDecision:
+    return ItemDecision(
+        Decision(item.decision) if item.decision else None,
+        item.votes_for,
+        item.votes_against,
+        item.votes_abstained,
+        item.remarks,
     )
 
 

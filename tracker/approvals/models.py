@@ -64,6 +64,27 @@ class Decision(StrEnum):
     OPINION_FOR = "opinion_for"
     OPINION_AGAINST = "opinion_against"
     SENT_BACK = "sent_back"
+    NOT_TAKEN = "not_taken"  # the vote carried neither way: the act waits for the body again
+
+
+class VotingRule(StrEnum):
+    """How many of those present must vote for a decision (the charter says; a simple majority
+    unless it says otherwise)."""
+
+    MAJORITY = "majority"  # more than half of those present
+    TWO_THIRDS = "two_thirds"  # at least two thirds of those present
+
+
+VOTING_RULE_LABELS = {
+    VotingRule.MAJORITY: _l("простым большинством (больше половины присутствующих)"),
+    VotingRule.TWO_THIRDS: _l("не менее двух третей присутствующих"),
+}
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"  # booked; attendance and decisions not recorded yet
+    HELD = "held"  # attendance and decisions recorded
+    NO_QUORUM = "no_quorum"  # did not take place: no quorum (attendance recorded)
 
 
 DECISION_LABELS = {
@@ -72,6 +93,7 @@ DECISION_LABELS = {
     Decision.OPINION_FOR: _l("Мнение: согласовать"),
     Decision.OPINION_AGAINST: _l("Мнение: не согласовать"),
     Decision.SENT_BACK: _l("Вернуть на доработку"),
+    Decision.NOT_TAKEN: _l("Решение не принято (голосов не хватило)"),
 }
 # How a recorded decision reads in the minutes (the choices above read as what to decide).
 DECISION_RESULTS = {
@@ -80,10 +102,31 @@ DECISION_RESULTS = {
     Decision.OPINION_FOR: _l("Мнение: согласовано"),
     Decision.OPINION_AGAINST: _l("Мнение: не согласовано"),
     Decision.SENT_BACK: _l("Возвращено на доработку"),
+    Decision.NOT_TAKEN: _l("Решение не принято"),
 }
 DECISIONS_BY_STEP = {
-    StepKind.ADOPT: (Decision.ADOPTED, Decision.ADOPTED_WITH_REMARKS, Decision.SENT_BACK),
-    StepKind.OPINION: (Decision.OPINION_FOR, Decision.OPINION_AGAINST, Decision.SENT_BACK),
+    StepKind.ADOPT: (
+        Decision.ADOPTED,
+        Decision.ADOPTED_WITH_REMARKS,
+        Decision.SENT_BACK,
+        Decision.NOT_TAKEN,
+    ),
+    StepKind.OPINION: (
+        Decision.OPINION_FOR,
+        Decision.OPINION_AGAINST,
+        Decision.SENT_BACK,
+        Decision.NOT_TAKEN,
+    ),
+}
+# Which way the vote must carry for a decision: "for" (the votes for meet the body's rule),
+# "against" (the votes against do), or neither.
+DECISION_SIDE = {
+    Decision.ADOPTED: "for",
+    Decision.ADOPTED_WITH_REMARKS: "for",
+    Decision.OPINION_FOR: "for",
+    Decision.OPINION_AGAINST: "against",
+    Decision.SENT_BACK: "against",
+    Decision.NOT_TAKEN: "neither",
 }
 
 
@@ -101,6 +144,9 @@ class CollegialBody(Model):
     # Quorum: present * denominator >= members * numerator (two thirds unless the charter says).
     quorum_numerator: Mapped[int] = mapped_column(Integer, default=2)
     quorum_denominator: Mapped[int] = mapped_column(Integer, default=3)
+    voting_rule: Mapped[VotingRule] = mapped_column(
+        String(16), default=VotingRule.MAJORITY, server_default=VotingRule.MAJORITY.value
+    )
 
     school: Mapped[School] = relationship()
     chair: Mapped[Person | None] = relationship(foreign_keys=[chair_id])
@@ -111,6 +157,16 @@ class CollegialBody(Model):
 
     def has_quorum(self, present: int) -> bool:
         return present * self.quorum_denominator >= self.members_count * self.quorum_numerator
+
+    def carries(self, votes: int, present: int) -> bool:
+        """Whether `votes` of `present` are enough under the body's voting rule."""
+        if VotingRule(self.voting_rule) == VotingRule.TWO_THIRDS:
+            return 3 * votes >= 2 * present and votes > 0
+        return 2 * votes > present
+
+    @property
+    def voting_rule_label(self) -> str:
+        return str(VOTING_RULE_LABELS[VotingRule(self.voting_rule)])
 
 
 class Meeting(Model):
@@ -126,6 +182,9 @@ class Meeting(Model):
     protocol_number: Mapped[int] = mapped_column(Integer)
     protocol_year: Mapped[int] = mapped_column(Integer)
     present_count: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[MeetingState] = mapped_column(
+        String(16), default=MeetingState.PLANNED, server_default=MeetingState.PLANNED.value
+    )
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -162,7 +221,9 @@ class ApprovalStep(Model):
 
     act: Mapped[LocalAct] = relationship()
     body: Mapped[CollegialBody | None] = relationship()
-    item: Mapped[AgendaItem | None] = relationship(back_populates="step", uselist=False)
+    # Every agenda item the step was put on, oldest first: a meeting without quorum, or a vote
+    # that carried neither way, leaves its item as history and the step free for the next one.
+    items: Mapped[list[AgendaItem]] = relationship(back_populates="step", order_by="AgendaItem.id")
     order: Mapped[Order | None] = relationship(
         secondary="order_steps", back_populates="steps", uselist=False
     )
@@ -174,6 +235,15 @@ class ApprovalStep(Model):
             raise LookupError(f"approval step {self.id} ({self.kind}) has no body")
         return self.body
 
+    @property
+    def item(self) -> AgendaItem | None:
+        """The agenda item that holds the step: on a meeting to come, or with the decision that
+        settled it; None while no meeting has it (or has it again)."""
+        for item in reversed(self.items):
+            if not item.releases_step:
+                return item
+        return None
+
 
 class AgendaItem(Model):
     __tablename__ = "agenda_items"
@@ -183,7 +253,7 @@ class AgendaItem(Model):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     step_id: Mapped[int] = mapped_column(
-        ForeignKey("approval_steps.id", ondelete="CASCADE"), unique=True
+        ForeignKey("approval_steps.id", ondelete="CASCADE"), index=True
     )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     speaker: Mapped[str] = mapped_column(String(300), default="")  # СЛУШАЛИ
@@ -196,12 +266,18 @@ class AgendaItem(Model):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
-    step: Mapped[ApprovalStep] = relationship(back_populates="item")
+    step: Mapped[ApprovalStep] = relationship(back_populates="items")
     recorded_by: Mapped[Person | None] = relationship()
 
     @property
     def act(self) -> LocalAct:
         return self.step.act
+
+    @property
+    def releases_step(self) -> bool:
+        """The item left its step free: its meeting had no quorum, or its vote carried neither
+        way (the act then waits for the body's next meeting)."""
+        return self.decision == Decision.NOT_TAKEN or self.meeting.state == MeetingState.NO_QUORUM
 
 
 order_steps = Table(

@@ -12,11 +12,12 @@ from tracker.accounts.models import Person, School
 from tracker.acts.models import ActStatus, LocalAct
 from tracker.acts.services import sync_plan_for
 from tracker.approvals.models import (
+    ORDER_STEP,
     Order,
     StepKind,
     StepStatus,
 )
-from tracker.approvals.queries import current_step
+from tracker.approvals.queries import current_step, requisites
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -74,6 +75,7 @@ def issue_order(
                 ),
                 field="acts",
             )
+        _check_after_councils(act, issued_on)
         steps.append(step)
     order = Order(
         school=school,
@@ -103,3 +105,20 @@ def issue_order(
     for act in acts:
         sync_plan_for(act)
     return order
+
+
+def _check_after_councils(act: LocalAct, issued_on: date) -> None:
+    """An order relies on the councils' decisions: it is dated on or after the last of them."""
+    for requisite in requisites(act):
+        if requisite.kind != ORDER_STEP and requisite.on is not None and requisite.on > issued_on:
+            raise DomainError(
+                _(
+                    "«%(title)s»: приказ не может быть раньше решения, на которое опирается, — "
+                    "%(body)s, протокол № %(number)s от %(day)s",
+                    title=act.title[:80],
+                    body=requisite.title,
+                    number=requisite.number,
+                    day=f"{requisite.on:%d.%m.%Y}",
+                ),
+                field="issued_on",
+            )

@@ -58,7 +58,7 @@ def body_of_kind(school: School, kind: str) -> CollegialBody:
 STEP_LOAD = (
     selectinload(ApprovalStep.body),
     # A meeting's body (for its school's day) is one of the steps' bodies: found in the session.
-    selectinload(ApprovalStep.item).selectinload(AgendaItem.meeting),
+    selectinload(ApprovalStep.items).selectinload(AgendaItem.meeting),
     selectinload(ApprovalStep.order),
 )
 

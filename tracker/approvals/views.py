@@ -27,6 +27,7 @@ from tracker.approvals.models import (
     AgendaItem,
     CollegialBody,
     Meeting,
+    MeetingState,
     StepKind,
 )
 from tracker.approvals.permissions import (
@@ -104,6 +105,7 @@ def configure_body(body_id: int):
                 secretary=people.get(form.secretary.data),
                 quorum_numerator=validated(form.quorum_numerator.data),
                 quorum_denominator=validated(form.quorum_denominator.data),
+                voting_rule=form.voting_rule.data or "",
             ),
         ).done
     ):
@@ -200,19 +202,26 @@ def record_meeting(meeting_id: int):
     form = MeetingRecordForm()
     if form.validate_on_submit():
 
-        def record():
+        def record() -> MeetingState:
             decisions = parse_item_decisions(meeting.items, request.form)
-            meeting_service.record_meeting(
+            return meeting_service.record_meeting(
                 meeting,
                 current_user,
-                present_count=form.present_count.data,
+                present_count=validated(form.present_count.data),
                 decisions=decisions,
                 today=school_today(),
                 expected_version=form.expected_version,
             )
 
-        if attempt(form, record).done:
-            flash(_("Решения записаны"), "success")
+        recorded = attempt(form, record)
+        if recorded.done:
+            if recorded.value == MeetingState.NO_QUORUM:
+                flash(
+                    _("Заседание не состоялось: нет кворума. Акты ждут следующего заседания"),
+                    "warning",
+                )
+            else:
+                flash(_("Решения записаны"), "success")
             return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
     db.session.expire_all()
     meeting = db.session.get_one(Meeting, meeting_id)  # loaded above, and never deleted
@@ -240,6 +249,7 @@ def correct(meeting_id: int, item_id: int):
                 current_user,
                 reason=form.reason.data,
                 record=record,
+                present_count=form.present_count.data,
                 expected_version=form.expected_version,
             )
 
