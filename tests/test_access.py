@@ -361,6 +361,44 @@ CASES += [
         {**staff_but(403, secretary=400), "director": 400, "other_director": 404},
         data=lambda o: {"present_count": "28", "lock_version": str(o["meeting"].lock_version)},
     ),
+    # Managing a meeting: the demo's meeting is recorded already, so those allowed pass the
+    # permission check and are then refused (a recorded meeting is neither moved nor cancelled).
+    *(
+        Case(
+            endpoint,
+            "POST",
+            url,
+            {**staff_but(403, secretary=400), "director": 400, "other_director": 404},
+            data=data,
+        )
+        for endpoint, url, data in [
+            (
+                "approvals.reschedule_meeting",
+                lambda o: f"/meetings/{o['meeting'].id}/reschedule",
+                lambda o: {"held_on": "20.12.2026", "held_time": "15:00", "protocol_number": "9"},
+            ),
+            (
+                "approvals.cancel_meeting",
+                lambda o: f"/meetings/{o['meeting'].id}/cancel",
+                lambda o: {"reason": "Карантин"},
+            ),
+            (
+                "approvals.add_to_agenda",
+                lambda o: f"/meetings/{o['meeting'].id}/agenda",
+                lambda o: {"acts": [str(o["discussed"].id)]},
+            ),
+            (
+                "approvals.remove_item",
+                lambda o: f"/meetings/{o['meeting'].id}/items/{o['item'].id}/remove",
+                None,
+            ),
+            (
+                "approvals.move_item",
+                lambda o: f"/meetings/{o['meeting'].id}/items/{o['item'].id}/move",
+                lambda o: {"target": str(o["meeting"].id)},
+            ),
+        ]
+    ),
     Case(
         "approvals.correct",
         "POST",

@@ -1,6 +1,7 @@
 """The migrations and the models describe the same schema, on SQLite and on PostgreSQL."""
 
 import re
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -128,3 +129,67 @@ def test_a_downgrade_and_upgrade_keep_the_data_of_tables_they_do_not_drop(app):
     upgrade()
     db.session.remove()
     assert counts() == before
+
+
+@pytest.mark.demo_data
+def test_old_meetings_get_their_state_and_their_school_year(app, capfd):
+    """Meetings saved before 047f55458e9d: attendance short of quorum did not take place; the
+    protocol year becomes the school year from 1 August, except where numbers would clash."""
+    bodies = db.session.execute(
+        text("SELECT id, members_count FROM collegial_bodies ORDER BY id LIMIT 2")
+    ).all()
+    db.session.remove()
+    downgrade(revision="5c2e9a7d41b3")
+    rows = [
+        # body, held at (UTC), number, calendar year, present
+        (bodies[0].id, datetime(2026, 2, 15, 12), 3, 2026, bodies[0].members_count),
+        (bodies[0].id, datetime(2026, 9, 10, 12), 4, 2026, 1),  # below any quorum
+        (bodies[0].id, datetime(2026, 7, 31, 22), 5, 2026, None),  # 01.08 in Moscow
+        (bodies[1].id, datetime(2025, 9, 1, 12), 7, 2025, None),
+        (bodies[1].id, datetime(2026, 3, 1, 12), 7, 2026, None),  # clashes as 2025/2026
+    ]
+    ids = []
+    for body_id, held_at, number, year, present in rows:
+        ids.append(
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (body_id, held_at, place, protocol_number, "
+                    "protocol_year, present_count, lock_version, created_at) VALUES "
+                    "(:body, :held, '', :number, :year, :present, 1, :held) RETURNING id"
+                ),
+                {
+                    "body": body_id,
+                    "held": held_at,
+                    "number": number,
+                    "year": year,
+                    "present": present,
+                },
+            ).scalar_one()
+        )
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+
+    def meeting_rows() -> list:
+        return [
+            tuple(
+                db.session.execute(
+                    text("SELECT protocol_year, state FROM meetings WHERE id = :id"), {"id": i}
+                ).one()
+            )
+            for i in ids
+        ]
+
+    assert meeting_rows() == [
+        (2025, "held"),
+        (2026, "no_quorum"),
+        (2026, "planned"),
+        (2025, "planned"),
+        (2026, "planned"),
+    ]
+    assert f"meetings of body {bodies[1].id}: numbers clash" in capfd.readouterr().err
+    db.session.remove()
+    downgrade(revision="047f55458e9d")
+    assert [year for year, _state in meeting_rows()] == [2026, 2026, 2026, 2025, 2026]
+    db.session.remove()
+    upgrade()

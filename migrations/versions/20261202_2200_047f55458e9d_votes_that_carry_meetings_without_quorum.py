@@ -34,7 +34,15 @@ def upgrade():
         batch_op.add_column(sa.Column('state', sa.String(length=16), server_default='planned', nullable=False))
 
     # ### end Alembic commands ###
-    op.execute("UPDATE meetings SET state = 'held' WHERE present_count IS NOT NULL")
+    # Meetings with attendance recorded took place, unless the attendance was short of the
+    # body's quorum (such meetings were saved with attendance only).
+    op.execute(
+        "UPDATE meetings SET state = CASE WHEN present_count * ("
+        "SELECT quorum_denominator FROM collegial_bodies b WHERE b.id = meetings.body_id) >= ("
+        "SELECT members_count * quorum_numerator FROM collegial_bodies b "
+        "WHERE b.id = meetings.body_id) THEN 'held' ELSE 'no_quorum' END "
+        "WHERE present_count IS NOT NULL"
+    )
 
 
 def downgrade():

@@ -8,11 +8,17 @@ from sqlalchemy import func, select
 from tests.approvals.conftest import at
 from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import create_act, link_task
+from tracker.approvals.discussion import open_discussion
 from tracker.approvals.meetings import (
     ItemDecision,
+    add_to_agenda,
+    cancel_meeting,
     correct_decision,
     create_meeting,
+    move_item,
     record_meeting,
+    reschedule_meeting,
+    take_off_agenda,
 )
 from tracker.approvals.models import (
     AgendaItem,
@@ -34,6 +40,7 @@ from tracker.approvals.queries import (
     route_steps,
 )
 from tracker.approvals.route import new_version, set_route, submit_for_review
+from tracker.audit.models import AuditEntry
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
@@ -178,15 +185,32 @@ def test_a_meeting_after_today_cannot_record_decisions(setup):
     )
 
 
-def test_a_protocol_number_is_unique_per_body_and_year(setup):
+def test_a_protocol_number_is_unique_per_body_and_school_year(setup):
     submit_for_review(setup["act"], setup["director"], None)
-    meeting_for(setup, BodyKind.PED_COUNCIL, acts=[])
-    refused(
-        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="15.09.2026"),
-        "Протокол № 1 за 2026 год у этого органа уже есть",
-    )
-    meeting_for(setup, BodyKind.PED_COUNCIL, day="15.01.2027")  # a new year starts at № 1
+    meeting_for(setup, BodyKind.PED_COUNCIL, acts=[])  # № 1 of 30.08.2026 opens 2026/2027
+    for day in ["15.09.2026", "15.01.2027"]:  # the school year goes on after New Year
+        refused(
+            lambda day=day: meeting_for(setup, BodyKind.PED_COUNCIL, day=day, acts=[]),
+            "Протокол № 1 за 2026/2027 учебный год у этого органа уже есть",
+        )
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="20.06.2026", number=5, acts=[])  # 2025/2026
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="28.08.2027", acts=[])  # 2027/2028 starts at № 1
     meeting_for(setup, BodyKind.PARENTS_COUNCIL, acts=[])  # another body has its own numbers
+    years = db.session.scalars(
+        select(Meeting.protocol_year)
+        .order_by(Meeting.held_at)
+        .where(Meeting.body_id == setup["bodies"][BodyKind.PED_COUNCIL].id)
+    ).all()
+    assert years == [2025, 2026, 2027]
+
+
+def test_protocol_numbers_rise_across_new_year(setup):
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="10.01.2027", number=3, acts=[])
+    refused(
+        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="20.12.2026", number=4, acts=[]),
+        "Протокол № 3 от 10.01.2027",
+    )
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="20.12.2026", number=2, acts=[])
 
 
 def test_an_order_for_an_act_not_through_its_councils_is_refused(setup):
@@ -604,3 +628,193 @@ def test_plan_tasks_follow_the_records(setup):
     db.session.commit()
     assert tasks[PlanRole.ORDER].status == TaskStatus.DONE
     assert "10.09.2026" in tasks[PlanRole.ORDER].completion_note
+
+
+def second_act(setup, title="Положение о текущем контроле успеваемости"):
+    act = create_act(setup["school"], setup["director"], title, "1. Общие положения")
+    submit_for_review(act, setup["director"], None)
+    db.session.commit()
+    return act
+
+
+def test_a_planned_meeting_moves_to_another_day_in_the_order_of_its_protocols(setup):
+    submit_for_review(setup["act"], setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026", number=2, acts=[])
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="30.08.2026", number=1)
+    refused(
+        lambda: reschedule_meeting(
+            meeting,
+            ped.secretary,
+            held_at=at("20.09.2026"),
+            place="",
+            protocol_number=1,
+            expected_version=None,
+        ),
+        "Протокол № 2 от 10.09.2026",
+    )
+    reschedule_meeting(
+        meeting,
+        ped.secretary,
+        held_at=at("20.09.2026", 14),
+        place="Кабинет 12",
+        protocol_number=3,
+        expected_version=meeting.lock_version,
+    )
+    db.session.commit()
+    assert (meeting.held_on, meeting.place, meeting.protocol_number) == (
+        date(2026, 9, 20),
+        "Кабинет 12",
+        3,
+    )
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "meeting.reschedule")
+    ).one()
+    assert entry.changes["held_at"] == ["30.08.2026", "20.09.2026"]
+    record(setup, meeting, 26, ADOPT)
+    refused(
+        lambda: reschedule_meeting(
+            meeting,
+            ped.secretary,
+            held_at=at("21.09.2026"),
+            place="",
+            protocol_number=3,
+            expected_version=None,
+        ),
+        "Заседание уже записано",
+    )
+
+
+def test_a_meeting_cannot_move_before_the_end_of_its_acts_discussion(setup):
+    act = setup["act"]
+    open_discussion(
+        act,
+        setup["director"],
+        opens_on=date(2026, 11, 30),
+        closes_on=date(2026, 12, 14),
+        today=setup["today"],
+        expected_version=None,
+    )
+    submit_for_review(act, setup["director"], None)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="15.12.2026", number=3)
+    refused(
+        lambda: reschedule_meeting(
+            meeting,
+            meeting.body.secretary,
+            held_at=at("10.12.2026"),
+            place="",
+            protocol_number=3,
+            expected_version=None,
+        ),
+        "обсуждение идёт до 14.12.2026",
+    )
+
+
+def test_a_cancelled_meeting_frees_its_number_and_its_acts_wait_again(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
+    meeting_id = meeting.id
+    assert acts_awaiting(ped) == []
+    refused(
+        lambda: cancel_meeting(meeting, ped.secretary, reason="  ", expected_version=None),
+        "Укажите причину отмены",
+    )
+    cancel_meeting(meeting, ped.secretary, reason="Карантин", expected_version=None)
+    db.session.commit()
+    assert db.session.get(Meeting, meeting_id) is None
+    assert acts_awaiting(ped) == [act]
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "meeting.cancel")
+    ).one()
+    assert entry.object_id == meeting_id
+    assert entry.changes["reason"] == [None, "Карантин"]
+    assert entry.changes["acts"] == [[act.title], None]
+    again = meeting_for(setup, BodyKind.PED_COUNCIL, day="02.09.2026")  # № 1 is free again
+    record(setup, again, 26, ADOPT)
+    refused(
+        lambda: cancel_meeting(again, ped.secretary, reason="Ошибка", expected_version=None),
+        "Заседание уже записано",
+    )
+
+
+def test_an_act_comes_off_the_agenda_and_joins_another(setup):
+    act, other = setup["act"], second_act(setup)
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL, acts=[act, other])
+    later = meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026", number=2, acts=[])
+    stale = meeting.lock_version
+    take_off_agenda(meeting.items[1], ped.secretary, expected_version=stale)
+    db.session.commit()
+    assert [item.act for item in meeting.items] == [act]
+    assert acts_awaiting(ped) == [other]
+    assert meeting.lock_version > stale
+    refused(
+        lambda: take_off_agenda(meeting.items[0], ped.secretary, expected_version=stale),
+        "Запись уже изменил другой пользователь",
+    )
+    move_item(meeting.items[0], later, ped.secretary, expected_version=None)
+    add_to_agenda(meeting, ped.secretary, [other], expected_version=None)
+    db.session.commit()
+    db.session.expire_all()
+    assert [item.act for item in meeting.items] == [other]
+    assert [item.act for item in later.items] == [act]
+    record(setup, later, 26, ADOPT)
+    assert current_step(act).body.kind == BodyKind.PARENTS_COUNCIL
+
+
+def test_an_agenda_item_moves_only_to_a_planned_meeting_of_its_body(setup):
+    act, other = setup["act"], second_act(setup)
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    held = meeting_for(setup, BodyKind.PED_COUNCIL, acts=[other])
+    record(setup, held, 26, ADOPT)
+    meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026", number=2, acts=[act])
+    parents = meeting_for(setup, BodyKind.PARENTS_COUNCIL, day="12.09.2026", acts=[other])
+    item = meeting.items[0]
+    refused(
+        lambda: move_item(item, parents, ped.secretary, expected_version=None),
+        "только на заседание того же органа",
+    )
+    refused(lambda: move_item(item, held, ped.secretary, expected_version=None), "уже записан")
+    refused(
+        lambda: move_item(item, meeting, ped.secretary, expected_version=None), "уже в повестке"
+    )
+    refused(
+        lambda: take_off_agenda(held.items[0], ped.secretary, expected_version=None),
+        "Заседание уже записано",
+    )
+    refused(
+        lambda: add_to_agenda(parents, parents.body.secretary, [act], expected_version=None),
+        "не ждёт решения этого органа",
+    )
+
+
+def test_an_act_left_without_quorum_joins_the_next_meeting(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    ped = setup["bodies"][BodyKind.PED_COUNCIL]
+    failed = meeting_for(setup, BodyKind.PED_COUNCIL)
+    record_meeting(
+        failed,
+        ped.secretary,
+        present_count=10,
+        decisions={},
+        today=setup["today"],
+        expected_version=None,
+    )
+    db.session.commit()
+    refused(
+        lambda: add_to_agenda(failed, ped.secretary, [act], expected_version=None),
+        "Заседание уже записано",
+    )
+    next_meeting = meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026", number=2, acts=[])
+    refused(
+        lambda: add_to_agenda(next_meeting, ped.secretary, [], expected_version=None),
+        "Отметьте акты",
+    )
+    add_to_agenda(next_meeting, ped.secretary, [act], expected_version=None)
+    db.session.commit()
+    assert acts_awaiting(ped) == [] and [i.act for i in next_meeting.items] == [act]

@@ -103,7 +103,7 @@ def test_a_protocol_number_already_used_is_refused_beside_the_field(app, client)
         page=f"/bodies/{ped.id}",
     )
     assert response.status_code == 400
-    assert "Протокол № 1 за 2026 год у этого органа уже есть" in page_text(response)
+    assert "Протокол № 1 за 2026/2027 учебный год у этого органа уже есть" in page_text(response)
 
 
 def test_an_order_for_an_act_still_under_review_is_refused(app, client):
@@ -124,3 +124,125 @@ def test_an_order_for_an_act_still_under_review_is_refused(app, client):
     assert "ещё не прошёл советы" in page_text(response)
     db.session.expire_all()
     assert db.session.get(LocalAct, act.id).status == ActStatus.UNDER_REVIEW
+
+
+def meeting_page(client, meeting_id: int):
+    return client.get(f"/meetings/{meeting_id}")
+
+
+def test_a_secretary_moves_a_planned_meeting_and_then_cancels_it(app, client):
+    login(client, "ped_secretary")
+    meeting = new_meeting(client, day="20.12.2026", number="2")
+    page = page_text(meeting_page(client, meeting.id))
+    assert "Повестка и дата" in page and "Перенести заседание" in page
+    url = f"/meetings/{meeting.id}"
+    taken = post(
+        client,
+        f"{url}/reschedule",
+        {
+            "held_on": "22.12.2026",
+            "held_time": "14:30",
+            "place": "Кабинет 12",
+            "protocol_number": "1",
+            "lock_version": str(meeting.lock_version),
+        },
+        page=url,
+    )
+    assert taken.status_code == 400
+    assert "Протокол № 1 за 2026/2027 учебный год у этого органа уже есть" in page_text(taken)
+    assert 'value="Кабинет 12"' in taken.get_data(as_text=True)  # what was typed stays
+    moved = post(
+        client,
+        f"{url}/reschedule",
+        {
+            "held_on": "22.12.2026",
+            "held_time": "14:30",
+            "place": "Кабинет 12",
+            "protocol_number": "2",
+            "lock_version": str(meeting.lock_version),
+        },
+        page=url,
+    )
+    assert moved.status_code == 302
+    page = page_text(meeting_page(client, meeting.id))
+    assert "22.12.2026" in page and "Кабинет 12" in page
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    no_reason = post(
+        client,
+        f"{url}/cancel",
+        {"reason": " ", "lock_version": str(meeting.lock_version)},
+        page=url,
+    )
+    assert no_reason.status_code == 400 and "Укажите причину отмены" in page_text(no_reason)
+    cancelled = post(
+        client,
+        f"{url}/cancel",
+        {"reason": "Карантин по гриппу", "lock_version": str(meeting.lock_version)},
+        page=url,
+    )
+    assert cancelled.status_code == 302
+    body_page = page_text(client.get(cancelled.headers["Location"]))
+    assert "Заседание отменено" in body_page and DATA_ACT in body_page
+    assert meeting_page(client, meeting.id).status_code == 404
+
+
+def test_an_act_moves_to_the_next_meeting_and_its_page_names_it(app, client):
+    login(client, "ped_secretary")
+    first = new_meeting(client, day="20.12.2026", number="2")
+    ped = body("ped_council")
+    response = post(
+        client,
+        f"/bodies/{ped.id}/meetings",
+        {"held_on": "25.12.2026", "held_time": "15:00", "protocol_number": "3"},
+        page=f"/bodies/{ped.id}",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    second = db.session.scalars(
+        select(Meeting).where(Meeting.body_id == ped.id).order_by(Meeting.id.desc())
+    ).first()
+    item = db.session.get(Meeting, first.id).items[0]
+    page = meeting_page(client, first.id).get_data(as_text=True)
+    assert f'<option value="{second.id}">№ 3 от 25.12.2026</option>' in page
+    moved = post(
+        client,
+        f"/meetings/{first.id}/items/{item.id}/move",
+        {"target": str(second.id), "lock_version": str(first.lock_version)},
+        page=f"/meetings/{first.id}",
+    )
+    assert moved.status_code == 302
+    assert moved.headers["Location"].endswith(f"/meetings/{second.id}")
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title == DATA_ACT))
+    act_page = page_text(client.get(f"/acts/{act.id}"))
+    assert "в повестке: заседание 25.12.2026, протокол № 3" in act_page
+    db.session.expire_all()
+    second = db.session.get(Meeting, second.id)
+    removed = post(
+        client,
+        f"/meetings/{second.id}/items/{second.items[0].id}/remove",
+        {"lock_version": str(second.lock_version)},
+        page=f"/meetings/{second.id}",
+    )
+    assert removed.status_code == 302
+    page = page_text(meeting_page(client, second.id))
+    assert "Ждут решения органа — добавить в повестку" in page and DATA_ACT in page
+
+
+def test_another_schools_meeting_is_no_target(app, client):
+    login(client, "ped_secretary")
+    first = new_meeting(client, day="20.12.2026", number="2")
+    foreign = db.session.scalars(
+        select(Meeting).where(Meeting.body.has(CollegialBody.school.has(slug="school7")))
+    ).first()
+    target = str(foreign.id) if foreign else "999999"
+    item = first.items[0]
+    response = post(
+        client,
+        f"/meetings/{first.id}/items/{item.id}/move",
+        {"target": target, "lock_version": str(first.lock_version)},
+        page=f"/meetings/{first.id}",
+    )
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Meeting, first.id).items[0].id == item.id

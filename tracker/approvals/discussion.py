@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.accounts.models import Person
@@ -148,19 +149,38 @@ def close_discussion(
     sync_plan_for(act)
 
 
+def _meeting_not_before(act: LocalAct, discussion: Discussion, meeting_day: date) -> None:
+    """The council takes an act up on or after the last day of its discussion."""
+    ends = discussion.closed_on or discussion.closes_on
+    if meeting_day < ends:
+        raise DomainError(
+            _(
+                "«%(title)s»: обсуждение идёт до %(day)s, заседание — не раньше этого дня",
+                title=act.title[:80],
+                day=f"{ends:%d.%m.%Y}",
+            ),
+            field="held_on",
+        )
+
+
 def gather_discussion(act: LocalAct, meeting_day: date) -> None:
     """The pedagogical council takes the act up: a discussion still running must have ended by
     the meeting's day, and it closes on its last day; its comments go with the agenda item."""
     discussion = running_discussion(act)
     if discussion is None:
         return
-    if meeting_day < discussion.closes_on:
-        raise DomainError(
-            _(
-                "«%(title)s»: обсуждение идёт до %(day)s, заседание — не раньше этого дня",
-                title=act.title[:80],
-                day=f"{discussion.closes_on:%d.%m.%Y}",
-            ),
-            field="held_on",
-        )
+    _meeting_not_before(act, discussion, meeting_day)
     discussion.closed_on = discussion.closes_on
+
+
+def check_discussion_over(act: LocalAct, meeting_day: date) -> None:
+    """A meeting that has the act on its agenda moves to another day: not before the last day
+    of the discussion of the edition it takes up."""
+    discussion = db.session.scalar(
+        select(Discussion)
+        .where(Discussion.act_id == act.id, Discussion.version_number == act.version_number)
+        .order_by(Discussion.id.desc())
+        .limit(1)
+    )
+    if discussion is not None:
+        _meeting_not_before(act, discussion, meeting_day)

@@ -44,6 +44,43 @@ class MeetingCreateForm(FlaskForm):
     submit = SubmitField(_l("Создать заседание"))
 
 
+class RescheduleForm(VersionedForm):
+    held_on = RuDateField(_l("Новая дата"), validators=[InputRequired(_l("Укажите дату"))])
+    held_time = StringField(_l("Время (чч:мм)"), default="15:00", validators=[Length(max=5)])
+    place = StringField(_l("Место"), validators=[Length(max=300)])
+    protocol_number = IntegerField(
+        _l("Номер протокола"),
+        validators=[InputRequired(_l("Укажите номер протокола")), NumberRange(1, 100000)],
+    )
+    submit = SubmitField(_l("Перенести заседание"))
+
+
+class CancelMeetingForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Причина отмены"),
+        validators=[InputRequired(_l("Укажите причину отмены")), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Отменить заседание"))
+
+
+class AgendaAddForm(VersionedForm):
+    acts = IdListField(_l("Добавить в повестку"))
+    submit = SubmitField(_l("Добавить в повестку"))
+
+
+class RemoveItemForm(VersionedForm):
+    submit = SubmitField(_l("Снять с повестки"))
+
+
+class MoveItemForm(VersionedForm):
+    target = SelectField(
+        _l("Перенести на заседание"),
+        coerce=int,
+        validators=[InputRequired(_l("Выберите заседание"))],
+    )
+    submit = SubmitField(_l("Перенести"))
+
+
 class MeetingRecordForm(VersionedForm):
     present_count = IntegerField(
         _l("Присутствовало членов"),

@@ -19,12 +19,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from tracker.accounts.models import Person
 from tracker.acts.models import ActStatus, LocalAct
 from tracker.acts.services import sync_plan_for
-from tracker.approvals.discussion import gather_discussion
+from tracker.approvals.discussion import check_discussion_over, gather_discussion
 from tracker.approvals.models import (
     DECISION_RESULTS,
     DECISION_SIDE,
     DECISIONS_BY_STEP,
+    MEETING_STATE_LABELS,
     AgendaItem,
+    ApprovalStep,
     BodyKind,
     CollegialBody,
     Correction,
@@ -33,6 +35,7 @@ from tracker.approvals.models import (
     MeetingState,
     StepKind,
     StepStatus,
+    numbering_year,
 )
 from tracker.approvals.queries import acts_awaiting, current_round, current_step
 from tracker.audit import services as audit
@@ -55,9 +58,10 @@ def _check_protocol_number(body: CollegialBody, number: int, year: int, meeting_
     if taken:
         raise DomainError(
             _(
-                "Протокол № %(number)d за %(year)d год у этого органа уже есть",
+                "Протокол № %(number)d за %(year)d/%(next)d учебный год у этого органа уже есть",
                 number=number,
                 year=year,
+                next=year + 1,
             ),
             field="protocol_number",
         )
@@ -66,8 +70,8 @@ def _check_protocol_number(body: CollegialBody, number: int, year: int, meeting_
 def _check_protocol_order(
     body: CollegialBody, number: int, year: int, day: date, meeting_id: int | None = None
 ) -> None:
-    """Within a body and a year, protocol numbers rise with the meetings' dates: a refusal
-    names the protocol that would stand out of order."""
+    """Within a body and a school year, protocol numbers rise with the meetings' dates: a
+    refusal names the protocol that would stand out of order."""
     others = db.session.scalars(
         select(Meeting)
         .where(
@@ -107,25 +111,18 @@ def create_meeting(
 ) -> Meeting:
     """A meeting with its agenda: the acts awaiting this body that the secretary chose."""
     day = local_day(held_at, body.school.timezone)
-    _check_protocol_number(body, protocol_number, day.year)
-    _check_protocol_order(body, protocol_number, day.year, day)
+    year = numbering_year(day)
+    _check_protocol_number(body, protocol_number, year)
+    _check_protocol_order(body, protocol_number, year, day)
     meeting = Meeting(
         body=body,
         held_at=held_at,
         place=(place or "").strip()[:300],
         protocol_number=protocol_number,
-        protocol_year=day.year,
+        protocol_year=year,
     )
     db.session.add(meeting)
-    awaiting = {act.id for act in acts_awaiting(body)}
-    for order, act in enumerate(acts, start=1):
-        if act.id not in awaiting:
-            raise DomainError(
-                _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
-            )
-        if body.kind == BodyKind.PED_COUNCIL:
-            gather_discussion(act, day)
-        meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
+    _put_on_agenda(meeting, acts, day)
     db.session.flush()
     audit.record_new(
         "meeting.create",
@@ -139,6 +136,207 @@ def create_meeting(
     for act in acts:
         sync_plan_for(act)
     return meeting
+
+
+def _put_on_agenda(meeting: Meeting, acts: list[LocalAct], day: date) -> None:
+    """Acts awaiting the meeting's body join its agenda after the items it has; the staff's
+    discussion of an act closes when the pedagogical council takes it up."""
+    body = meeting.body
+    awaiting = {act.id for act in acts_awaiting(body)}
+    last = max((item.sort_order for item in meeting.items), default=0)
+    for order, act in enumerate(acts, start=last + 1):
+        if act.id not in awaiting:
+            raise DomainError(
+                _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
+            )
+        if body.kind == BodyKind.PED_COUNCIL:
+            gather_discussion(act, day)
+        meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
+
+
+def _check_planned(meeting: Meeting, expected_version: int | None, what: str) -> None:
+    check_fresh(meeting, expected_version)
+    if meeting.state != MeetingState.PLANNED:
+        raise DomainError(
+            _(
+                "Заседание уже записано (%(state)s): %(what)s нельзя — протокол не меняют задним "
+                "числом",
+                state=MEETING_STATE_LABELS[MeetingState(meeting.state)],
+                what=what,
+            )
+        )
+
+
+def _touch(meeting: Meeting) -> None:
+    """A change of the agenda is a change of the meeting: its row is written, so its version
+    rises and a form showing the old agenda is refused as stale."""
+    flag_modified(meeting, "place")
+
+
+def add_to_agenda(
+    meeting: Meeting, actor: Person, acts: list[LocalAct], *, expected_version: int | None
+) -> None:
+    """Acts awaiting the body join a meeting that has not been recorded yet."""
+    _check_planned(meeting, expected_version, _("менять повестку"))
+    if not acts:
+        raise DomainError(_("Отметьте акты, которые добавить в повестку"), field="acts")
+    _put_on_agenda(meeting, acts, meeting.held_on)
+    _touch(meeting)
+    db.session.flush()
+    audit.record_new(
+        "meeting.agenda_add",
+        "meeting",
+        meeting.id,
+        meeting.body.school_id,
+        actor,
+        acts=[act.title for act in acts],
+    )
+
+
+def reschedule_meeting(
+    meeting: Meeting,
+    actor: Person,
+    *,
+    held_at: datetime,
+    place: str,
+    protocol_number: int,
+    expected_version: int | None,
+) -> None:
+    """A meeting not yet recorded moves to another day, time, place or protocol number; the
+    number must stay in order with the body's other protocols of its school year."""
+    _check_planned(meeting, expected_version, _("переносить его"))
+    body = meeting.body
+    day = local_day(held_at, body.school.timezone)
+    year = numbering_year(day)
+    _check_protocol_number(body, protocol_number, year, meeting.id)
+    _check_protocol_order(body, protocol_number, year, day, meeting.id)
+    if body.kind == BodyKind.PED_COUNCIL:
+        for item in meeting.items:
+            check_discussion_over(item.act, day)
+    before = {
+        "held_at": f"{meeting.held_on:%d.%m.%Y}",
+        "place": meeting.place,
+        "protocol": meeting.protocol_number,
+    }
+    meeting.held_at = held_at
+    meeting.place = (place or "").strip()[:300]
+    meeting.protocol_number = protocol_number
+    meeting.protocol_year = year
+    db.session.flush()
+    audit.record(
+        "meeting.reschedule",
+        "meeting",
+        meeting.id,
+        school_id=body.school_id,
+        actor=actor,
+        changes={
+            "held_at": [before["held_at"], f"{day:%d.%m.%Y}"],
+            "place": [before["place"], meeting.place],
+            "protocol": [before["protocol"], protocol_number],
+        },
+    )
+
+
+def cancel_meeting(
+    meeting: Meeting, actor: Person, *, reason: str, expected_version: int | None
+) -> None:
+    """A meeting not yet recorded is cancelled with a reason: its acts return to the body's list
+    of those awaiting it, its protocol number is free again, and the log keeps what it was."""
+    _check_planned(meeting, expected_version, _("отменять его"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите причину отмены"), field="reason")
+    body = meeting.body
+    acts = [item.act for item in meeting.items]
+    audit.record(
+        "meeting.cancel",
+        "meeting",
+        meeting.id,
+        school_id=body.school_id,
+        actor=actor,
+        changes={
+            "reason": [None, reason[:500]],
+            "meeting": [
+                f"{body.title}, протокол № {meeting.protocol_number} от {meeting.held_on:%d.%m.%Y}",
+                None,
+            ],
+            "acts": [[act.title for act in acts], None],
+        },
+    )
+    steps = [item.step for item in meeting.items]
+    db.session.delete(meeting)
+    db.session.flush()
+    _forget_items(steps)
+
+
+def _forget_items(steps: list[ApprovalStep]) -> None:
+    """Steps whose items were deleted read them again: an act taken off an agenda waits for
+    its body at once, in this request too."""
+    for step in steps:
+        db.session.expire(step, ["items"])
+
+
+def take_off_agenda(item: AgendaItem, actor: Person, *, expected_version: int | None) -> None:
+    """An act leaves the agenda of a meeting not yet recorded and waits for the body again."""
+    meeting = item.meeting
+    _check_planned(meeting, expected_version, _("менять повестку"))
+    act, step = item.act, item.step
+    meeting.items.remove(item)
+    _touch(meeting)
+    db.session.flush()
+    _forget_items([step])
+    audit.record_new(
+        "meeting.agenda_remove",
+        "meeting",
+        meeting.id,
+        meeting.body.school_id,
+        actor,
+        act=act.title,
+    )
+
+
+def move_item(
+    item: AgendaItem, target: Meeting, actor: Person, *, expected_version: int | None
+) -> None:
+    """An act moves from one meeting's agenda to another meeting of the same body, neither of
+    them recorded yet; its agenda item goes with it, discussion material and all."""
+    meeting = item.meeting
+    _check_planned(meeting, expected_version, _("менять повестку"))
+    if target.body_id != meeting.body_id:
+        raise DomainError(
+            _(
+                "Перенести можно только на заседание того же органа (%(body)s)",
+                body=meeting.body.title,
+            ),
+            field="target",
+        )
+    if target.id == meeting.id:
+        raise DomainError(_("Акт уже в повестке этого заседания"), field="target")
+    if target.state != MeetingState.PLANNED:
+        raise DomainError(
+            _(
+                "Протокол № %(number)d от %(day)s уже записан: в его повестку ничего не добавить",
+                number=target.protocol_number,
+                day=f"{target.held_on:%d.%m.%Y}",
+            ),
+            field="target",
+        )
+    if target.body.kind == BodyKind.PED_COUNCIL:
+        check_discussion_over(item.act, target.held_on)
+    item.sort_order = 1 + max((other.sort_order for other in target.items), default=0)
+    item.meeting = target  # leaves the old agenda for the new one
+    _touch(meeting)
+    _touch(target)
+    db.session.flush()
+    audit.record_new(
+        "meeting.agenda_move",
+        "meeting",
+        meeting.id,
+        meeting.body.school_id,
+        actor,
+        act=item.act.title,
+        to=f"протокол № {target.protocol_number} от {target.held_on:%d.%m.%Y}",
+    )
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,13 @@ class MeetingState(StrEnum):
     NO_QUORUM = "no_quorum"  # did not take place: no quorum (attendance recorded)
 
 
+MEETING_STATE_LABELS = {
+    MeetingState.PLANNED: _l("назначено"),
+    MeetingState.HELD: _l("состоялось"),
+    MeetingState.NO_QUORUM: _l("не состоялось: нет кворума"),
+}
+
+
 DECISION_LABELS = {
     Decision.ADOPTED: _l("Принять"),
     Decision.ADOPTED_WITH_REMARKS: _l("Принять с замечаниями"),
@@ -169,6 +176,17 @@ class CollegialBody(Model):
         return str(VOTING_RULE_LABELS[VotingRule(self.voting_rule)])
 
 
+# Protocols are numbered within a school year, and the August pedagogical council that opens
+# the year holds its protocol № 1: the numbering year runs from 1 August.
+NUMBERING_YEAR_STARTS = 8
+
+
+def numbering_year(day: date) -> int:
+    """The school year a protocol of `day` is numbered in, by its first calendar year (2026 for
+    the meetings from 01.08.2026 to 31.07.2027)."""
+    return day.year if day.month >= NUMBERING_YEAR_STARTS else day.year - 1
+
+
 class Meeting(Model):
     __tablename__ = "meetings"
     __table_args__ = (UniqueConstraint("body_id", "protocol_year", "protocol_number"),)
@@ -180,7 +198,7 @@ class Meeting(Model):
     held_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300), default="")
     protocol_number: Mapped[int] = mapped_column(Integer)
-    protocol_year: Mapped[int] = mapped_column(Integer)
+    protocol_year: Mapped[int] = mapped_column(Integer)  # numbering_year(): the school year
     present_count: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[MeetingState] = mapped_column(
         String(16), default=MeetingState.PLANNED, server_default=MeetingState.PLANNED.value
@@ -194,6 +212,10 @@ class Meeting(Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def school_year(self) -> str:
+        return f"{self.protocol_year}/{self.protocol_year + 1}"
 
     @property
     def held_on(self) -> date:

@@ -13,11 +13,16 @@ from tracker.approvals import meetings as meeting_service
 from tracker.approvals import orders as order_service
 from tracker.approvals import queries as approvals
 from tracker.approvals.forms import (
+    AgendaAddForm,
     BodyForm,
+    CancelMeetingForm,
     CorrectionForm,
     MeetingCreateForm,
     MeetingRecordForm,
+    MoveItemForm,
     OrderForm,
+    RemoveItemForm,
+    RescheduleForm,
     parse_item_decisions,
 )
 from tracker.approvals.models import (
@@ -154,11 +159,46 @@ def create_meeting(body_id: int):
     return _body_page(body, 400, meeting_form=form)
 
 
-def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None):
+def _other_meetings(meeting: Meeting) -> list[tuple[int, str]]:
+    """The body's other meetings not yet recorded: where an agenda item can move."""
+    return [
+        (
+            other.id,
+            _(
+                "№ %(number)d от %(day)s",
+                number=other.protocol_number,
+                day=other.held_on.strftime("%d.%m.%Y"),
+            ),
+        )
+        for other in reversed(meeting.body.meetings)
+        if other.id != meeting.id and other.state == MeetingState.PLANNED
+    ]
+
+
+def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None, **forms):
+    version = meeting.lock_version
+    move_form = forms.get("move_form") or MoveItemForm(lock_version=version)
+    move_form.target.choices = _other_meetings(meeting)
+    local_time = meeting.held_at.astimezone(ZoneInfo(meeting.body.school.timezone))
     return render_template(
         "approvals/meeting.html",
         meeting=meeting,
         body=meeting.body,
+        reschedule_form=forms.get("reschedule_form")
+        or RescheduleForm(
+            lock_version=version,
+            held_on=meeting.held_on,
+            held_time=f"{local_time:%H:%M}",
+            place=meeting.place,
+            protocol_number=meeting.protocol_number,
+        ),
+        cancel_form=forms.get("cancel_form") or CancelMeetingForm(lock_version=version),
+        add_form=forms.get("add_form") or AgendaAddForm(lock_version=version),
+        move_form=move_form,
+        remove_form=forms.get("remove_form") or RemoveItemForm(lock_version=version),
+        awaiting=approvals.acts_awaiting(meeting.body)
+        if meeting.state == MeetingState.PLANNED
+        else [],
         form=form
         or MeetingRecordForm(
             lock_version=meeting.lock_version, present_count=meeting.present_count
@@ -226,6 +266,140 @@ def record_meeting(meeting_id: int):
     db.session.expire_all()
     meeting = db.session.get_one(Meeting, meeting_id)  # loaded above, and never deleted
     return _meeting_page(meeting, 400, form=form, posted=request.form)
+
+
+def _managed_meeting(meeting_id: int) -> Meeting:
+    meeting = own(Meeting, meeting_id, lambda m: m.body.school_id)
+    if not can_record_for(current_user, meeting.body):
+        abort(403)
+    return meeting
+
+
+def _refused_meeting_page(meeting_id: int, **forms):
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:  # cancelled meanwhile by someone else
+        flash(_("Заседание уже отменено"), "error")
+        return redirect(url_for("approvals.bodies"))
+    return _meeting_page(meeting, 400, **forms)
+
+
+@bp.post("/meetings/<id:meeting_id>/reschedule")
+@login_required
+def reschedule_meeting(meeting_id: int):
+    meeting = _managed_meeting(meeting_id)
+    form = RescheduleForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: meeting_service.reschedule_meeting(
+                meeting,
+                current_user,
+                held_at=_held_at(form, meeting.body.school.timezone),
+                place=form.place.data or "",
+                protocol_number=validated(form.protocol_number.data),
+                expected_version=form.expected_version,
+            ),
+        ).done
+    ):
+        flash(_("Заседание перенесено"), "success")
+        return redirect(url_for("approvals.meeting", meeting_id=meeting_id))
+    return _refused_meeting_page(meeting_id, reschedule_form=form)
+
+
+@bp.post("/meetings/<id:meeting_id>/cancel")
+@login_required
+def cancel_meeting(meeting_id: int):
+    meeting = _managed_meeting(meeting_id)
+    body_id = meeting.body_id
+    form = CancelMeetingForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: meeting_service.cancel_meeting(
+                meeting,
+                current_user,
+                reason=form.reason.data or "",
+                expected_version=form.expected_version,
+            ),
+        ).done
+    ):
+        flash(_("Заседание отменено; его акты снова ждут решения органа"), "success")
+        return redirect(url_for("approvals.body", body_id=body_id))
+    return _refused_meeting_page(meeting_id, cancel_form=form)
+
+
+@bp.post("/meetings/<id:meeting_id>/agenda")
+@login_required
+def add_to_agenda(meeting_id: int):
+    meeting = _managed_meeting(meeting_id)
+    form = AgendaAddForm()
+    if form.validate_on_submit():
+        awaiting = {act.id: act for act in approvals.acts_awaiting(meeting.body)}
+        chosen = [awaiting[i] for i in form.acts.data or [] if i in awaiting]
+        if len(chosen) != len(form.acts.data or []):
+            form_error(form, DomainError(_("Акт уже не ждёт решения этого органа"), field="acts"))
+        elif attempt(
+            form,
+            lambda: meeting_service.add_to_agenda(
+                meeting, current_user, chosen, expected_version=form.expected_version
+            ),
+        ).done:
+            flash(_("Повестка дополнена"), "success")
+            return redirect(url_for("approvals.meeting", meeting_id=meeting_id))
+    return _refused_meeting_page(meeting_id, add_form=form)
+
+
+def _agenda_item(meeting_id: int, item_id: int) -> AgendaItem:
+    meeting = _managed_meeting(meeting_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+@bp.post("/meetings/<id:meeting_id>/items/<id:item_id>/remove")
+@login_required
+def remove_item(meeting_id: int, item_id: int):
+    item = _agenda_item(meeting_id, item_id)
+    form = RemoveItemForm()
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: meeting_service.take_off_agenda(
+                item, current_user, expected_version=form.expected_version
+            ),
+        ).done
+    ):
+        flash(_("Акт снят с повестки и снова ждёт решения органа"), "success")
+        return redirect(url_for("approvals.meeting", meeting_id=meeting_id))
+    return _refused_meeting_page(meeting_id, remove_form=form)
+
+
+@bp.post("/meetings/<id:meeting_id>/items/<id:item_id>/move")
+@login_required
+def move_item(meeting_id: int, item_id: int):
+    item = _agenda_item(meeting_id, item_id)
+    form = MoveItemForm()
+    # Any meeting of the school is a choice here: the service refuses another body's with the
+    # reason; another school's is no choice at all.
+    target = db.session.get(Meeting, form.target.data) if form.target.data else None
+    if target is not None and target.body.school_id != current_user.school_id:
+        target = None
+    form.target.choices = [(target.id, "")] if target is not None else []
+    if form.validate_on_submit() and target is not None:
+        if attempt(
+            form,
+            lambda: meeting_service.move_item(
+                item, target, current_user, expected_version=form.expected_version
+            ),
+        ).done:
+            flash(_("Акт перенесён на другое заседание"), "success")
+            return redirect(url_for("approvals.meeting", meeting_id=target.id))
+    return _refused_meeting_page(meeting_id, move_form=form)
 
 
 @bp.post("/meetings/<id:meeting_id>/items/<id:item_id>/correct")
@@ -326,7 +500,7 @@ def awaiting():
             (
                 body,
                 approvals.acts_awaiting(body),
-                [m for m in body.meetings if any(i.decision is None for i in m.items)],
+                [m for m in body.meetings if m.state == MeetingState.PLANNED],
             )
             for body in mine
         ],
