@@ -408,6 +408,19 @@ CASES += [
     ),
     Case("approvals.orders", "GET", lambda o: "/orders", everyone(200)),
     Case(
+        "approvals.order",
+        "GET",
+        lambda o: f"/orders/{o['order'].id}",
+        {**everyone(200), "other_director": 404},
+    ),
+    Case(
+        "approvals.later_order",
+        "POST",
+        lambda o: f"/orders/{o['order'].id}/later",
+        {**staff_but(403), "director": 400, "other_director": 404},
+        data=lambda o: {"kind": "repeal", "number": ""},
+    ),
+    Case(
         "approvals.issue_order",
         "POST",
         lambda o: "/orders",

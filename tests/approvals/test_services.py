@@ -1,8 +1,10 @@
 """Every rule of the approval route, each refusal checked to have changed nothing."""
 
+import io
 from datetime import date
 
 import pytest
+from docx import Document
 from sqlalchemy import func, select
 
 from tests.approvals.conftest import at
@@ -29,21 +31,27 @@ from tracker.approvals.models import (
     Meeting,
     MeetingState,
     Order,
+    OrderKind,
     StepStatus,
 )
-from tracker.approvals.orders import issue_order
+from tracker.approvals.orders import change_order, issue_order
 from tracker.approvals.queries import (
     acts_awaiting,
     current_round,
     current_step,
+    in_force_on,
+    repealing_order,
     requisites,
     route_steps,
 )
 from tracker.approvals.route import new_version, set_route, submit_for_review
 from tracker.audit.models import AuditEntry
+from tracker.documents.builders import build_order, stamp_lines
+from tracker.documents.data import act_stamps, order_doc, school_info
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
+from tracker.publication.services import current_publication, listing, public_file, publish
 
 pytestmark = pytest.mark.demo_data
 ADOPT = ItemDecision(Decision.ADOPTED, 25, 0, 1)
@@ -818,3 +826,115 @@ def test_an_act_left_without_quorum_joins_the_next_meeting(setup):
     add_to_agenda(next_meeting, ped.secretary, [act], expected_version=None)
     db.session.commit()
     assert acts_awaiting(ped) == [] and [i.act for i in next_meeting.items] == [act]
+
+
+def in_force_by_order(setup, number="123", day=date(2026, 9, 10)):
+    act = through_councils(setup)
+    order = issue_order(
+        setup["school"],
+        setup["director"],
+        number=number,
+        issued_on=day,
+        title="Об утверждении Положения об электронном журнале",
+        acts=[act],
+        in_force_on=day,
+        today=setup["today"],
+    )
+    db.session.commit()
+    return act, order
+
+
+def later(setup, order, kind, acts, number="130", day=date(2026, 9, 20), **fields):
+    result = change_order(
+        order,
+        setup["director"],
+        kind=kind,
+        number=number,
+        issued_on=day,
+        title=fields.pop("title", ""),
+        acts=acts,
+        today=setup["today"],
+        **fields,
+    )
+    db.session.commit()
+    return result
+
+
+def test_an_order_that_repeals_takes_the_act_out_of_force_and_off_the_site(setup):
+    act, order = in_force_by_order(setup)
+    publish(act, setup["director"], convert=False)
+    db.session.commit()
+    assert [e.act for _g, entries in listing(setup["school"]) for e in entries] == [act]
+    publication = current_publication(act)
+    repeal = later(setup, order, OrderKind.REPEAL, [act])
+    assert act.status == ActStatus.REPEALED and act.status_label == "Утратил силу"
+    assert repealing_order(act) is repeal and repeal.amends is order
+    assert repeal.title == "О признании утратившим силу акта «Положение об электронном журнале»"
+    assert repeal.in_force_on == date(2026, 9, 20)
+    assert listing(setup["school"]) == []
+    assert public_file(setup["school"], publication.id, "docx") is None
+    docx = Document(io.BytesIO(build_order(order_doc(repeal))))
+    text = "\n".join(paragraph.text for paragraph in docx.paragraphs)
+    assert "Признать утратившими силу с 20.09.2026 «Положение об электронном журнале»" in text
+    assert "приказом директора от 10.09.2026 № 123" in text
+    refused(lambda: later(setup, order, OrderKind.REPEAL, [act], number="131"), "не действует")
+    refused(
+        lambda: later(setup, order, OrderKind.AMEND, [act], number="131", changes="п. 2"),
+        "не действует",
+    )
+    refused(lambda: new_version(act, setup["director"], "новый текст", None), "Акт утратил силу")
+
+
+def test_an_amending_order_changes_the_date_and_shows_on_the_stamp(setup):
+    act, order = in_force_by_order(setup)
+    amend = later(
+        setup,
+        order,
+        OrderKind.AMEND,
+        [act],
+        changes="пункт 2 изложить в редакции: «Ввести в действие с 15.09.2026»",
+        in_force_on=date(2026, 9, 15),
+    )
+    assert act.status == ActStatus.IN_FORCE
+    assert amend.title == "О внесении изменений в приказ от 10.09.2026 № 123"
+    assert in_force_on(act, order) == date(2026, 9, 15)
+    assert requisites(act)[-1].amended == (("130", date(2026, 9, 20)),)
+    order_stamp = next(s for s in act_stamps(act) if s.kind == "order")
+    assert "(в ред. приказа от 20.09.2026 № 130)" in stamp_lines(
+        order_stamp, school_info(act.school)
+    )
+    text = "\n".join(order_doc(amend).points)
+    assert "Внести в приказ директора от 10.09.2026 № 123" in text and "пункт 2" in text
+    assert "вступившими в силу с 15.09.2026" in text
+
+
+def test_a_later_order_is_refused_where_schools_would_not_sign_it(setup):
+    act, order = in_force_by_order(setup)
+    other = second_act(setup)
+    cases = [
+        (
+            dict(kind=OrderKind.AMEND, acts=[act], day=date(2026, 9, 5), changes="п. 2"),
+            "Приказ № 123 от 10.09.2026",
+        ),
+        (dict(kind=OrderKind.AMEND, acts=[act], changes="  "), "Опишите, какие изменения"),
+        (dict(kind=OrderKind.AMEND, acts=[], changes="п. 2"), "Отметьте акты"),
+        (dict(kind=OrderKind.AMEND, acts=[other], changes="п. 2"), "не утверждался приказом"),
+        (dict(kind=OrderKind.REPEAL, acts=[act], in_force_on=date(2026, 12, 31)), "впереди"),
+        (dict(kind=OrderKind.REPEAL, acts=[act], in_force_on=date(2026, 9, 12)), "раньше даты"),
+        (
+            dict(kind=OrderKind.REPEAL, acts=[act], number="123", day=date(2026, 9, 20)),
+            "Приказ № 123 за 2026 год уже есть",
+        ),
+        (dict(kind=OrderKind.APPROVE, acts=[act]), "Выберите вид приказа"),
+    ]
+    for fields, message in cases:
+        kind = fields.pop("kind")
+        acts = fields.pop("acts")
+        refused(
+            lambda kind=kind, acts=acts, f=fields: later(setup, order, kind, acts, **f), message
+        )
+    amend = later(setup, order, OrderKind.AMEND, [act], changes="п. 2")
+    refused(
+        lambda: later(setup, amend, OrderKind.REPEAL, [act], number="131"),
+        "можно приказ об утверждении",
+    )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests.conftest import login, post
 from tests.plans.test_views import page_text
 from tracker.acts.models import ActStatus, LocalAct
-from tracker.approvals.models import CollegialBody, Meeting
+from tracker.approvals.models import CollegialBody, Meeting, Order
 from tracker.extensions import db
 
 pytestmark = pytest.mark.demo_data
@@ -246,3 +246,45 @@ def test_another_schools_meeting_is_no_target(app, client):
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Meeting, first.id).items[0].id == item.id
+
+
+def test_the_director_repeals_an_act_by_a_later_order_and_the_site_follows(app, client):
+    login(client, "director")
+    order = db.session.scalars(
+        select(Order).where(Order.school.has(slug="school20")).order_by(Order.id)
+    ).first()
+    act = order.acts[0]
+    assert act.status == ActStatus.IN_FORCE
+    assert act.title in page_text(client.get("/public/school20/documents"))
+    page = page_text(client.get(f"/orders/{order.id}"))
+    assert "Изменить или отменить приказ" in page and act.title in page
+    url = f"/orders/{order.id}/later"
+    empty = post(
+        client,
+        url,
+        {"kind": "amend", "number": "77", "issued_on": "27.11.2026", "acts": [str(act.id)]},
+        page=f"/orders/{order.id}",
+    )
+    assert empty.status_code == 400 and "Опишите, какие изменения вносятся" in page_text(empty)
+    early = post(
+        client,
+        url,
+        {"kind": "repeal", "number": "77", "issued_on": "01.01.2026", "acts": [str(act.id)]},
+        page=f"/orders/{order.id}",
+    )
+    assert early.status_code == 400
+    assert f"Приказ № {order.number} от {order.issued_on:%d.%m.%Y}" in page_text(early)
+    done = post(
+        client,
+        url,
+        {"kind": "repeal", "number": "77", "issued_on": "27.11.2026", "acts": [str(act.id)]},
+        page=f"/orders/{order.id}",
+    )
+    assert done.status_code == 302
+    page = page_text(client.get(done.headers["Location"]))
+    assert "акты утратили силу и сняты с сайта" in page and "Утратил силу" in page
+    assert "Действующих актов по этому приказу нет" in page  # nothing left to repeal
+    assert "№ 77 от 27.11.2026" in page
+    assert act.title not in page_text(client.get("/public/school20/documents"))
+    act_page = page_text(client.get(f"/acts/{act.id}"))
+    assert "Утратил силу с 27.11.2026, приказ № 77 от 27.11.2026" in act_page

@@ -24,6 +24,7 @@ class ActStatus(StrEnum):
     UNDER_REVIEW = "under_review"
     APPROVED = "approved"  # through its councils, waiting for the director's order
     IN_FORCE = "in_force"
+    REPEALED = "repealed"  # lost force by a later order «о признании утратившим силу»
 
 
 ACT_STATUS_LABELS = {
@@ -31,6 +32,7 @@ ACT_STATUS_LABELS = {
     ActStatus.UNDER_REVIEW: _l("На согласовании"),
     ActStatus.APPROVED: _l("Согласован, ждёт приказа"),
     ActStatus.IN_FORCE: _l("Действует"),
+    ActStatus.REPEALED: _l("Утратил силу"),
 }
 
 # The route an act follows unless the director changes it before it starts.

@@ -97,6 +97,7 @@ def act_page(act: LocalAct, code: int = 200, **forms):
         "acts/act.html",
         act=act,
         line=approvals.route_line(act, steps),
+        repealed_by=approvals.repealing_order(act),
         history=approvals.earlier_rounds(act, steps),
         submit_form=forms.get("submit_form") or ActSubmitForm(lock_version=act.lock_version),
         version_form=forms.get("version_form")

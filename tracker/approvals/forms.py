@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -111,6 +112,34 @@ class OrderForm(FlaskForm):
     )
     in_force_on = RuDateField(_l("Вступает в силу"), validators=[Optional()])
     acts = IdListField(_l("Утверждаемые акты"))
+    submit = SubmitField(_l("Издать приказ"))
+
+
+class LaterOrderForm(FlaskForm):
+    kind = RadioField(
+        _l("Вид приказа"),
+        choices=[
+            ("amend", _l("О внесении изменений")),
+            ("repeal", _l("О признании утратившим силу")),
+        ],
+        default="amend",
+        validators=[InputRequired(_l("Выберите вид приказа"))],
+    )
+    number = StringField(
+        _l("Номер приказа"), validators=[InputRequired(_l("Укажите номер")), Length(max=32)]
+    )
+    issued_on = RuDateField(_l("Дата приказа"), validators=[InputRequired(_l("Укажите дату"))])
+    title = StringField(
+        _l("Заголовок (если пусто — обычный для этого вида)"), validators=[Length(max=1000)]
+    )
+    changes = TextAreaField(
+        _l("Какие изменения вносятся (для приказа о внесении изменений)"),
+        validators=[Length(max=5000)],
+    )
+    in_force_on = RuDateField(
+        _l("Вступает в силу / утрачивает силу с"), validators=[Optional()]
+    )
+    acts = IdListField(_l("Акты"))
     submit = SubmitField(_l("Издать приказ"))
 
 

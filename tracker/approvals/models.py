@@ -312,8 +312,32 @@ order_steps = Table(
 Index("uq_order_steps_step_id", order_steps.c.step_id, unique=True)
 
 
+class OrderKind(StrEnum):
+    APPROVE = "approve"  # об утверждении: the last step of the acts' route
+    AMEND = "amend"  # о внесении изменений в приказ об утверждении
+    REPEAL = "repeal"  # о признании утратившими силу актов, утверждённых приказом
+
+
+ORDER_KIND_LABELS = {
+    OrderKind.APPROVE: _l("об утверждении"),
+    OrderKind.AMEND: _l("о внесении изменений"),
+    OrderKind.REPEAL: _l("о признании утратившим силу"),
+}
+
+
+# The acts an amending or repealing order concerns (an approving order reaches its acts
+# through the route steps it enacts).
+order_acts = Table(
+    "order_acts",
+    db.metadata,
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("act_id", ForeignKey("local_acts.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Order(Model):
-    """A director's order (приказ): the last step of the route of the acts it approves."""
+    """A director's order (приказ): the last step of the route of the acts it approves, or a
+    later order that amends such an order or declares its acts no longer in force."""
 
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("school_id", "year", "number"),)
@@ -324,17 +348,37 @@ class Order(Model):
     year: Mapped[int] = mapped_column(Integer)
     issued_on: Mapped[date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(1000))
+    # In force from (approve, amend: the date the amendment sets) or lost force from (repeal).
     in_force_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[OrderKind] = mapped_column(
+        String(16), default=OrderKind.APPROVE, server_default=OrderKind.APPROVE.value
+    )
+    amends_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="RESTRICT"), index=True
+    )
+    changes: Mapped[str] = mapped_column(Text, default="", server_default="")  # amend: what
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     school: Mapped[School] = relationship()
     signed_by: Mapped[Person | None] = relationship()
     steps: Mapped[list[ApprovalStep]] = relationship(secondary=order_steps, back_populates="order")
+    amends: Mapped[Order | None] = relationship(remote_side=[id], back_populates="amended_by")
+    amended_by: Mapped[list[Order]] = relationship(
+        back_populates="amends", order_by="Order.id"
+    )
+    concerns: Mapped[list[LocalAct]] = relationship(secondary=order_acts, order_by=LocalAct.title)
 
     @property
     def acts(self) -> list[LocalAct]:
-        return [step.act for step in self.steps]
+        """The acts it approves, or those it amends the approval of or repeals."""
+        if self.kind == OrderKind.APPROVE:
+            return [step.act for step in self.steps]
+        return list(self.concerns)
+
+    @property
+    def kind_label(self) -> str:
+        return str(ORDER_KIND_LABELS[OrderKind(self.kind)])
 
 
 class Correction(Model):

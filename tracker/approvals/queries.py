@@ -27,8 +27,10 @@ from tracker.approvals.models import (
     Discussion,
     DiscussionComment,
     Order,
+    OrderKind,
     StepKind,
     StepStatus,
+    order_acts,
 )
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -59,7 +61,8 @@ STEP_LOAD = (
     selectinload(ApprovalStep.body),
     # A meeting's body (for its school's day) is one of the steps' bodies: found in the session.
     selectinload(ApprovalStep.items).selectinload(AgendaItem.meeting),
-    selectinload(ApprovalStep.order),
+    # An order's amendments and the acts they concern (its stamp and in-force date).
+    selectinload(ApprovalStep.order).selectinload(Order.amended_by).selectinload(Order.concerns),
 )
 
 
@@ -240,6 +243,45 @@ class Requisite:
     number: str | None
     on: date | None
     decision: Decision | None = None
+    amended: tuple[tuple[str, date], ...] = ()  # the order's: (number, date) of each amendment
+
+
+def enacting_order(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> Order | None:
+    """The order that approved the act's current text (None until there is one)."""
+    for step in current_round(act) if round_steps is None else round_steps:
+        if step.kind == StepKind.ENACT and step.order is not None:
+            return step.order
+    return None
+
+
+def amendments(order: Order, act: LocalAct) -> list[Order]:
+    """The later orders «о внесении изменений» in `order` that concern `act`, oldest first."""
+    return [
+        later
+        for later in order.amended_by
+        if later.kind == OrderKind.AMEND and any(a.id == act.id for a in later.concerns)
+    ]
+
+
+def in_force_on(act: LocalAct, order: Order | None) -> date | None:
+    """The date the act is in force from: its order's, unless an amendment set another."""
+    if order is None:
+        return None
+    changed = amendments(order, act)
+    return changed[-1].in_force_on if changed else order.in_force_on
+
+
+def repealing_order(act: LocalAct) -> Order | None:
+    """The order that declared the act no longer in force."""
+    if act.status != ActStatus.REPEALED:
+        return None
+    return db.session.scalar(
+        select(Order)
+        .join(order_acts, order_acts.c.order_id == Order.id)
+        .where(order_acts.c.act_id == act.id, Order.kind == OrderKind.REPEAL)
+        .order_by(Order.id.desc())
+        .limit(1)
+    )
 
 
 def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> list[Requisite]:
@@ -253,6 +295,9 @@ def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> 
                     str(_("Приказ директора")),
                     order.number if order else None,
                     order.issued_on if order else None,
+                    amended=tuple((o.number, o.issued_on) for o in amendments(order, act))
+                    if order
+                    else (),
                 )
             )
             continue

@@ -76,6 +76,8 @@ def new_version(act: LocalAct, actor: Person, body_text: str, expected_version: 
     check_fresh(act, expected_version)
     if act.status == ActStatus.IN_FORCE:
         raise DomainError(_("Действующий акт меняется новым актом и новым приказом"))
+    if act.status == ActStatus.REPEALED:
+        raise DomainError(_("Акт утратил силу: его текст больше не меняется"))
     number = act.version_number + 1
     act.versions.append(ActVersion(number=number, body_text=body_text or "", created_by=actor))
     db.session.flush()

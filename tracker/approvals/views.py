@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from tracker.accounts.services import active_people
 from tracker.acts import services as acts_service
-from tracker.acts.models import LocalAct
+from tracker.acts.models import ActStatus, LocalAct
 from tracker.approvals import bodies as body_service
 from tracker.approvals import meetings as meeting_service
 from tracker.approvals import orders as order_service
@@ -17,6 +17,7 @@ from tracker.approvals.forms import (
     BodyForm,
     CancelMeetingForm,
     CorrectionForm,
+    LaterOrderForm,
     MeetingCreateForm,
     MeetingRecordForm,
     MoveItemForm,
@@ -33,6 +34,8 @@ from tracker.approvals.models import (
     CollegialBody,
     Meeting,
     MeetingState,
+    Order,
+    OrderKind,
     StepKind,
 )
 from tracker.approvals.permissions import (
@@ -485,6 +488,70 @@ def issue_order():
             flash(_("Приказ издан, акты вступают в силу"), "success")
             return redirect(url_for("approvals.orders"))
     return _orders_page(form, 400)
+
+
+def _order_page(order: Order, form: LaterOrderForm | None = None, code: int = 200):
+    school = current_user.school
+    today = school_today()
+    if form is None:
+        form = LaterOrderForm(
+            number=approvals.next_order_number(school, today.year), issued_on=today
+        )
+    return render_template(
+        "approvals/order.html",
+        order=order,
+        form=form,
+        in_force=[
+            act
+            for act in order.acts
+            if act.status == ActStatus.IN_FORCE and approvals.enacting_order(act) is order
+        ],
+        amendments={act.id: approvals.amendments(order, act) for act in order.acts},
+        can_issue=can_issue_orders(current_user, school) and order.kind == OrderKind.APPROVE,
+    ), code
+
+
+@bp.get("/orders/<id:order_id>")
+@login_required
+def order(order_id: int):
+    return _order_page(own(Order, order_id))
+
+
+@bp.post("/orders/<id:order_id>/later")
+@login_required
+def later_order(order_id: int):
+    """An order «о внесении изменений» or «о признании утратившим силу» about this one."""
+    first = own(Order, order_id)
+    if not can_issue_orders(current_user, first.school):
+        abort(403)
+    form = LaterOrderForm()
+    if form.validate_on_submit():
+        acts = [own(LocalAct, act_id) for act_id in form.acts.data or []]
+        outcome = attempt(
+            form,
+            lambda: order_service.change_order(
+                first,
+                current_user,
+                kind=OrderKind(form.kind.data),
+                number=form.number.data or "",
+                issued_on=validated(form.issued_on.data),
+                title=form.title.data or "",
+                acts=acts,
+                changes=form.changes.data or "",
+                in_force_on=form.in_force_on.data,
+                today=school_today(),
+            ),
+        )
+        if outcome.done:
+            flash(
+                _("Приказ издан: акты утратили силу и сняты с сайта")
+                if form.kind.data == OrderKind.REPEAL
+                else _("Приказ о внесении изменений издан"),
+                "success",
+            )
+            return redirect(url_for("approvals.order", order_id=first.id))
+    db.session.expire_all()
+    return _order_page(db.session.get_one(Order, order_id), form, 400)
 
 
 @bp.get("/awaiting")

@@ -37,6 +37,7 @@ class Stamp:
     kind: str  # ped_council, parents_council, students_council, employees_body, order
     number: str | None = None
     on: date | None = None
+    amended: tuple[tuple[str, date], ...] = ()  # an order's amendments: (number, date)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ def stamp_lines(stamp: Stamp, school: SchoolInfo) -> list[str]:
             "приказом директора",
             school.short_name,
             requisite_line("", stamp.on, stamp.number),
+            *(
+                f"(в ред. приказа от {on:%d.%m.%Y} № {number})"
+                for number, on in stamp.amended
+            ),
         ]
     word, whose, prefix = STAMP_WORDS[stamp.kind]
     lines = [word, whose]

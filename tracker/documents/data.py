@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.services import holders
 from tracker.acts.models import ActStatus, LocalAct
-from tracker.approvals.models import BodyKind, Meeting, Order
+from tracker.approvals.models import BodyKind, Meeting, Order, OrderKind
 from tracker.approvals.queries import current_round, gathered_comments, requisites
 from tracker.documents import builders
 from tracker.documents.builders import (
@@ -95,7 +95,9 @@ def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
         or steps[0].version_number != version.number
     ):
         return tuple(Stamp(str(kind)) for kind in act.route)
-    return tuple(Stamp(str(r.kind), r.number, r.on) for r in requisites(act, steps))
+    return tuple(
+        Stamp(str(r.kind), r.number, r.on, r.amended) for r in requisites(act, steps)
+    )
 
 
 def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
@@ -129,8 +131,49 @@ def _basis(act: LocalAct) -> list[str]:
     return basis
 
 
+def _acts_named(acts: list[LocalAct]) -> str:
+    return ", ".join(f"«{act.title}»" for act in acts)
+
+
+def later_order_doc(order: Order) -> OrderDoc:
+    """An order that amends an approving order or declares its acts no longer in force: it
+    names the first order and the acts; it has no appendices."""
+    first = order.amends
+    assert first is not None  # nosec B101 -- a later order always points at the first
+    first_name = f"приказ директора от {first.issued_on:%d.%m.%Y} № {first.number} «{first.title}»"
+    acts = _acts_named(order.acts)
+    points: tuple[str, ...]
+    if order.kind == OrderKind.REPEAL:
+        points = (
+            f"Признать утратившими силу с {order.in_force_on:%d.%m.%Y} {acts}, утверждённые "
+            f"приказом директора от {first.issued_on:%d.%m.%Y} № {first.number}, и "
+            f"{first_name} в этой части.",
+        )
+    else:
+        changes = order.changes.rstrip(".")
+        points = (f"Внести в {first_name} (в части {acts}) следующие изменения: {changes}.",)
+        if order.in_force_on != first.in_force_on:
+            points += (f"Считать {acts} вступившими в силу с {order.in_force_on:%d.%m.%Y}.",)
+    points += (
+        "Разместить настоящий приказ на официальном сайте школы в течение десяти рабочих "
+        "дней.",
+        "Контроль за исполнением приказа оставляю за собой.",
+    )
+    return OrderDoc(
+        school=school_info(order.school),
+        title=order.title,
+        preamble=LEGAL_BASIS + ", статьёй 30 указанного Федерального закона.",
+        points=points,
+        number=order.number,
+        issued_on=order.issued_on,
+        familiarise=staff_list(order.school),
+    )
+
+
 def order_doc(order: Order) -> OrderDoc:
     """A recorded order approving acts: each act an appendix, every member of staff reads it."""
+    if order.kind != OrderKind.APPROVE:
+        return later_order_doc(order)
     acts = order.acts
     numbered = len(acts) > 1
     titles = ", ".join(

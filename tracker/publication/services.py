@@ -22,7 +22,7 @@ from tracker.accounts.models import Person, School
 from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import sync_plan_for
 from tracker.acts.signals import plan_step_done_on
-from tracker.approvals.queries import current_rounds, requisites
+from tracker.approvals.queries import current_rounds, enacting_order, in_force_on, requisites
 from tracker.audit import services as audit
 from tracker.documents.generation import DOCX, act_bytes, generate_act, safe_filename
 from tracker.errors import DomainError
@@ -269,15 +269,18 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
     )
     by_id = {p.id: p for p in visible}
     entries: dict[int, PublicEntry] = {}
-    current = [p for p in visible if p.superseded_by_id is None]
+    # An act that lost force leaves the list (its order «о признании утратившим силу» is
+    # the school's record of it), and its files with it.
+    current = [
+        p for p in visible if p.superseded_by_id is None and p.act.status == ActStatus.IN_FORCE
+    ]
     rounds = current_rounds([p.act for p in current])
     for publication in current:
         steps = rounds[publication.act_id]
-        order = next((step.order for step in steps if step.order is not None), None)
         entries[publication.id] = PublicEntry(
             publication,
             requisites(publication.act, steps),
-            order.in_force_on if order else None,
+            in_force_on(publication.act, enacting_order(publication.act, steps)),
         )
     for publication in visible:
         newest = publication
@@ -295,7 +298,12 @@ def public_file(school: School, publication_id: int, kind: str) -> tuple[str, st
     """(filename, media type, bytes) of a file on the site, or None: a draft, a withdrawn
     publication or another school's id are all simply not there."""
     publication = db.session.get(Publication, publication_id)
-    if publication is None or publication.school_id != school.id or not publication.is_visible:
+    if (
+        publication is None
+        or publication.school_id != school.id
+        or not publication.is_visible
+        or publication.act.status != ActStatus.IN_FORCE
+    ):
         return None
     stem = safe_filename(publication.act.title, "")
     if kind == "docx":
