@@ -377,7 +377,13 @@ def _regulation_adopted(regulation, people: dict, bodies: dict, council_day: dat
         present=28,
         acts=[regulation],
         decision=ItemDecision(
-            Decision.ADOPTED, 27, 0, 1, speaker="Смирнова Е. В., заместитель директора по УВР"
+            Decision.ADOPTED,
+            27,
+            0,
+            1,
+            speaker="Смирнова Е. В., заместитель директора по УВР",
+            speeches="Фёдоров А. М., учитель: предложил выставлять отметки за письменные "
+            "работы в течение недели после их проведения",
         ),
         today=today,
     )

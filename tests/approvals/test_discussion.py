@@ -112,7 +112,7 @@ def test_comments_by_section_reach_the_council_and_the_plan_item_completes(setup
     )
     db.session.commit()
     assert discussion.closed_on == CLOSES
-    gathered = gathered_comments(act)
+    gathered = gathered_comments(meeting.items[0])
     assert [(c.section, c.author.username) for c in gathered] == [
         ("2. Правила ведения", "sec7"),
         ("", "dep7"),
@@ -345,3 +345,22 @@ def test_comments_are_grouped_in_the_acts_order_of_sections():
         ("2. Правила", ["1", "3"]),
         ("10. Хранение", ["0"]),
     ]
+
+
+def test_only_comments_on_the_edition_on_the_agenda_reach_the_council(setup, act):
+    director = setup["director"]
+    first = opened(setup, act)
+    comment(first, person("sec7"), "", "Замечание ко второй редакции")
+    close_discussion(first, director, today=OPENS + timedelta(1), expected_version=None)
+    new_version(act, director, TEXT + "\n4. Заключительные положения", None)
+    db.session.commit()
+    second = opened(setup, act, OPENS + timedelta(2), OPENS + timedelta(5))
+    comment(second, person("dep7"), "", "Замечание к третьей редакции", OPENS + timedelta(3))
+    submit_for_review(act, director, None)
+    db.session.commit()
+    body = setup["bodies"][BodyKind.PED_COUNCIL]
+    meeting = create_meeting(
+        body, body.secretary, held_at=at("10.12.2026"), place="", protocol_number=3, acts=[act]
+    )
+    db.session.commit()
+    assert [c.text for c in gathered_comments(meeting.items[0])] == ["Замечание к третьей редакции"]

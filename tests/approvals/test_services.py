@@ -179,7 +179,7 @@ def test_a_decision_without_quorum_is_refused_with_the_reason(setup):
     meeting = meeting_for(setup, BodyKind.PED_COUNCIL)
     refused(
         lambda: record(setup, meeting, 19, ItemDecision(Decision.ADOPTED, 15, 0, 0)),
-        "Нет кворума: присутствует 19 из 30, нужно не меньше 2/3",
+        "Нет кворума: присутствует 19 из 30, нужно не меньше 20",
     )
     record(setup, meeting, 20, ItemDecision(Decision.ADOPTED, 15, 0, 0))
 

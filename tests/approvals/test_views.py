@@ -288,3 +288,41 @@ def test_the_director_repeals_an_act_by_a_later_order_and_the_site_follows(app, 
     assert act.title not in page_text(client.get("/public/school20/documents"))
     act_page = page_text(client.get(f"/acts/{act.id}"))
     assert "Утратил силу с 27.11.2026, приказ № 77 от 27.11.2026" in act_page
+
+
+def test_a_secretary_records_who_spoke_and_a_bad_line_is_explained(app, client):
+    login(client, "ped_secretary")
+    meeting = new_meeting(client)
+    item = meeting.items[0]
+    fields = {
+        "present_count": "25",
+        "lock_version": str(meeting.lock_version),
+        f"item-{item.id}-decision": "adopted",
+        f"item-{item.id}-for": "24",
+        f"item-{item.id}-against": "0",
+        f"item-{item.id}-abstained": "1",
+    }
+    url = f"/meetings/{meeting.id}"
+    bad = post(
+        client,
+        url,
+        {**fields, f"item-{item.id}-speeches": "Петрова А. А. предложила уточнить сроки"},
+        page=url,
+    )
+    assert bad.status_code == 400
+    assert "выступление 1: запишите так — «Фамилия И. О., должность: суть выступления»" in (
+        page_text(bad)
+    )
+    assert "Петрова А. А. предложила уточнить сроки" in page_text(bad)  # what was typed stays
+    good = post(
+        client,
+        url,
+        {
+            **fields,
+            f"item-{item.id}-speeches": "Петрова А. А., учитель истории: предложила уточнить сроки",
+        },
+        page=url,
+    )
+    assert good.status_code == 302
+    page = page_text(client.get(url))
+    assert "Выступил(а) Петрова А. А., учитель истории: предложила уточнить сроки" in page

@@ -232,8 +232,11 @@ def test_a_protocol_records_attendance_agenda_and_votes():
                 (("1. Общие положения", "Перечислить данные", "Орлов Д. П."),),
                 "Принять «Положение о защите персональных данных».",
                 (24, 0, 1),
+                speeches=(("Петрова А. А.", "учитель математики", "поддержала проект"),),
             ),
         ),
+        quorum=22,
+        state="held",
     )
     text = all_text(read(builders.build_protocol(protocol)))
     for expected in (
@@ -242,9 +245,11 @@ def test_a_protocol_records_attendance_agenda_and_votes():
         "20.11.2026",
         "Присутствовали: 25 из 32 членов; отсутствовали: 7.",
         "ПОВЕСТКА ДНЯ:",
+        "Кворум имеется (необходимо не менее 22 членов). Заседание правомочно.",
         "1. СЛУШАЛИ:",
-        "ВЫСТУПИЛИ:",
+        "В ходе публичного обсуждения проекта поступили предложения:",
         "Орлов Д. П. (к разделу «1. Общие положения»): Перечислить данные",
+        "ВЫСТУПИЛИ:\nПетрова А. А., учитель математики: поддержала проект",
         "РЕШИЛИ:",
         "Голосовали: «за» — 24, «против» — 0, «воздержались» — 1.",
         "С. О. Лебедева",
@@ -305,3 +310,65 @@ def test_consents_one_page_per_pupil_and_a_blank_form_without_a_list():
     assert breaks == 1
     blank = all_text(read(builders.build_consents(ConsentDoc(SCHOOL, ()))))
     assert blank.count("СОГЛАСИЕ") == 1 and "являясь родителем" in blank
+
+
+def test_a_consent_has_every_element_152_fz_asks_of_a_parent_for_a_child():
+    text = all_text(
+        read(builders.build_consents(ConsentDoc(SCHOOL, (Consent("Петров Пётр", "5А"),))))
+    )
+    for element in (
+        "(фамилия, имя, отчество родителя (законного представителя) полностью)",
+        "зарегистрированный(ая) по адресу:",
+        "документ, удостоверяющий личность:",
+        "несовершеннолетнего обучающегося Петров Пётр, 5А класс, зарегистрированного(ой) по адресу",
+        "документа, подтверждающего полномочия законного представителя",
+        f"оператору — {SCHOOL.full_name} (МБОУ СОШ № 20), адрес: {SCHOOL.address}",
+        "Цель обработки:",
+        "Перечень персональных данных:",
+        "Перечень действий:",
+        "Срок действия:",
+        "Порядок отзыва:",
+        "Согласие оформлено отдельно от иных документов.",
+    ):
+        assert element in text, element
+
+
+def test_an_operator_address_of_only_a_town_is_left_to_be_completed():
+    town_only = SchoolInfo(full_name="Школа", short_name="Школа", address="г. Ставрополь")
+    assert builders.operator_address(town_only).startswith("г. Ставрополь, ____")
+    assert builders.operator_address(SCHOOL) == SCHOOL.address
+    nothing = SchoolInfo(full_name="Школа", short_name="Школа")
+    assert set(builders.operator_address(nothing)) == {"_"}
+
+
+def test_table_rows_never_split_across_pages_and_headers_repeat():
+    order = OrderDoc(
+        school=SCHOOL,
+        title="О переходе",
+        preamble="В соответствии.",
+        points=("Перейти.",),
+        familiarise=tuple((f"Сотрудник {n}", "Учитель") for n in range(60)),
+    )
+    document = read(builders.build_order(order))
+    sheet = document.tables[-1]
+    assert len(sheet.rows) == 61
+    for row in sheet.rows:
+        assert (
+            row._tr.trPr is not None
+            and row._tr.trPr.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
+            )
+            is not None
+        )
+    assert "tblHeader" in sheet.rows[0]._tr.xml
+
+
+def test_an_act_is_headed_by_the_schools_full_name_and_the_plan_has_a_date_line():
+    document = read(builders.build_act(ActDoc(SCHOOL, "Положение об ЭЖ", TEXT, 1, ALL_STAMPS)))
+    assert document.paragraphs[0].text == SCHOOL.full_name
+    plan = PlanDoc(SCHOOL, "План-график", (("Этап 1", ()),), date(2026, 11, 28))
+    text = all_text(read(builders.build_plan(plan)))
+    assert (
+        "УТВЕРЖДАЮ\nДиректор МБОУ СОШ № 20\n____________ Т. П. Иванова\n«___» ______________ 20___ г."
+        in text
+    )

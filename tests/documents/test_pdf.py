@@ -100,6 +100,10 @@ def test_every_document_type_converts_to_pdf_with_the_numbers_from_the_records(a
     assert f"от {order.issued_on:%d.%m.%Y} № {order.number}" in texts["sheet"]
     for meeting in meetings:
         assert f"ПРОТОКОЛ № {meeting.protocol_number}" in texts[f"protocol{meeting.id}"]
+    council = texts[f"protocol{meetings[0].id}"]  # the pedagogical council's, with a speech
+    assert f"Кворум имеется (необходимо не менее {meetings[0].body.quorum_count} членов)" in council
+    assert "ВЫСТУПИЛИ: Фёдоров А. М., учитель: предложил выставлять отметки" in council
+    assert "«за» — 27, «против» — 0, «воздержались» — 1" in council
     assert "О распределении обязанностей" in texts["duties"]
     assert "Публикация всей нормативной базы" in texts["plan"]
     assert "Петров Пётр, 5А класс" in texts["consents"]

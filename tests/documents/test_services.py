@@ -16,9 +16,10 @@ from tracker.acts.services import create_act
 from tracker.approvals.meetings import ItemDecision, create_meeting, record_meeting
 from tracker.approvals.models import BodyKind, Decision, Meeting, Order
 from tracker.approvals.orders import issue_order
-from tracker.approvals.queries import body_of_kind
+from tracker.approvals.queries import body_of_kind, enacting_order
 from tracker.approvals.route import new_version, set_route, submit_for_review
 from tracker.documents.consents import parse_class_list
+from tracker.documents.data import legal_basis
 from tracker.documents.generation import (
     generate_act,
     generate_duties_order,
@@ -33,6 +34,7 @@ from tracker.extensions import db
 
 pytestmark = pytest.mark.demo_data
 REGULATION = "Положение об электронном журнале успеваемости"
+TEXT_OF = "1. Общие положения\n1.1. Дневник ведётся в электронном виде."
 DATA_ACT = "Положение о защите персональных данных при ведении электронного журнала"
 
 
@@ -109,7 +111,34 @@ def test_the_transition_order_names_the_people_and_the_schedule(app):
     assert "официальном сайте" in text
     head = Document(BytesIO(document.content)).tables[0].rows[0].cells
     assert [cell.text for cell in head] == ["«___» ________ 20__ г.", "№ ____"]
+    # The regulation has its own approving order: cited, not appended as this order's annex.
+    approved = enacting_order(regulation)
+    assert (
+        f"Руководствоваться «{REGULATION}», утверждённым приказом директора от "
+        f"{approved.issued_on:%d.%m.%Y} № {approved.number}." in text
+    )
+    assert "Приложение\nк приказу директора" not in text and "ПОЛОЖЕНИЕ" not in text
+
+
+def test_a_regulation_not_yet_approved_is_the_transition_orders_annex(app):
+    school = person("director").school
+    draft = create_act(school, person("deputy_uvr"), "Положение об электронном дневнике", TEXT_OF)
+    text = text_of(generate_transition_order(school, None, draft, TODAY))
+    assert "Утвердить «Положение об электронном дневнике» (приложение)." in text
     assert "Приложение\nк приказу директора" in text and "ПОЛОЖЕНИЕ" in text
+
+
+def test_orders_cite_their_legal_grounds(app):
+    school = person("director").school
+    order = db.session.scalars(select(Order).order_by(Order.id)).first()
+    text = text_of(generate_order(order, None))
+    assert (
+        "В соответствии с пунктом 1 части 3 статьи 28 и статьёй 30 Федерального закона от "
+        "29.12.2012 № 273-ФЗ «Об образовании в Российской Федерации», Федеральным законом от "
+        "27.07.2006 № 152-ФЗ «О персональных данных», Уставом МБОУ СОШ № 20" in text
+    )
+    uniform = legal_basis(school, ("Положение о школьной форме",))
+    assert "152-ФЗ" not in uniform and uniform.endswith("Уставом МБОУ СОШ № 20")
 
 
 def test_the_transition_order_refuses_another_schools_act(app):
@@ -262,3 +291,67 @@ def test_old_mac_line_endings_long_lines_and_long_lists(app, raw, message):
     else:
         with pytest.raises(DomainError, match=message):
             parse_class_list(raw)
+
+
+def recorded_protocol(present: int, speeches: str = "") -> Meeting:
+    act = act_titled(DATA_ACT)
+    ped = body_of_kind(act.school, BodyKind.PED_COUNCIL)
+    meeting = create_meeting(
+        ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=7, acts=[act]
+    )
+    decisions = (
+        {
+            meeting.items[0].id: ItemDecision(
+                Decision.ADOPTED, 20, 1, 0, speaker="Смирнова Е. В.", speeches=speeches
+            )
+        }
+        if speeches
+        else {}
+    )
+    record_meeting(
+        meeting,
+        ped.secretary,
+        present_count=present,
+        decisions=decisions,
+        today=TODAY,
+        expected_version=None,
+    )
+    db.session.commit()
+    return meeting
+
+
+def test_a_protocol_without_quorum_says_so_and_records_no_hearing(app):
+    meeting = recorded_protocol(10)
+    quorum = meeting.body.quorum_count
+    text = text_of(generate_protocol(meeting, None))
+    assert f"Присутствовали: 10 из {meeting.body.members_count} членов" in text
+    assert (
+        f"Кворума нет: для правомочности заседания необходимо присутствие не менее {quorum}" in text
+    )
+    assert "Заседание не состоялось" in text
+    assert "СЛУШАЛИ" not in text and "РЕШИЛИ" not in text and "докладчика" not in text
+
+
+def test_a_protocol_prints_who_spoke_and_the_quorum(app):
+    meeting = recorded_protocol(
+        25,
+        "Петрова А. А., учитель математики: предложила сверять журнал по пятницам\n"
+        "Козлов И. И., учитель физики: поддержал проект",
+    )
+    text = text_of(generate_protocol(meeting, None))
+    assert f"Кворум имеется (необходимо не менее {meeting.body.quorum_count} членов)" in text
+    assert "ВЫСТУПИЛИ:\nПетрова А. А., учитель математики: предложила сверять журнал" in text
+    assert "Козлов И. И., учитель физики: поддержал проект" in text
+    assert "«за» — 20, «против» — 1, «воздержались» — 0" in text
+
+
+def test_a_speech_without_a_position_is_refused_and_nothing_is_recorded(app):
+    with pytest.raises(DomainError, match="выступление 2: запишите так"):
+        recorded_protocol(25, "Петрова А. А., учитель: за\nКозлов: против")
+    db.session.rollback()
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Meeting).where(Meeting.protocol_number == 7)
+        )
+        == 0
+    )

@@ -7,11 +7,12 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from tests.conftest import login, post
+from tests.conftest import login, person, post
 from tests.documents.test_builders import all_text
 from tests.plans.test_views import page_text
 from tracker.acts.models import LocalAct
 from tracker.acts.services import act_sections
+from tracker.approvals.route import new_version
 from tracker.documents.models import GeneratedDocument
 from tracker.extensions import db
 
@@ -224,3 +225,29 @@ def test_the_documents_list_comes_in_pages_and_keeps_its_filter(app, client):
     fresh = app.test_client()
     login(fresh, "director7")
     assert f"версия {newest}," not in page_text(fresh.get(f"/documents?subject=act:{act.id}"))
+
+
+STALE = "устарел — сформируйте заново"
+
+
+def test_a_document_whose_records_changed_since_is_marked_out_of_date(app, client):
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Регламент")))
+    login(client, "deputy_uvr")
+    page = f"/acts/{act.id}"
+    assert post(client, f"{page}/docx", page=page).status_code == 302
+    assert STALE not in page_text(client.get(page))
+    new_version(
+        act, person("deputy_uvr"), act.current_version.body_text + "\n9. Новый раздел", None
+    )
+    db.session.commit()
+    assert page_text(client.get(page)).count(STALE) == 1  # the version made before the change
+    assert post(client, f"{page}/docx", page=page).status_code == 302
+    assert page_text(client.get(page)).count(STALE) == 1  # the new one is current, the old not
+
+
+def test_an_orders_sheet_is_out_of_date_once_the_staff_changed(app, client):
+    login(client, "director")
+    assert STALE not in page_text(client.get("/orders"))
+    person("class_teacher2").is_active = False  # left the school: off the familiarisation list
+    db.session.commit()
+    assert page_text(client.get("/orders")).count(STALE) == 2  # the order and its sheet

@@ -31,6 +31,7 @@ from tracker.approvals.permissions import (
     can_draft_acts,
     can_edit_act,
 )
+from tracker.documents import generation
 from tracker.documents import versions as documents
 from tracker.forms import validated
 from tracker.publication import services as publication
@@ -126,6 +127,7 @@ def act_page(act: LocalAct, code: int = 200, **forms):
         close_form=forms.get("close_form") or DiscussionCloseForm(lock_version=act.lock_version),
         comment_form=comment_form,
         docx_versions=documents.versions(act.school, "act", f"act:{act.id}", per_page=5),
+        fresh=generation.current_fingerprints(act),
         **_publication_context(act),
     ), code
 

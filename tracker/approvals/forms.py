@@ -136,9 +136,7 @@ class LaterOrderForm(FlaskForm):
         _l("Какие изменения вносятся (для приказа о внесении изменений)"),
         validators=[Length(max=5000)],
     )
-    in_force_on = RuDateField(
-        _l("Вступает в силу / утрачивает силу с"), validators=[Optional()]
-    )
+    in_force_on = RuDateField(_l("Вступает в силу / утрачивает силу с"), validators=[Optional()])
     acts = IdListField(_l("Акты"))
     submit = SubmitField(_l("Издать приказ"))
 
@@ -169,5 +167,6 @@ def parse_item_decisions(items, data) -> dict:
             votes_abstained=number(prefix + "abstained"),
             remarks=(data.get(prefix + "remarks") or "")[:5000],
             speaker=(data.get(prefix + "speaker") or "")[:300],
+            speeches=(data.get(prefix + "speeches") or "")[:40000],
         )
     return result

@@ -350,6 +350,43 @@ class ItemDecision:
     votes_abstained: int | None
     remarks: str = ""
     speaker: str = ""
+    speeches: str = ""  # ВЫСТУПИЛИ, one a line: «Фамилия И. О., должность: суть»
+
+
+MAX_SPEECHES = 30
+
+
+def parse_speeches(text: str, title: str) -> list[dict[str, str]]:
+    """Those who spoke, one a line as the secretary notes them: «Петрова А. А., учитель
+    математики: предложила …». Each needs a name, a position and the gist."""
+    speeches = []
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_SPEECHES:
+        raise DomainError(
+            _("«%(title)s»: не больше %(n)d выступлений", title=title, n=MAX_SPEECHES),
+            field="items",
+        )
+    for number, line in enumerate(lines, start=1):
+        who, colon, gist = line.partition(":")
+        name, comma, position = who.partition(",")
+        if not (colon and comma and name.strip() and position.strip() and gist.strip()):
+            raise DomainError(
+                _(
+                    "«%(title)s», выступление %(n)d: запишите так — «Фамилия И. О., должность: "
+                    "суть выступления»",
+                    title=title,
+                    n=number,
+                ),
+                field="items",
+            )
+        speeches.append(
+            {
+                "name": " ".join(name.split())[:200],
+                "position": " ".join(position.split())[:200],
+                "gist": gist.strip()[:2000],
+            }
+        )
+    return speeches
 
 
 def _check_votes(
@@ -485,7 +522,7 @@ def record_meeting(
                     "как несостоявшееся",
                     present=present_count,
                     members=body.members_count,
-                    need=f"{body.quorum_numerator}/{body.quorum_denominator}",
+                    need=body.quorum_count,
                 ),
                 field="present_count",
             )
@@ -535,8 +572,10 @@ def _record_item(
     if record.decision not in DECISIONS_BY_STEP[StepKind(step.kind)]:
         raise DomainError(_("Такое решение этот орган по акту не принимает"), field="items")
     votes = _check_votes(step.council, present, record, act.title[:80], "items")
+    speeches = parse_speeches(record.speeches, act.title[:80])
     _write_item(item, record, votes)
     item.speaker = (record.speaker or "").strip()[:300]
+    item.speeches = speeches
     item.recorded_by = actor
     item.recorded_at = datetime.now().astimezone()
     _apply(item, day)

@@ -165,6 +165,11 @@ class CollegialBody(Model):
     def has_quorum(self, present: int) -> bool:
         return present * self.quorum_denominator >= self.members_count * self.quorum_numerator
 
+    @property
+    def quorum_count(self) -> int:
+        """The fewest members present that make a quorum (22 of 32 at two thirds)."""
+        return -(-self.members_count * self.quorum_numerator // self.quorum_denominator)
+
     def carries(self, votes: int, present: int) -> bool:
         """Whether `votes` of `present` are enough under the body's voting rule."""
         if VotingRule(self.voting_rule) == VotingRule.TWO_THIRDS:
@@ -279,6 +284,8 @@ class AgendaItem(Model):
     )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     speaker: Mapped[str] = mapped_column(String(300), default="")  # СЛУШАЛИ
+    # ВЫСТУПИЛИ: those who spoke at the meeting, [{"name", "position", "gist"}, ...]
+    speeches: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     decision: Mapped[Decision | None] = mapped_column(String(32))
     votes_for: Mapped[int | None] = mapped_column(Integer)
     votes_against: Mapped[int | None] = mapped_column(Integer)
@@ -364,9 +371,7 @@ class Order(Model):
     signed_by: Mapped[Person | None] = relationship()
     steps: Mapped[list[ApprovalStep]] = relationship(secondary=order_steps, back_populates="order")
     amends: Mapped[Order | None] = relationship(remote_side=[id], back_populates="amended_by")
-    amended_by: Mapped[list[Order]] = relationship(
-        back_populates="amends", order_by="Order.id"
-    )
+    amended_by: Mapped[list[Order]] = relationship(back_populates="amends", order_by="Order.id")
     concerns: Mapped[list[LocalAct]] = relationship(secondary=order_acts, order_by=LocalAct.title)
 
     @property

@@ -201,13 +201,18 @@ def ped_step_free(act: LocalAct, round_steps: list[ApprovalStep] | None = None) 
     return step is not None and step.kind == StepKind.ADOPT and step.item is None
 
 
-def gathered_comments(act: LocalAct) -> list[DiscussionComment]:
-    """The comments of every discussion of the act, oldest first: the council's material."""
+def gathered_comments(item: AgendaItem) -> list[DiscussionComment]:
+    """The comments of the discussions of the edition on the agenda, oldest first: the
+    council's material (comments on an earlier edition were answered by this one)."""
+    step = item.step
     return list(
         db.session.scalars(
             select(DiscussionComment)
             .join(Discussion, Discussion.id == DiscussionComment.discussion_id)
-            .where(Discussion.act_id == act.id)
+            .where(
+                Discussion.act_id == step.act_id,
+                Discussion.version_number == step.version_number,
+            )
             .order_by(DiscussionComment.id)
             .options(
                 selectinload(DiscussionComment.author), selectinload(DiscussionComment.discussion)

@@ -45,7 +45,7 @@ from tracker.approvals.permissions import (
     can_issue_orders,
     can_record_for,
 )
-from tracker.documents import versions
+from tracker.documents import generation, versions
 from tracker.documents.permissions import can_generate_school_documents
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -216,7 +216,7 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None, **f
         },
         labels=DECISION_RESULTS,
         gathered={
-            item.id: approvals.gathered_comments(item.act)
+            item.id: approvals.gathered_comments(item)
             for item in meeting.items
             if item.step.kind == StepKind.ADOPT
         },
@@ -224,6 +224,7 @@ def _meeting_page(meeting: Meeting, code: int = 200, form=None, posted=None, **f
         can_record=can_record_for(current_user, meeting.body),
         can_correct=can_correct_decisions(current_user, meeting.body.school),
         today=school_today(),
+        fresh=generation.current_fingerprints(meeting),
         docx_versions=versions.versions(
             meeting.body.school, "protocol", f"meeting:{meeting.id}", per_page=5
         ),
@@ -442,9 +443,10 @@ def correct(meeting_id: int, item_id: int):
 
 def _orders_page(form=None, code=200):
     school = current_user.school
+    orders = approvals.orders_of(school)
     return render_template(
         "approvals/orders.html",
-        orders=approvals.orders_of(school),
+        orders=orders,
         form=form
         or OrderForm(
             number=approvals.next_order_number(school, school_today().year),
@@ -454,6 +456,7 @@ def _orders_page(form=None, code=200):
         can_issue=can_issue_orders(current_user, school),
         can_generate=can_generate_school_documents(current_user, school),
         order_documents=versions.latest_by_subject(school, ("order", "sheet")),
+        fresh={order.id: generation.current_fingerprints(order) for order in orders},
     ), code
 
 

@@ -168,6 +168,7 @@ def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, cod
         states=STATE_LABELS,
         can_record=can_record_check(current_user, check) and not occurrence.is_done,
         can_report=can_record_check(current_user, check) and occurrence.is_done,
+        fresh=generation.current_fingerprints(occurrence),
         reports=versions.versions(
             check.school, "control_report", f"occurrence:{occurrence.id}", per_page=5
         ),

@@ -67,10 +67,11 @@ class OrderDoc:
 class ProtocolItem:
     title: str
     speaker: str
-    comments: tuple[tuple[str, str, str], ...] = ()  # (section, text, author)
+    comments: tuple[tuple[str, str, str], ...] = ()  # the discussion's: (section, text, author)
     decision: str = ""
     votes: tuple[int | None, int | None, int | None] = (None, None, None)
     remarks: str = ""
+    speeches: tuple[tuple[str, str, str], ...] = ()  # at the meeting: (name, position, gist)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class ProtocolDoc:
     members: int
     present: int | None
     items: tuple[ProtocolItem, ...]
+    quorum: int = 0  # the fewest members present that make a quorum
+    state: str = "planned"  # planned, held, no_quorum
 
 
 @dataclass(frozen=True)
@@ -146,10 +149,7 @@ def stamp_lines(stamp: Stamp, school: SchoolInfo) -> list[str]:
             "приказом директора",
             school.short_name,
             requisite_line("", stamp.on, stamp.number),
-            *(
-                f"(в ред. приказа от {on:%d.%m.%Y} № {number})"
-                for number, on in stamp.amended
-            ),
+            *(f"(в ред. приказа от {on:%d.%m.%Y} № {number})" for number, on in stamp.amended),
         ]
     word, whose, prefix = STAMP_WORDS[stamp.kind]
     lines = [word, whose]
@@ -203,6 +203,9 @@ def _title_lines(title: str) -> tuple[str, str]:
 
 
 def _act_content(document: OfficeDocument, act: ActDoc) -> None:
+    if not act.appendix_to:  # an appendix stands under its order's head, which names the school
+        document.paragraph(act.school.full_name, bold=True, align="center", indent=False)
+        document.blank_line()
     if act.appendix_to:
         table = document.borderless(2, [8.5, 8.5])
         document.cell_lines(table.rows[0].cells[1], act.appendix_to.split("\n"))
@@ -323,25 +326,49 @@ def build_protocol(protocol: ProtocolDoc) -> bytes:
             f"отсутствовали: {absent}.",
             indent=False,
         )
+        if protocol.state == "no_quorum":
+            document.paragraph(
+                f"Кворума нет: для правомочности заседания необходимо присутствие не менее "
+                f"{protocol.quorum} членов. Заседание не состоялось; вопросы повестки дня не "
+                "рассматривались и переносятся на следующее заседание.",
+                indent=False,
+            )
+        else:
+            document.paragraph(
+                f"Кворум имеется (необходимо не менее {protocol.quorum} членов). "
+                "Заседание правомочно.",
+                indent=False,
+            )
     if protocol.place:
         document.paragraph(f"Место проведения: {protocol.place}", indent=False)
     document.blank_line()
     document.paragraph("ПОВЕСТКА ДНЯ:", bold=True, indent=False)
     for number, item in enumerate(protocol.items, start=1):
         document.paragraph(f"{number}. О рассмотрении проекта «{item.title}».")
+    if protocol.state == "no_quorum":
+        document.blank_line()
+        document.signature("Председатель", protocol.chair)
+        document.signature("Секретарь", protocol.secretary)
+        return document.save()
     for number, item in enumerate(protocol.items, start=1):
         document.blank_line()
         document.paragraph(f"{number}. СЛУШАЛИ:", bold=True, indent=False, keep_with_next=True)
-        speaker = item.speaker or "докладчика"
+        speaker = item.speaker or "_" * 30
         document.paragraph(f"{speaker} — о проекте «{item.title}».")
         if item.comments:
-            document.paragraph("ВЫСТУПИЛИ:", bold=True, indent=False, keep_with_next=True)
-            document.paragraph("В ходе обсуждения проекта поступили замечания и предложения:")
+            document.paragraph(
+                "В ходе публичного обсуждения проекта поступили предложения:",
+                keep_with_next=True,
+            )
             for section, text, author in item.comments:
                 where = f" (к разделу «{section}»)" if section else ""
                 document.paragraph(f"– {author}{where}: {text}")
+        if item.speeches:
+            document.paragraph("ВЫСТУПИЛИ:", bold=True, indent=False, keep_with_next=True)
+            for name, position, gist in item.speeches:
+                document.paragraph(f"{name}, {position}: {gist}")
         document.paragraph("РЕШИЛИ:", bold=True, indent=False, keep_with_next=True)
-        document.paragraph(item.decision or "Решение не принималось.")
+        document.paragraph(item.decision or "_" * 60)
         if item.remarks:
             document.paragraph(f"Замечания: {item.remarks}")
         if item.votes[0] is not None:
@@ -349,6 +376,8 @@ def build_protocol(protocol: ProtocolDoc) -> bytes:
                 f"{word} — {count or 0}" for word, count in zip(VOTE_WORDS, item.votes, strict=True)
             )
             document.paragraph(f"Голосовали: {votes}.")
+        elif protocol.state == "planned":
+            document.paragraph("Голосовали: «за» — ___, «против» — ___, «воздержались» — ___.")
     document.blank_line()
     document.signature("Председатель", protocol.chair)
     document.signature("Секретарь", protocol.secretary)
@@ -368,6 +397,7 @@ def build_plan(plan: PlanDoc) -> bytes:
             "УТВЕРЖДАЮ",
             f"Директор {plan.school.short_name}",
             f"____________ {plan.school.director_name}",
+            "«___» ______________ 20___ г.",
         ],
     )
     document.blank_line()
@@ -396,8 +426,23 @@ def build_plan(plan: PlanDoc) -> bytes:
 # --- consents ---
 
 
+LINE = "_" * 60
+
+
+def operator_address(school: SchoolInfo) -> str:
+    """The school's address as its requisites give it; a blank to fill in where they give
+    no more than the town (an address on a consent has a street and a house)."""
+    address = school.address.strip()
+    if any(character.isdigit() for character in address):
+        return address
+    return f"{address}, {'_' * 40}" if address else "_" * 50
+
+
 def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent) -> None:
-    """One pupil's consent: subject, operator, purpose, data, actions, term, withdrawal."""
+    """One pupil's consent as 152-ФЗ ст. 9 ч. 4 asks of a parent acting for a child: who gives
+    it (name, address, identity document) and on what authority, whose data, the operator's
+    name and address, the purposes, the data, the actions and means, the term and how to
+    withdraw it. It is a document of its own (ст. 9 ч. 1, since 01.09.2025)."""
     document.heading("СОГЛАСИЕ", space_before=0)
     document.paragraph(
         "родителя (законного представителя) на обработку персональных данных обучающегося",
@@ -406,18 +451,26 @@ def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent)
         indent=False,
     )
     document.blank_line()
-    document.paragraph(
-        "Я, ________________________________________________________________ "
-        "(фамилия, имя, отчество родителя (законного представителя)), документ, удостоверяющий "
-        "личность: ____________ серия ______ № __________, выдан ______________________________, "
-        "являясь родителем (законным представителем) обучающегося "
-        f"{consent.pupil}{', ' + consent.class_name + ' класс' if consent.class_name else ''} "
-        "(документ, подтверждающий полномочия: ______________________________), "
+    pupil = f"{consent.pupil}{', ' + consent.class_name + ' класс' if consent.class_name else ''}"
+    paragraphs = [
+        f"Я, {LINE},",
+        "(фамилия, имя, отчество родителя (законного представителя) полностью)",
+        f"зарегистрированный(ая) по адресу: {LINE},",
+        "документ, удостоверяющий личность: ______________ серия ________ № ______________, "
+        "выдан «___» ____________ ______ г. "
+        f"{'_' * 40},",
+        "являясь родителем (законным представителем) несовершеннолетнего обучающегося "
+        f"{pupil}, зарегистрированного(ой) по адресу: {LINE},",
+        "на основании документа, подтверждающего полномочия законного представителя: "
+        f"{'_' * 40} (свидетельство о рождении, решение об опеке или иной документ: "
+        "наименование, серия, номер, дата выдачи),",
         "в соответствии со статьёй 9 Федерального закона от 27.07.2006 № 152-ФЗ «О персональных "
-        f"данных» даю согласие оператору — {school.full_name}"
-        f"{', адрес: ' + school.address if school.address else ''} — на обработку персональных "
-        "данных моего ребёнка на следующих условиях."
-    )
+        f"данных» свободно, своей волей и в интересах ребёнка даю согласие оператору — "
+        f"{school.full_name} ({school.short_name}), адрес: {operator_address(school)}, — на "
+        "обработку персональных данных моего ребёнка на следующих условиях.",
+    ]
+    for text in paragraphs:
+        document.paragraph(text, indent=False)
     points = [
         "Цель обработки: ведение электронного журнала успеваемости и посещаемости, "
         "информирование родителей (законных представителей) о текущей успеваемости, "
@@ -428,8 +481,11 @@ def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent)
         "использование, передача (предоставление доступа) родителям (законным представителям) "
         "и работникам школы в пределах их полномочий, блокирование, удаление, уничтожение; "
         "обработка смешанная, с использованием средств автоматизации и без них.",
-        "Срок действия: на период обучения ребёнка в школе. Согласие может быть отозвано "
-        "письменным заявлением, поданным оператору.",
+        "Срок действия: на период обучения ребёнка в школе.",
+        "Порядок отзыва: согласие может быть отозвано письменным заявлением, поданным "
+        "оператору (ч. 2 ст. 9 Федерального закона № 152-ФЗ); после отзыва оператор прекращает "
+        "обработку, кроме случаев, когда она допускается без согласия.",
+        "Согласие оформлено отдельно от иных документов.",
     ]
     for number, point in enumerate(points, start=1):
         document.paragraph(f"{number}. {point}")

@@ -15,7 +15,12 @@ from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.services import holders
 from tracker.acts.models import ActStatus, LocalAct
 from tracker.approvals.models import BodyKind, Meeting, Order, OrderKind
-from tracker.approvals.queries import current_round, gathered_comments, requisites
+from tracker.approvals.queries import (
+    current_round,
+    enacting_order,
+    gathered_comments,
+    requisites,
+)
 from tracker.documents import builders
 from tracker.documents.builders import (
     ActDoc,
@@ -41,10 +46,22 @@ BODY_GENITIVE = {
 }
 
 
-LEGAL_BASIS = (
-    "В соответствии с Федеральным законом от 29.12.2012 № 273-ФЗ «Об образовании в Российской "
-    "Федерации», Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных»"
-)
+PERSONAL_DATA_WORDS = ("журнал", "персональн", "согласи")
+
+
+def legal_basis(school: School, titles: tuple[str, ...] = ("журнал",)) -> str:
+    """The grounds an order cites: the school adopts its local acts under 273-ФЗ (п. 1 ч. 3
+    ст. 28, ст. 30) and its charter; 152-ФЗ where the acts concern personal data (the
+    e-journal holds pupils' marks and attendance)."""
+    personal = any(word in title.lower() for title in titles for word in PERSONAL_DATA_WORDS)
+    laws = [
+        "пунктом 1 части 3 статьи 28 и статьёй 30 Федерального закона от 29.12.2012 "
+        "№ 273-ФЗ «Об образовании в Российской Федерации»"
+    ]
+    if personal:
+        laws.append("Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных»")
+    laws.append(f"Уставом {school.short_name}")
+    return "В соответствии с " + ", ".join(laws)
 
 
 def signature_name(person: Person | None) -> str:
@@ -95,9 +112,7 @@ def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
         or steps[0].version_number != version.number
     ):
         return tuple(Stamp(str(kind)) for kind in act.route)
-    return tuple(
-        Stamp(str(r.kind), r.number, r.on, r.amended) for r in requisites(act, steps)
-    )
+    return tuple(Stamp(str(r.kind), r.number, r.on, r.amended) for r in requisites(act, steps))
 
 
 def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
@@ -155,14 +170,13 @@ def later_order_doc(order: Order) -> OrderDoc:
         if order.in_force_on != first.in_force_on:
             points += (f"Считать {acts} вступившими в силу с {order.in_force_on:%d.%m.%Y}.",)
     points += (
-        "Разместить настоящий приказ на официальном сайте школы в течение десяти рабочих "
-        "дней.",
+        "Разместить настоящий приказ на официальном сайте школы в течение десяти рабочих дней.",
         "Контроль за исполнением приказа оставляю за собой.",
     )
     return OrderDoc(
         school=school_info(order.school),
         title=order.title,
-        preamble=LEGAL_BASIS + ", статьёй 30 указанного Федерального закона.",
+        preamble=legal_basis(order.school, tuple(act.title for act in order.acts)) + ".",
         points=points,
         number=order.number,
         issued_on=order.issued_on,
@@ -183,7 +197,7 @@ def order_doc(order: Order) -> OrderDoc:
     basis: list[str] = []
     for act in acts:
         basis.extend(line for line in _basis(act) if line not in basis)
-    preamble = ", ".join([LEGAL_BASIS + ", статьёй 30 указанного Федерального закона", *basis])
+    preamble = ", ".join([legal_basis(order.school, tuple(act.title for act in acts)), *basis])
     points = (
         f"Утвердить {titles}.",
         f"Ввести в действие с {order.in_force_on:%d.%m.%Y}.",
@@ -224,14 +238,22 @@ def transition_order_doc(school: School, regulation: LocalAct | None, today: dat
             schedule.append(f"{title} — {min(starts):%d.%m.%Y}–{max(days):%d.%m.%Y}")
     officers, deputies = holders(school, "ej_officer"), holders(school, "deputy_uvr")
     named = officers + deputies
+    # A regulation approved already by its own order is cited, not approved a second time:
+    # the appendix would otherwise say it belongs to this order while its stamp names the other.
+    approved_by = enacting_order(regulation) if regulation is not None else None
+    if regulation is None:
+        about = "Утвердить Положение об электронном журнале успеваемости (приложение)."
+    elif approved_by is not None:
+        about = (
+            f"Руководствоваться «{regulation.title}», утверждённым приказом директора от "
+            f"{approved_by.issued_on:%d.%m.%Y} № {approved_by.number}."
+        )
+    else:
+        about = f"Утвердить «{regulation.title}» (приложение)."
     points = [
         "Перейти на ведение электронного учёта успеваемости и посещаемости обучающихся "
         "(электронного журнала, ЭЖ).",
-        (
-            f"Утвердить «{regulation.title}» (приложение)."
-            if regulation is not None
-            else "Утвердить Положение об электронном журнале успеваемости (приложение)."
-        ),
+        about,
         f"Назначить ответственным за ведение ЭЖ: {_names(officers)}.",
         "Утвердить план-график перехода: " + ("; ".join(schedule) or "по плану-графику") + ".",
         f"Заместителю директора по УВР ({_names(deputies)}) проверять ведение ЭЖ ежемесячно "
@@ -243,7 +265,7 @@ def transition_order_doc(school: School, regulation: LocalAct | None, today: dat
     return OrderDoc(
         school=school_info(school),
         title="О переходе на электронный учёт успеваемости и посещаемости обучающихся",
-        preamble=LEGAL_BASIS + ", в целях организации электронного учёта успеваемости и "
+        preamble=legal_basis(school) + ", в целях организации электронного учёта успеваемости и "
         "посещаемости обучающихся.",
         points=tuple(points),
         # Its own number and date come when the director signs and registers it: the order
@@ -251,7 +273,9 @@ def transition_order_doc(school: School, regulation: LocalAct | None, today: dat
         number=None,
         issued_on=None,
         familiarise=tuple((p.full_name, ", ".join(x.title for x in p.positions)) for p in named),
-        appendices=(act_doc(regulation, _appendix_line(None, None)),) if regulation else (),
+        appendices=(act_doc(regulation, _appendix_line(None, None)),)
+        if regulation is not None and approved_by is None
+        else (),
     )
 
 
@@ -279,7 +303,8 @@ def duties_order_doc(school: School) -> OrderDoc:
     return OrderDoc(
         school=school_info(school),
         title="О распределении обязанностей по работе с электронным журналом",
-        preamble=LEGAL_BASIS + ", в целях выполнения плана-графика перехода на электронный журнал.",
+        preamble=legal_basis(school)
+        + ", в целях выполнения плана-графика перехода на электронный журнал.",
         points=(
             "Возложить обязанности по выполнению мероприятий плана-графика на работников "
             "согласно таблице.",
@@ -300,13 +325,17 @@ def protocol_doc(meeting: Meeting) -> ProtocolDoc:
         if item.step.kind == "adopt":
             comments = tuple(
                 (c.section, c.text, c.author.short_name if c.author else "сотрудник")
-                for c in gathered_comments(item.act)
+                for c in gathered_comments(item)
             )
         items.append(
             ProtocolItem(
                 title=item.act.title,
                 speaker=item.speaker,
                 comments=comments,
+                speeches=tuple(
+                    (s.get("name", ""), s.get("position", ""), s.get("gist", ""))
+                    for s in item.speeches or []
+                ),
                 decision=_decision_text(item),
                 votes=(item.votes_for, item.votes_against, item.votes_abstained),
                 remarks=item.remarks,
@@ -323,6 +352,8 @@ def protocol_doc(meeting: Meeting) -> ProtocolDoc:
         members=body.members_count,
         present=meeting.present_count,
         items=tuple(items),
+        quorum=body.quorum_count,
+        state=str(meeting.state),
     )
 
 
@@ -332,6 +363,7 @@ DECISION_SENTENCES = {
     "opinion_for": "Согласовать «{title}» (мнение положительное).",
     "opinion_against": "Не согласовать «{title}» (мнение отрицательное).",
     "sent_back": "Вернуть «{title}» на доработку.",
+    "not_taken": "Решение по проекту «{title}» не принято: голосов не хватило ни за, ни против.",
 }
 
 

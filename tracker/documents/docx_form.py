@@ -214,6 +214,8 @@ class OfficeDocument:
         header_properties.append(repeat)
         for values in rows:
             self._fill_row(table.add_row(), values)
+        for row in table.rows:  # a row stays whole on one page, as a signed list must
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if widths_cm:
             self.set_widths(table, widths_cm)
         return table

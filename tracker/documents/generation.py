@@ -22,6 +22,7 @@ from tracker.accounts.models import Person, School
 from tracker.acts.models import LocalAct
 from tracker.approvals.models import Meeting, Order
 from tracker.audit import services as audit
+from tracker.controls.models import Occurrence
 from tracker.documents import builders
 from tracker.documents.custom.services import renderer
 from tracker.documents.data import (
@@ -245,3 +246,32 @@ def generate_control_report(occurrence, actor: Person | None) -> GeneratedDocume
         data=data,
         build=builders.build_control_report,
     )
+
+
+# --- what a kept document would be made from now ---
+
+
+def _fingerprint_now(school: School, kind: DocumentKind, data: object) -> str:
+    template, _build = renderer(school, kind, builders.build_act)
+    return fingerprint(data, template.id if template else None)
+
+
+def current_fingerprints(subject: LocalAct | Meeting | Order | Occurrence) -> dict[str, str]:
+    """The fingerprint each kind of document about `subject` (an act, a meeting, an order, a
+    check's occurrence) would have if made now: a kept version with another one is out of date
+    («устарел»). Nothing is built or written."""
+    if isinstance(subject, LocalAct):
+        return {"act": _fingerprint_now(subject.school, DocumentKind.ACT, act_doc(subject))}
+    if isinstance(subject, Meeting):
+        school = subject.body.school
+        return {"protocol": _fingerprint_now(school, DocumentKind.PROTOCOL, protocol_doc(subject))}
+    if isinstance(subject, Order):
+        return {
+            "order": _fingerprint_now(subject.school, DocumentKind.ORDER, order_doc(subject)),
+            "sheet": _fingerprint_now(subject.school, DocumentKind.SHEET, sheet_doc(subject)),
+        }
+    return {
+        "control_report": _fingerprint_now(
+            subject.check.school, DocumentKind.CONTROL_REPORT, control_report_doc(subject)
+        )
+    }
