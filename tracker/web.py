@@ -68,6 +68,16 @@ def ru_datetime(value: datetime | None, timezone: str = "Europe/Moscow") -> str:
     return value.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y %H:%M")
 
 
+def ru_datetime_zone(value: datetime | None, timezone: str = "Europe/Moscow") -> str:
+    """07.12.2026 10:15 (UTC+3): a moment a document records, with the school's offset."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    offset = local.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset is not None else 0
+    return f"{local:%d.%m.%Y %H:%M} (UTC{hours:+d})"
+
+
 def long_date(value: date | None) -> str:
     """5 июня 2023 г."""
     if value is None:
@@ -154,6 +164,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     app.jinja_env.filters["ru_date"] = ru_date
     app.jinja_env.filters["ru_datetime"] = ru_datetime
+    app.jinja_env.filters["ru_datetime_zone"] = ru_datetime_zone
     app.jinja_env.filters["long_date"] = long_date
 
     @app.context_processor

@@ -163,6 +163,11 @@ def authenticate(username: str, password: str) -> Person | None:
     return person
 
 
+def confirms_password(person: Person, password: str) -> bool:
+    """Whether the person, already logged in, entered their own password again (to sign)."""
+    return bool(password) and check_password_hash(person.password_hash, password)
+
+
 def change_password(person: Person, current: str, new: str, repeat: str) -> None:
     """Replace the person's password; every other session of theirs ends."""
     if not check_password_hash(person.password_hash, current):

@@ -36,7 +36,7 @@ from tracker.documents import versions as documents
 from tracker.forms import validated
 from tracker.publication import services as publication
 from tracker.publication.forms import PublishForm
-from tracker.publication.permissions import can_publish
+from tracker.publication.permissions import can_publish, can_sign
 from tracker.views_common import attempt, own, school_today
 
 bp = Blueprint("acts", __name__)
@@ -141,6 +141,7 @@ def _publication_context(act: LocalAct) -> dict:
         "publications": publication.publications_of(act),
         "publish_form": form,
         "can_publish": can_publish(current_user, act.school),
+        "can_sign": can_sign(current_user, act.school),
     }
 
 

@@ -27,6 +27,21 @@ def _files(publication, base: str) -> dict:
     return files
 
 
+def _signature(publication, base: str) -> dict | None:
+    """The simple electronic signature of the PDF: who, when, the key and where to verify."""
+    signature = publication.simple_signature
+    if signature is None:
+        return None
+    return {
+        "signer": signature.signer_name,
+        "position": signature.signer_position,
+        "signed_at": signature.signed_at.isoformat(),
+        "key": signature.key,
+        "pdf_sha256": signature.pdf_sha256,
+        "verify": f"{base}verify?key={signature.key}",
+    }
+
+
 def as_json(school_name: str, groups, base: str) -> bytes:
     """base: the school's public address ending in «/», e.g. https://…/public/school20/."""
     documents = []
@@ -48,6 +63,7 @@ def as_json(school_name: str, groups, base: str) -> bytes:
                     "in_force_on": entry.in_force_on.isoformat() if entry.in_force_on else None,
                     "published_at": publication.published_at.isoformat(),
                     "signed_by": publication.signed_by or None,
+                    "signature": _signature(publication, base),
                     "files": _files(publication, base),
                     "superseded": [
                         {

@@ -55,8 +55,32 @@ class Publication(Model):
 
     act: Mapped[LocalAct] = relationship()
     document: Mapped[GeneratedDocument] = relationship()
+    simple_signature: Mapped[SimpleSignature | None] = relationship(
+        back_populates="publication", uselist=False
+    )
 
     @property
     def is_visible(self) -> bool:
         """On the public page: the current one, and the superseded ones as its history."""
         return self.withdrawn_at is None
+
+
+class SimpleSignature(Model):
+    """The director's simple electronic signature (63-ФЗ ст. 9) of a publication's PDF: made in
+    the app by entering the password again; it keeps who signed, in what position, when, the
+    PDF's SHA-256, and a key anyone can check the file against on the public site."""
+
+    __tablename__ = "simple_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publications.id", ondelete="CASCADE"), unique=True
+    )
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    signer_name: Mapped[str] = mapped_column(String(300))  # as it was when signing
+    signer_position: Mapped[str] = mapped_column(String(500))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+    publication: Mapped[Publication] = relationship(back_populates="simple_signature")

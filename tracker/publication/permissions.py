@@ -12,3 +12,8 @@ def can_publish(user, school) -> bool:
         and user.may_publish
         and user.school_id == school.id
     )
+
+
+def can_sign(user, school) -> bool:
+    """Only the director (and an administrator) signs for the school."""
+    return can_manage_school(user, school)

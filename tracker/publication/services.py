@@ -7,6 +7,8 @@ kept; when that fails, publishing goes on with the DOCX and the director can ret
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import shutil
 import subprocess  # nosec B404 -- LibreOffice is run with a fixed argument list, no shell
 import tempfile
@@ -18,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, School
 from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import sync_plan_for
@@ -27,7 +30,7 @@ from tracker.audit import services as audit
 from tracker.documents.generation import DOCX, act_bytes, generate_act, safe_filename
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.publication.models import PdfState, Publication
+from tracker.publication.models import PdfState, Publication, SimpleSignature
 from tracker.types import local_day, utcnow
 
 MAX_SIGNATURE = 1024 * 1024  # a detached CMS signature is a few kilobytes
@@ -236,6 +239,63 @@ def replaceable_acts(act: LocalAct) -> list[LocalAct]:
     return list(dict.fromkeys(acts))
 
 
+# --- the simple electronic signature ---
+
+
+def sign(publication: Publication, actor: Person, *, password: str) -> SimpleSignature:
+    """The director signs the published PDF with a simple electronic signature (63-ФЗ ст. 9):
+    entering the password again is the key that makes it theirs. One signature a publication;
+    a changed act is published, and signed, anew."""
+    act = publication.act
+    if not publication.is_visible or publication.superseded_by_id is not None:
+        raise DomainError(_("Подписывается только публикация, которая сейчас на сайте"))
+    if act.status != ActStatus.IN_FORCE:
+        raise DomainError(_("Акт не действует: подписывать нечего"))
+    if publication.pdf_state != PdfState.READY or not publication.pdf:
+        raise DomainError(_("PDF ещё не готов: подписывается PDF, который видят на сайте"))
+    if publication.simple_signature is not None:
+        raise DomainError(_("Эта публикация уже подписана"))
+    if not accounts.confirms_password(actor, password):
+        raise DomainError(_("Пароль не подошёл: документ не подписан"), field="password")
+    signature = SimpleSignature(
+        publication=publication,
+        key=secrets.token_hex(16),
+        signer_id=actor.id,
+        signer_name=actor.full_name,
+        signer_position=", ".join(p.title for p in actor.positions) or _("Директор"),
+        pdf_sha256=hashlib.sha256(publication.pdf).hexdigest(),
+    )
+    db.session.add(signature)
+    db.session.flush()
+    audit.record_new(
+        "act.sign",
+        "act",
+        act.id,
+        act.school_id,
+        actor,
+        publication=publication.id,
+        key=signature.key,
+        sha256=signature.pdf_sha256,
+    )
+    return signature
+
+
+def signature_by_key(school: School, key: str) -> SimpleSignature | None:
+    """A signature of this school's publication by its key (any case, spaces ignored)."""
+    key = "".join((key or "").split()).lower()
+    if len(key) != 32:
+        return None
+    signature = db.session.scalar(select(SimpleSignature).where(SimpleSignature.key == key))
+    if signature is None or signature.publication.school_id != school.id:
+        return None
+    return signature
+
+
+def matches(signature: SimpleSignature, content: bytes) -> bool:
+    """Whether a file is, byte for byte, the PDF that was signed."""
+    return hashlib.sha256(content).hexdigest() == signature.pdf_sha256
+
+
 # --- the public listing ---
 
 
@@ -263,7 +323,7 @@ def listing(school: School) -> list[tuple[str, list[PublicEntry]]]:
         db.session.scalars(
             select(Publication)
             .where(Publication.school_id == school.id, Publication.withdrawn_at.is_(None))
-            .options(selectinload(Publication.act))
+            .options(selectinload(Publication.act), selectinload(Publication.simple_signature))
             .order_by(Publication.id.desc())
         )
     )

@@ -28,9 +28,9 @@ from tracker.accounts.records import records_version
 from tracker.acts.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
-from tracker.publication.forms import PublishForm
+from tracker.publication.forms import PublishForm, SignForm, VerifyForm
 from tracker.publication.models import Publication
-from tracker.publication.permissions import can_publish
+from tracker.publication.permissions import can_publish, can_sign
 from tracker.views_common import attempt, button, flash_errors, own, posted_button
 
 bp = Blueprint("publication", __name__)
@@ -171,6 +171,52 @@ def public_file(slug: str, publication_id: int, kind: str):
     return response.make_conditional(request)
 
 
+# --- the simple electronic signature, verified by anyone ---
+
+MAX_VERIFIED = 50 * 1024 * 1024  # a published act's PDF is well under this
+
+
+@bp.route("/public/<slug>/verify", methods=["GET", "POST"])
+def verify(slug: str):
+    """Anyone checks a signature's key, and a PDF against it: the file is the signed one, byte
+    for byte, or it is not."""
+    school = _school(slug)
+    form = VerifyForm(key=request.args.get("key", ""))
+    signature, verdict, code = None, None, 200
+    if request.method == "GET" and form.key.data:
+        signature = services.signature_by_key(school, form.key.data)
+        if signature is None:
+            form.key.errors = [_("Подписи с таким ключом у этой школы нет")]
+            code = 404
+    elif request.method == "POST":
+        code = 400
+        if form.validate_on_submit():
+            signature = services.signature_by_key(school, form.key.data or "")
+            upload = form.file.data
+            if signature is None:
+                form.key.errors = [_("Подписи с таким ключом у этой школы нет")]
+                code = 404
+            elif not getattr(upload, "filename", ""):
+                form.file.errors = [_("Выберите файл PDF")]
+            else:
+                content = upload.read(MAX_VERIFIED + 1)
+                if len(content) > MAX_VERIFIED:
+                    form.file.errors = [_("Файл больше 50 МБ: это не подписанный документ")]
+                else:
+                    verdict, code = services.matches(signature, content), 200
+    with force_locale("ru"):
+        body = render_template(
+            "publication/verify.html",
+            school=school,
+            form=form,
+            signature=signature,
+            verdict=verdict,
+        )
+    response = Response(body, status=code, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 # --- the director's side, on the act's page ---
 
 
@@ -247,3 +293,23 @@ def retry_pdf(publication_id: int):
     else:
         flash_errors(form)
     return redirect(url_for("acts.act", act_id=publication.act_id, _anchor="publication"))
+
+
+@bp.route("/publications/<id:publication_id>/sign", methods=["GET", "POST"])
+@login_required
+def sign(publication_id: int):
+    """The director reviews what is signed (the PDF on the site) and confirms with the
+    password."""
+    publication = own(Publication, publication_id)
+    if not can_sign(current_user, publication.act.school):
+        abort(403)
+    form = SignForm()
+    if form.validate_on_submit():
+        if attempt(
+            form,
+            lambda: services.sign(publication, current_user, password=form.password.data or ""),
+        ).done:
+            flash(_("PDF подписан простой электронной подписью; отметка видна на сайте"), "success")
+            return redirect(url_for("acts.act", act_id=publication.act_id, _anchor="publication"))
+    code = 400 if request.method == "POST" else 200
+    return render_template("publication/sign.html", publication=publication, form=form), code
