@@ -241,6 +241,8 @@ def test_a_document_whose_records_changed_since_is_marked_out_of_date(app, clien
     )
     db.session.commit()
     assert page_text(client.get(page)).count(STALE) == 1  # the version made before the change
+    listed = page_text(client.get(f"/documents?subject=act:{act.id}"))
+    assert listed.count(STALE) == 1
     assert post(client, f"{page}/docx", page=page).status_code == 302
     assert page_text(client.get(page)).count(STALE) == 1  # the new one is current, the old not
 

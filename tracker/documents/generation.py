@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask_babel import gettext as _
 
@@ -275,3 +275,32 @@ def current_fingerprints(subject: LocalAct | Meeting | Order | Occurrence) -> di
             subject.check.school, DocumentKind.CONTROL_REPORT, control_report_doc(subject)
         )
     }
+
+
+Subject = LocalAct | Meeting | Order | Occurrence
+SUBJECTS: dict[str, type[Subject]] = {
+    "act": LocalAct,
+    "meeting": Meeting,
+    "order": Order,
+    "occurrence": Occurrence,
+}
+
+
+def out_of_date(school: School, documents: list[GeneratedDocument]) -> set[int]:
+    """The ids of the listed documents about a record (an act, a meeting, an order, a check's
+    occurrence) that the records would now make otherwise. The school-wide documents (the
+    plan, the transition and duties orders, consents) are made for a day and not judged."""
+    now: dict[str, dict[str, str]] = {}
+    stale = set()
+    for document in documents:
+        prefix, _sep, number = document.subject.partition(":")
+        model = SUBJECTS.get(prefix)
+        if model is None or not number.isdigit():
+            continue
+        if document.subject not in now:
+            record = cast(Subject | None, db.session.get(model, int(number)))
+            now[document.subject] = current_fingerprints(record) if record is not None else {}
+        expected = now[document.subject].get(str(document.kind))
+        if expected is not None and expected != document.fingerprint:
+            stale.add(document.id)
+    return stale

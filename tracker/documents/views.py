@@ -62,11 +62,11 @@ def index(transition_form=None, consents_form=None, template_form=None, code=200
     if transition_form.act.data is None:
         regulation = next((a for a in acts if "электронном журнале" in a.title), None)
         transition_form.act.data = regulation.id if regulation else 0
+    listed = versions.versions(school, subject=subject, page=request.args.get("page", 1, type=int))
     return render_template(
         "documents/index.html",
-        versions=versions.versions(
-            school, subject=subject, page=request.args.get("page", 1, type=int)
-        ),
+        versions=listed,
+        stale=generation.out_of_date(school, list(listed.items)),
         subject=subject,
         titles=DOCUMENT_TITLES,
         transition_form=transition_form,
