@@ -1,5 +1,8 @@
 """The meeting and order forms as secretaries and the director fill them in."""
 
+import re
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -326,3 +329,16 @@ def test_a_secretary_records_who_spoke_and_a_bad_line_is_explained(app, client):
     assert good.status_code == 302
     page = page_text(client.get(url))
     assert "Выступил(а) Петрова А. А., учитель истории: предложила уточнить сроки" in page
+
+
+def test_the_next_protocol_number_counts_within_the_school_year(app, client):
+    """In February the number goes on from the autumn's meetings; it starts again in August."""
+    login(client, "ped_secretary")
+    ped = body("ped_council")
+    new_meeting(client, day="20.11.2026", number="2")
+    app.config["TODAY"] = date(2027, 2, 10)
+    page = client.get(f"/bodies/{ped.id}").get_data(as_text=True)
+    assert re.search(r'id="protocol_number"[^>]*value="3"', page)
+    app.config["TODAY"] = date(2027, 8, 20)
+    page = client.get(f"/bodies/{ped.id}").get_data(as_text=True)
+    assert re.search(r'id="protocol_number"[^>]*value="1"', page)

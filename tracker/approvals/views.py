@@ -37,6 +37,7 @@ from tracker.approvals.models import (
     Order,
     OrderKind,
     StepKind,
+    numbering_year,
 )
 from tracker.approvals.permissions import (
     can_configure_body,
@@ -71,7 +72,7 @@ def _body_page(body: CollegialBody, code: int = 200, body_form=None, meeting_for
         body_form = BodyForm(obj=body, chair=body.chair_id or 0, secretary=body.secretary_id or 0)
     choices = [(0, _("— не назначен —"))] + [(p.id, p.full_name) for p in people]
     body_form.chair.choices = body_form.secretary.choices = choices
-    year = school_today().year
+    year = numbering_year(school_today())  # the school year's numbering, from 1 August
     next_number = 1 + max(
         (m.protocol_number for m in body.meetings if m.protocol_year == year), default=0
     )
