@@ -96,4 +96,4 @@ class VersionedForm(FlaskForm):
     @property
     def expected_version(self) -> int | None:
         value = self.lock_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else -1
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.approvals.conftest import at
 from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import create_act, link_task
-from tracker.approvals.discussion import open_discussion
+from tracker.approvals.discussion import close_discussion, open_discussion
 from tracker.approvals.meetings import (
     ItemDecision,
     add_to_agenda,
@@ -938,3 +938,79 @@ def test_a_later_order_is_refused_where_schools_would_not_sign_it(setup):
         lambda: later(setup, amend, OrderKind.REPEAL, [act], number="131"),
         "можно приказ об утверждении",
     )
+
+
+def test_the_parents_council_does_not_meet_before_the_decision_it_follows(setup):
+    act = setup["act"]
+    submit_for_review(act, setup["director"], None)
+    record(setup, meeting_for(setup, BodyKind.PED_COUNCIL, day="10.09.2026"), 26, ADOPT)
+    refused(
+        lambda: meeting_for(setup, BodyKind.PARENTS_COUNCIL, day="05.09.2026"),
+        "заседание не может быть раньше решения, на котором оно основано — Педагогический "
+        "совет, протокол № 1 от 10.09.2026",
+    )
+    parents = meeting_for(setup, BodyKind.PARENTS_COUNCIL, day="15.09.2026")
+    refused(
+        lambda: reschedule_meeting(
+            parents,
+            parents.body.secretary,
+            held_at=at("09.09.2026"),
+            place="",
+            protocol_number=1,
+            expected_version=None,
+        ),
+        "протокол № 1 от 10.09.2026",
+    )
+
+
+def test_a_repealed_act_replaced_earlier_stays_as_the_former_edition_on_the_site(setup):
+    act, order = in_force_by_order(setup)
+    first = publish(act, setup["director"], convert=False)
+    db.session.commit()
+    successor = create_act(
+        setup["school"], setup["director"], "Положение об ЭЖ (новое)", "1. Текст"
+    )
+    submit_for_review(successor, setup["director"], None)
+    record(setup, meeting_for(setup, BodyKind.PED_COUNCIL, "15.09.2026", 2, [successor]), 26, ADOPT)
+    record(
+        setup,
+        meeting_for(setup, BodyKind.PARENTS_COUNCIL, "16.09.2026", 2, [successor]),
+        10,
+        OPINION,
+    )
+    issue_order(
+        setup["school"],
+        setup["director"],
+        number="140",
+        issued_on=date(2026, 9, 17),
+        title="Об утверждении",
+        acts=[successor],
+        in_force_on=None,
+        today=setup["today"],
+    )
+    publish(successor, setup["director"], replaces=act, convert=False)
+    later(setup, order, OrderKind.REPEAL, [act], number="141", day=date(2026, 9, 18))
+    entries = [entry for _g, group in listing(setup["school"]) for entry in group]
+    assert [e.act for e in entries] == [successor]
+    assert [old.id for old in entries[0].history] == [first.id]
+    assert public_file(setup["school"], first.id, "docx") is not None
+
+
+def test_a_council_does_not_meet_before_a_discussion_closed_on_its_last_day(setup):
+    act = setup["act"]
+    discussion = open_discussion(
+        act,
+        setup["director"],
+        opens_on=date(2026, 11, 28),
+        closes_on=date(2026, 12, 5),
+        today=setup["today"],
+        expected_version=None,
+    )
+    close_discussion(discussion, setup["director"], today=date(2026, 12, 9), expected_version=None)
+    submit_for_review(act, setup["director"], None)
+    db.session.commit()
+    refused(
+        lambda: meeting_for(setup, BodyKind.PED_COUNCIL, day="01.12.2026", number=3),
+        "обсуждение идёт до 05.12.2026",
+    )
+    meeting_for(setup, BodyKind.PED_COUNCIL, day="05.12.2026", number=3)

@@ -342,3 +342,27 @@ def test_the_next_protocol_number_counts_within_the_school_year(app, client):
     app.config["TODAY"] = date(2027, 8, 20)
     page = client.get(f"/bodies/{ped.id}").get_data(as_text=True)
     assert re.search(r'id="protocol_number"[^>]*value="1"', page)
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("move", {"target": "99999999999999999999"}),
+        ("move", {"target": "abc"}),
+        ("record", {"present_count": "25", "lock_version": "²"}),
+        (
+            "record",
+            {"present_count": "25", "item-{item}-decision": "adopted", "item-{item}-for": "--5"},
+        ),
+    ],
+)
+def test_odd_posts_to_a_meeting_are_refused_not_crashed(app, client, path, fields):
+    login(client, "ped_secretary")
+    meeting = new_meeting(client)
+    item = meeting.items[0]
+    data = {key.format(item=item.id): value for key, value in fields.items()}
+    url = f"/meetings/{meeting.id}" + (f"/items/{item.id}/move" if path == "move" else "")
+    response = post(client, url, data, page=f"/meetings/{meeting.id}")
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).items[0].decision is None

@@ -42,7 +42,7 @@ def test_councils_and_order_put_an_act_in_force_and_the_plan_follows(page, live_
     log_in(page, live_server, "ped_secretary")
     page.get_by_role("link", name="Ждут меня").click()
     page.get_by_role("link", name="Назначить заседание").click()
-    page.get_by_label("Дата заседания").fill("13.11.2026")
+    page.get_by_label("Дата заседания").fill("19.11.2026")
     page.get_by_label("Номер протокола").fill("2")
     expect(page.get_by_label(DATA_ACT)).to_be_checked()
     page.get_by_role("button", name="Создать заседание").click()

@@ -224,16 +224,17 @@ def test_the_protocol_is_dated_on_the_schools_day_not_utcs(app):
     school.timezone = "Asia/Vladivostok"
     ped = body_of_kind(school, BodyKind.PED_COUNCIL)
     act = act_titled(DATA_ACT)
-    morning = datetime(2026, 11, 10, 8, 0, tzinfo=ZoneInfo("Asia/Vladivostok"))  # 22:00 UTC the 9th
+    # 22:00 UTC the 19th (after the act's discussion, which ran to 18.11)
+    morning = datetime(2026, 11, 20, 8, 0, tzinfo=ZoneInfo("Asia/Vladivostok"))
     meeting = create_meeting(
         ped, ped.secretary, held_at=morning, place="", protocol_number=8, acts=[act]
     )
     db.session.commit()
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
-    assert meeting.held_on == date(2026, 11, 10)
+    assert meeting.held_on == date(2026, 11, 20)
     text = text_of(generate_protocol(meeting, None))
-    assert "10.11.2026" in text and "09.11.2026" not in text
+    assert "20.11.2026" in text and "19.11.2026" not in text
 
 
 def test_an_order_for_two_acts_appends_both(app):

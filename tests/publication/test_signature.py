@@ -100,3 +100,12 @@ def test_a_signed_act_shows_the_mark_and_anyone_verifies_the_file(app, client):
         unknown
     )
     assert guest.get(f"/public/school7/verify?key={signature.key}").status_code == 404
+
+
+def test_an_administrator_cannot_sign_in_the_directors_name(app, client):
+    target = published()
+    director = person("director")
+    director.role = "admin"
+    db.session.commit()
+    login(client, "director")
+    assert client.get(f"/publications/{target.id}/sign").status_code == 403

@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -148,7 +150,7 @@ def parse_item_decisions(items, data) -> dict:
         text = (data.get(name) or "").strip()
         if not text:
             return None  # refused by the service when a decision needs it, never read as 0
-        if not text.lstrip("-").isdigit() or len(text) > 6:
+        if not re.fullmatch(r"-?[0-9]{1,6}", text):
             raise DomainError(_l("Число голосов — целое число"), field="items")
         return int(text)
 

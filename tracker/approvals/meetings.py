@@ -37,7 +37,12 @@ from tracker.approvals.models import (
     StepStatus,
     numbering_year,
 )
-from tracker.approvals.queries import acts_awaiting, current_round, current_step
+from tracker.approvals.queries import (
+    acts_awaiting,
+    check_after_decisions,
+    current_round,
+    current_step,
+)
 from tracker.audit import services as audit
 from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
@@ -149,9 +154,21 @@ def _put_on_agenda(meeting: Meeting, acts: list[LocalAct], day: date) -> None:
             raise DomainError(
                 _("«%(title)s» не ждёт решения этого органа", title=act.title[:80]), field="acts"
             )
+        _check_day(act, body, day)
         if body.kind == BodyKind.PED_COUNCIL:
             gather_discussion(act, day)
         meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
+
+
+def _check_day(act: LocalAct, body: CollegialBody, day: date) -> None:
+    """A meeting takes an act up on or after the decisions before its step (the parents'
+    council after the pedagogical one) and, at the pedagogical council, not before the end of
+    the act's discussion."""
+    check_after_decisions(
+        act, day, _("заседание не может быть раньше решения, на котором оно основано"), "held_on"
+    )
+    if body.kind == BodyKind.PED_COUNCIL:
+        check_discussion_over(act, day)
 
 
 def _check_planned(meeting: Meeting, expected_version: int | None, what: str) -> None:
@@ -210,9 +227,8 @@ def reschedule_meeting(
     year = numbering_year(day)
     _check_protocol_number(body, protocol_number, year, meeting.id)
     _check_protocol_order(body, protocol_number, year, day, meeting.id)
-    if body.kind == BodyKind.PED_COUNCIL:
-        for item in meeting.items:
-            check_discussion_over(item.act, day)
+    for item in meeting.items:
+        _check_day(item.act, body, day)
     before = {
         "held_at": f"{meeting.held_on:%d.%m.%Y}",
         "place": meeting.place,
@@ -321,8 +337,7 @@ def move_item(
             ),
             field="target",
         )
-    if target.body.kind == BodyKind.PED_COUNCIL:
-        check_discussion_over(item.act, target.held_on)
+    _check_day(item.act, target.body, target.held_on)
     item.sort_order = 1 + max((other.sort_order for other in target.items), default=0)
     item.meeting = target  # leaves the old agenda for the new one
     _touch(meeting)

@@ -12,13 +12,16 @@ from tracker.accounts.models import Person, School
 from tracker.acts.models import ActStatus, LocalAct
 from tracker.acts.services import sync_plan_for
 from tracker.approvals.models import (
-    ORDER_STEP,
     Order,
     OrderKind,
     StepKind,
     StepStatus,
 )
-from tracker.approvals.queries import current_step, enacting_order, requisites
+from tracker.approvals.queries import (
+    check_after_decisions,
+    current_step,
+    enacting_order,
+)
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -62,7 +65,12 @@ def issue_order(
                 ),
                 field="acts",
             )
-        _check_after_councils(act, issued_on)
+        check_after_decisions(
+            act,
+            issued_on,
+            _("приказ не может быть раньше решения, на которое опирается"),
+            "issued_on",
+        )
         steps.append(step)
     order = Order(
         school=school,
@@ -253,20 +261,3 @@ def change_order(
         in_force_on=f"{effective:%d.%m.%Y}",
     )
     return later
-
-
-def _check_after_councils(act: LocalAct, issued_on: date) -> None:
-    """An order relies on the councils' decisions: it is dated on or after the last of them."""
-    for requisite in requisites(act):
-        if requisite.kind != ORDER_STEP and requisite.on is not None and requisite.on > issued_on:
-            raise DomainError(
-                _(
-                    "«%(title)s»: приказ не может быть раньше решения, на которое опирается, — "
-                    "%(body)s, протокол № %(number)s от %(day)s",
-                    title=act.title[:80],
-                    body=requisite.title,
-                    number=requisite.number,
-                    day=f"{requisite.on:%d.%m.%Y}",
-                ),
-                field="issued_on",
-            )

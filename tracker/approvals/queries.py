@@ -320,6 +320,25 @@ def requisites(act: LocalAct, round_steps: list[ApprovalStep] | None = None) -> 
     return result
 
 
+def check_after_decisions(act: LocalAct, day: date, what: str, field: str) -> None:
+    """The next step of an act's route is dated on or after the councils' decisions it relies
+    on (an order after them, the parents' council after the pedagogical one); a refusal names
+    the decision («Педагогический совет, протокол № 2 от 02.12.2026»)."""
+    for requisite in requisites(act):
+        if requisite.kind != ORDER_STEP and requisite.on is not None and requisite.on > day:
+            raise DomainError(
+                _(
+                    "«%(title)s»: %(what)s — %(body)s, протокол № %(number)s от %(day)s",
+                    title=act.title[:80],
+                    what=what,
+                    body=requisite.title,
+                    number=requisite.number,
+                    day=f"{requisite.on:%d.%m.%Y}",
+                ),
+                field=field,
+            )
+
+
 def route_line(act: LocalAct, all_steps: list[ApprovalStep] | None = None) -> list[dict]:
     """The act's current round as a line of steps (done, current, waiting, returned, void),
     each with its requisite: one query for the whole line (none with `all_steps`)."""

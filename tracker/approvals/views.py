@@ -268,9 +268,7 @@ def record_meeting(meeting_id: int):
             else:
                 flash(_("Решения записаны"), "success")
             return redirect(url_for("approvals.meeting", meeting_id=meeting.id))
-    db.session.expire_all()
-    meeting = db.session.get_one(Meeting, meeting_id)  # loaded above, and never deleted
-    return _meeting_page(meeting, 400, form=form, posted=request.form)
+    return _refused_meeting_page(meeting_id, form=form, posted=request.form)
 
 
 def _managed_meeting(meeting_id: int) -> Meeting:
@@ -391,7 +389,10 @@ def move_item(meeting_id: int, item_id: int):
     form = MoveItemForm()
     # Any meeting of the school is a choice here: the service refuses another body's with the
     # reason; another school's is no choice at all.
-    target = db.session.get(Meeting, form.target.data) if form.target.data else None
+    chosen = form.target.data
+    target = (
+        db.session.get(Meeting, chosen) if isinstance(chosen, int) and 0 < chosen < 2**31 else None
+    )
     if target is not None and target.body.school_id != current_user.school_id:
         target = None
     form.target.choices = [(target.id, "")] if target is not None else []

@@ -1,5 +1,6 @@
 """Who may publish. A pure function for views and pages."""
 
+from tracker.accounts.models import Role
 from tracker.accounts.permissions import can_manage_school
 
 
@@ -15,5 +16,6 @@ def can_publish(user, school) -> bool:
 
 
 def can_sign(user, school) -> bool:
-    """Only the director (and an administrator) signs for the school."""
-    return can_manage_school(user, school)
+    """Only the school's director signs for it (an administrator manages, but is not the
+    person whose name and position the signature carries)."""
+    return can_manage_school(user, school) and user.role == Role.DIRECTOR

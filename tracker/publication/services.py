@@ -231,6 +231,7 @@ def replaceable_acts(act: LocalAct) -> list[LocalAct]:
         .where(
             LocalAct.school_id == act.school_id,
             LocalAct.id != act.id,
+            LocalAct.status == ActStatus.IN_FORCE,
             Publication.withdrawn_at.is_(None),
             Publication.superseded_by_id.is_(None),
         )
@@ -358,12 +359,11 @@ def public_file(school: School, publication_id: int, kind: str) -> tuple[str, st
     """(filename, media type, bytes) of a file on the site, or None: a draft, a withdrawn
     publication or another school's id are all simply not there."""
     publication = db.session.get(Publication, publication_id)
-    if (
-        publication is None
-        or publication.school_id != school.id
-        or not publication.is_visible
-        or publication.act.status != ActStatus.IN_FORCE
-    ):
+    if publication is None or publication.school_id != school.id or not publication.is_visible:
+        return None
+    # An act that lost force is off the site, unless its publication stands as the former
+    # edition of the act that replaced it.
+    if publication.superseded_by_id is None and publication.act.status != ActStatus.IN_FORCE:
         return None
     stem = safe_filename(publication.act.title, "")
     if kind == "docx":
