@@ -152,6 +152,9 @@ REFUSALS = (
     "holiday outside its year",
     "year overlaps another",
     "no such date",
+    "a fifth quarter",
+    "a quarter ending in the holidays",
+    "holidays over a quarter's last day",
 )
 
 
@@ -159,6 +162,7 @@ def refusals(year: AcademicYear, other: AcademicYear) -> dict:
     """Each refusal: where it is posted, the form's prefix, what is typed, the field the refusal
     stands beside and its words."""
     first = quarter(year, 1)
+    holiday = min(year.holidays, key=lambda h: h.starts_on)  # the autumn one, after the first
     cases = [
         (
             f"/calendar/years/{year.id}/terms",
@@ -227,6 +231,35 @@ def refusals(year: AcademicYear, other: AcademicYear) -> dict:
             dict(starts_on="31.02.2030", ends_on="25.05.2031"),
             "starts_on",
             "Нет такой даты: «31.02.2030»",
+        ),
+        (
+            f"/calendar/years/{year.id}/terms",
+            f"term-{year.id}",
+            dict(
+                kind="quarter",
+                starts_on=day(holiday.starts_on),
+                ends_on=day(holiday.ends_on),
+            ),
+            "starts_on",
+            "В учебном году не больше 4: четверти 1–4",
+        ),
+        (
+            f"/calendar/terms/{first.id}",
+            f"move-{first.id}",
+            dict(starts_on=day(first.starts_on), ends_on=day(holiday.starts_on + timedelta(1))),
+            "ends_on",
+            f"это каникулы «{holiday.title}»",
+        ),
+        (
+            f"/calendar/years/{year.id}/holidays",
+            f"holiday-{year.id}",
+            dict(
+                title="Внеплановые каникулы",
+                starts_on=day(first.ends_on - timedelta(2)),
+                ends_on=day(first.ends_on),
+            ),
+            "ends_on",
+            "это каникулы «Внеплановые каникулы»",
         ),
     ]
     return dict(zip(REFUSALS, cases, strict=True))

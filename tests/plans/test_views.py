@@ -452,3 +452,21 @@ def test_the_dashboard_and_the_plan_cost_as_many_queries_with_more_tasks_and_pha
         assert len(seen) == counts[path], path
     assert "Дополнительный подэтап" in text and "Дополнительная задача 39" in text
     assert "Показано задач: 70 из 70" in text
+
+
+def test_a_teacher_marks_her_work_but_only_the_director_cancels_it(app, client):
+    task = task_titled("Выгрузка данных")  # the director names the teacher on it
+    task.assignees.append(person("teacher"))
+    task.status = TaskStatus.PLANNED
+    db.session.commit()
+    login(client, "teacher")
+    page = f"/tasks/{task.id}"
+    assert 'value="cancelled"' not in client.get(page).get_data(as_text=True)
+    refused = post(client, f"{page}/status", {"status": "cancelled"}, page=page)
+    assert refused.status_code == 400
+    assert "Отменить задачу или вернуть отменённую может только директор" in page_text(refused)
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).status == TaskStatus.PLANNED
+    assert post(client, f"{page}/status", {"status": "in_progress"}, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).status == TaskStatus.IN_PROGRESS

@@ -110,6 +110,9 @@ def create_year(
     return year
 
 
+TERMS_IN_YEAR: dict[str, int] = {TermKind.QUARTER: 4, TermKind.HALF_YEAR: 2}
+
+
 def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, term=None) -> None:
     what = _("Четверть") if kind == TermKind.QUARTER else _("Полугодие")
     _check_span(starts_on, ends_on, what)
@@ -129,6 +132,37 @@ def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, t
         if starts_on <= other.ends_on and other.starts_on <= ends_on:
             raise DomainError(
                 _("Пересекается с периодом «%(title)s»", title=other.title), field="starts_on"
+            )
+    if term is None and sum(1 for other in year.terms if other.kind == kind) >= TERMS_IN_YEAR[kind]:
+        raise DomainError(
+            _(
+                "В учебном году не больше %(count)d: %(what)s",
+                count=TERMS_IN_YEAR[kind],
+                what=_("четверти 1–4") if kind == TermKind.QUARTER else _("полугодия 1–2"),
+            ),
+            field="starts_on",
+        )
+    for holiday in year.holidays:
+        _check_not_in_holiday(starts_on, ends_on, holiday.title, holiday.starts_on, holiday.ends_on)
+
+
+def _check_not_in_holiday(
+    starts_on: date, ends_on: date, title: str, holiday_starts: date, holiday_ends: date
+) -> None:
+    """A term begins and ends on school days: neither its first nor its last day falls in a
+    holiday (a holiday inside a term, as first-graders' February week, is fine)."""
+    for day, name in ((starts_on, "starts_on"), (ends_on, "ends_on")):
+        if holiday_starts <= day <= holiday_ends:
+            raise DomainError(
+                _(
+                    "%(day)s — это каникулы «%(title)s» (%(start)s–%(end)s): четверть и "
+                    "полугодие начинаются и заканчиваются в учебные дни",
+                    day=ru_date(day),
+                    title=title,
+                    start=ru_date(holiday_starts),
+                    end=ru_date(holiday_ends),
+                ),
+                field=name,
             )
 
 
@@ -213,6 +247,8 @@ def add_holiday(
             field="starts_on",
         )
     title = " ".join((title or "").split())[:200] or _("Каникулы")
+    for term in year.terms:
+        _check_not_in_holiday(term.starts_on, term.ends_on, title, starts_on, ends_on)
     holiday = Holiday(year=year, title=title, starts_on=starts_on, ends_on=ends_on)
     db.session.add(holiday)
     db.session.flush()

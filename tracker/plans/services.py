@@ -193,6 +193,12 @@ def create_task(
     return task
 
 
+def may_cancel(actor: Person) -> bool:
+    """Whoever works on a task marks it in progress or done; cancelling it (or bringing a
+    cancelled one back) is the director's, as re-dating is."""
+    return actor.is_manager
+
+
 def change_status(
     task: Task,
     actor: Person,
@@ -219,6 +225,15 @@ def change_status(
             )
     if status == task.status and not note and upload is None:
         raise DomainError(_("Статус не изменился"), field="status")
+    if TaskStatus.CANCELLED in (status, task.status) and status != task.status:
+        if not may_cancel(actor):
+            raise DomainError(
+                _(
+                    "Отменить задачу или вернуть отменённую может только директор: отметьте «В "
+                    "работе» или «Выполнено» либо напишите комментарий"
+                ),
+                field="status",
+            )
     if upload is not None:
         if upload_folder is None:
             raise ValueError("upload_folder is required with an upload")

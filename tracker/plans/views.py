@@ -224,11 +224,16 @@ def history_value(name: str, value) -> str:
 def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200):
     today = school_today()
     entries = history("task", task.id, request.args.get("page", 1, type=int))
+    status_form = status_form or StatusForm(status=str(task.status))
+    if not services.may_cancel(current_user) and task.status != TaskStatus.CANCELLED:
+        status_form.status.choices = [
+            choice for choice in status_form.status.choices if choice[0] != TaskStatus.CANCELLED
+        ]
     return render_template(
         "plans/task.html",
         task=task,
         today=today,
-        status_form=status_form or StatusForm(status=str(task.status)),
+        status_form=status_form,
         comment_form=comment_form or CommentForm(),
         history=entries,
         actors=people_by_id({entry.actor_id for entry in entries.items if entry.actor_id}),
