@@ -158,7 +158,7 @@ def result(occurrence, **changes):
         checked_on=TODAY,
         objects="5А",
         findings=[FindingInput(c, 0) for c in occurrence.check.criteria],
-        conclusion="",
+        conclusion="Нарушений не выявлено.",
         recommendations=[],
         without_recommendations=False,
         today=TODAY,
@@ -192,6 +192,8 @@ def test_bad_results_are_refused_and_nothing_is_kept(app):
         "не может быть отрицательным",
     )
     refused(result(occurrence, checked_on=date(2026, 12, 1)), "не может быть позже сегодняшней")
+    refused(result(occurrence, objects="  "), "Укажите, что проверено")
+    refused(result(occurrence, conclusion="\n "), "Запишите выводы")
     refused(
         result(occurrence, findings=[FindingInput(criteria[0], 2)]),
         "Найдено нарушений: 2, а рекомендаций нет",

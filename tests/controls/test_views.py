@@ -84,6 +84,8 @@ def test_negative_violations_are_refused_beside_the_form(app, client):
         {
             "lock_version": str(occurrence.lock_version),
             "checked_on": "28.11.2026",
+            "objects": "весь журнал",
+            "conclusion": "Проверено.",
             "finding-0-violations": "-3",
         },
         page=page,
@@ -153,7 +155,12 @@ def test_a_scan_is_attached_and_a_program_is_refused(app, client):
     occurrence = overdue()
     login(client, "deputy_uvr")
     page = f"/controls/occurrences/{occurrence.id}"
-    form = {"lock_version": str(occurrence.lock_version), "checked_on": "28.11.2026"}
+    form = {
+        "lock_version": str(occurrence.lock_version),
+        "checked_on": "28.11.2026",
+        "objects": "весь журнал",
+        "conclusion": "Нарушений нет.",
+    }
     response = post(
         client,
         page,
@@ -213,3 +220,19 @@ def test_a_recurring_item_of_the_plan_shows_where_its_checks_stand(app, client):
         assert "последняя проведённая" in section
     plain = db.session.scalar(select(Task).where(Task.title.startswith("Административное")))
     assert "Проверки по графику" not in page_text(client.get(f"/tasks/{plain.id}"))
+
+
+def test_an_empty_result_is_refused_beside_its_fields(app, client):
+    login(client, "deputy_uvr")
+    occurrence = overdue()
+    page = f"/controls/occurrences/{occurrence.id}"
+    response = post(
+        client,
+        page,
+        {"checked_on": "28.11.2026", "lock_version": str(occurrence.lock_version)},
+        page=page,
+    )
+    assert response.status_code == 400
+    assert "Укажите, что проверено" in page_text(response)
+    db.session.expire_all()
+    assert not db.session.get(Occurrence, occurrence.id).is_done

@@ -650,6 +650,15 @@ def record_result(
         raise DomainError(_("Результат этой проверки уже записан"))
     if checked_on > today:
         raise DomainError(_("Дата проверки не может быть позже сегодняшней"), field="checked_on")
+    if not (objects or "").strip():
+        raise DomainError(
+            _("Укажите, что проверено: классы, учителя или «весь журнал»"), field="objects"
+        )
+    if not (conclusion or "").strip():
+        raise DomainError(
+            _("Запишите выводы: без них справка по итогам проверки не подписывается"),
+            field="conclusion",
+        )
     for finding in findings:
         if finding.violations < 0:
             raise DomainError(_("Число нарушений не может быть отрицательным"), field="findings")
