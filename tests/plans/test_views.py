@@ -470,3 +470,12 @@ def test_a_teacher_marks_her_work_but_only_the_director_cancels_it(app, client):
     assert post(client, f"{page}/status", {"status": "in_progress"}, page=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(Task, task.id).status == TaskStatus.IN_PROGRESS
+
+
+def test_the_history_of_a_linked_task_speaks_russian(app, client):
+    task = task_titled("Проведение педагогического совета")
+    login(client, "director")
+    text = page_text(client.get(f"/tasks/{task.id}"))
+    assert "Шаг согласования: — → педагогический совет" in text
+    assert "Связана с актом: — → Положение" in text
+    assert "ped_council" not in text and "role:" not in text

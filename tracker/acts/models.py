@@ -108,6 +108,15 @@ class PlanRole(StrEnum):
     PUBLICATION = "publication"  # on the school's site (the publication part)
 
 
+PLAN_ROLE_LABELS = {
+    PlanRole.DISCUSSION: _l("общественное обсуждение"),
+    PlanRole.PED_COUNCIL: _l("педагогический совет"),
+    PlanRole.PARENTS_COUNCIL: _l("Совет родителей"),
+    PlanRole.ORDER: _l("приказ об утверждении"),
+    PlanRole.PUBLICATION: _l("публикация на сайте"),
+}
+
+
 class PlanLink(Model):
     """A plan task standing for one step of an act's route (the plan never disagrees with it)."""
 

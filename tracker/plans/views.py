@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from tracker.accounts.forms import FillPositionForm, VacatePositionForm
 from tracker.accounts.permissions import can_manage_school
 from tracker.accounts.services import active_people, people_by_id
+from tracker.acts.models import PLAN_ROLE_LABELS, PlanRole
 from tracker.acts.services import links_of
 from tracker.audit.services import history
 from tracker.controls.models import STATE_LABELS
@@ -202,6 +203,8 @@ HISTORY_FIELDS = {
     "assignees": _l("Исполнители"),
     "blocked_by": _l("Зависит от"),
     "comment": _l("Комментарий"),
+    "act": _l("Связана с актом"),
+    "role": _l("Шаг согласования"),
 }
 
 
@@ -211,6 +214,8 @@ def history_value(name: str, value) -> str:
         return "—"
     if name == "status" and value in STATUS_LABELS:
         return str(STATUS_LABELS[TaskStatus(value)])
+    if name == "role" and value in PLAN_ROLE_LABELS:
+        return str(PLAN_ROLE_LABELS[PlanRole(value)])
     if name in ("starts_on", "due_on"):
         try:
             return date.fromisoformat(value).strftime("%d.%m.%Y")
