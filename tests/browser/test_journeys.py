@@ -87,3 +87,28 @@ def test_a_phone_sized_screen_shows_the_dashboard(new_page, live_server):
     expect(page.get_by_role("heading", name="Мои задачи")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
+
+
+def test_the_directors_pages_fit_a_phone(new_page, live_server):
+    """No page the director opens scrolls sideways at 390 px: wide tables scroll in their box."""
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, live_server, "director")
+    wide = {}
+    for path in (
+        "/",
+        "/plan",
+        "/acts",
+        "/bodies",
+        "/orders",
+        "/controls",
+        "/calendar",
+        "/documents",
+        "/awaiting",
+        "/people",
+        "/public/school20/documents",
+    ):
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[path] = width
+    assert wide == {}, f"pages scroll sideways on a phone: {wide}"
