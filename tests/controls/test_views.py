@@ -1,5 +1,6 @@
 """The control grid, a check's page and the result form, as the deputy and a teacher use them."""
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -72,6 +73,9 @@ def test_the_deputy_records_two_violations_and_a_recommendation_for_the_teacher(
     post(client, "/logout", page="/")
     login(client, "teacher")
     assert "Выставить недостающие отметки" in page_text(client.get("/"))
+    # Named by its title, not «. По итогам…»: such a task has no number of the plan.
+    heading = re.search(r"<h1>(.*?)</h1>", client.get(f"/tasks/{task.id}").get_data(as_text=True))
+    assert heading.group(1).startswith("По итогам проверки «Проверка наполняемости")
 
 
 def test_negative_violations_are_refused_beside_the_form(app, client):

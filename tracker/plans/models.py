@@ -152,6 +152,16 @@ class Task(Model):
             return self.number
         return f"{self.number}.{self.sub_number}"
 
+    def numbered(self, length: int | None = None) -> str:
+        """«3.2. Title» as lists name a task; a task with no number (a check's recommendation,
+        one added by hand) is named by its title alone, not «. Title»."""
+        title = (
+            self.title
+            if length is None or len(self.title) <= length
+            else (self.title[: length - 1].rstrip() + "…")
+        )
+        return f"{self.display_number}. {title}" if self.display_number else title
+
     @property
     def is_deadline_understood(self) -> bool:
         return self.due_on is not None or self.recurrence is not None
