@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import TODAY, csrf_token, login, post
+from tests.conftest import TODAY, csrf_token, login, person, post
 from tests.plans.test_views import page_text
 from tracker.accounts.models import School
 from tracker.controls import services
@@ -392,3 +392,30 @@ def test_the_director_deletes_holidays(app, client):
     db.session.expire_all()
     assert db.session.get(Holiday, holiday_id) is None
     assert [h.title for h in years()[0].holidays] == ["Зимние каникулы", "Весенние каникулы"]
+
+
+def test_the_director_lets_the_deputy_keep_the_calendar(app, client):
+    deputy = person("deputy_uvr")
+    year = years()[0]
+    holiday = {
+        "title": "Дополнительные каникулы",
+        "starts_on": day(quarter(year, 3).starts_on + timedelta(days=20)),
+        "ends_on": day(quarter(year, 3).starts_on + timedelta(days=26)),
+    }
+    url, prefix = f"/calendar/years/{year.id}/holidays", f"holiday-{year.id}"
+    as_deputy = app.test_client()
+    login(as_deputy, "deputy_uvr")
+    assert send(as_deputy, url, prefix, **holiday).status_code == 403
+    login(client, "director")
+    page = f"/people/{deputy.id}"
+    form = {
+        "full_name": deputy.full_name,
+        "role": "staff",
+        "positions": [str(p.id) for p in deputy.positions],
+        "is_active": "y",
+        "may_edit_calendar": "y",
+    }
+    assert post(client, page, form, page=page).status_code == 302
+    assert "ведёт календарь" in page_text(client.get("/people"))
+    assert send(as_deputy, url, prefix, **holiday).status_code == 302
+    assert "Дополнительные каникулы" in page_text(as_deputy.get("/calendar"))

@@ -84,6 +84,9 @@ class PersonCreateForm(PersonForm):
 class PersonEditForm(PersonForm):
     is_active = BooleanField(_l("Учётная запись активна"))
     may_publish = BooleanField(_l("Может публиковать действующие акты на сайте школы"))
+    may_edit_calendar = BooleanField(
+        _l("Может вести календарь школы (учебные годы, четверти, каникулы)")
+    )
     submit = SubmitField(_l("Сохранить"))
 
 

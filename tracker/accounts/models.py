@@ -98,6 +98,8 @@ class Person(UserMixin, Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # A right the director gives one person: to publish the acts in force on the school site.
     may_publish: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The director lets a deputy who runs the control checks keep the school calendar.
+    may_edit_calendar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

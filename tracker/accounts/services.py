@@ -112,15 +112,19 @@ def update_person(
     is_active: bool,
     actor: Person,
     may_publish: bool | None = None,
+    may_edit_calendar: bool | None = None,
 ) -> None:
     """Change a person's name, rights or access; disabling ends their sessions at once.
-    `may_publish` (None: unchanged) lets them publish the acts in force on the school site."""
+    `may_publish` (None: unchanged) lets them publish the acts in force on the school site,
+    `may_edit_calendar` keep the school calendar (years, terms, holidays)."""
     role = Role(role)
     if person.id == actor.id and (not is_active or role not in MANAGING_ROLES):
         raise DomainError(_("Нельзя лишить прав или отключить самого себя"), field="role")
     new_values = {"full_name": clean_full_name(full_name), "role": role, "is_active": is_active}
     if may_publish is not None:
         new_values["may_publish"] = bool(may_publish)
+    if may_edit_calendar is not None:
+        new_values["may_edit_calendar"] = bool(may_edit_calendar)
     changes = {}
     for name, value in new_values.items():
         before = getattr(person, name)

@@ -197,6 +197,7 @@ def edit_person(person_id: int):
                 is_active=form.is_active.data,
                 actor=current_user,
                 may_publish=form.may_publish.data,
+                may_edit_calendar=form.may_edit_calendar.data,
             )
             positions = _school_positions(form.positions.data or [])
             services.set_positions(person, positions, current_user)

@@ -4,5 +4,11 @@ from tracker.accounts.permissions import can_manage_school
 
 
 def can_edit_calendar(user, school) -> bool:
-    """Years, terms and holidays are the director's (and the managers'); everyone reads them."""
-    return can_manage_school(user, school)
+    """Years, terms and holidays are the director's (and the managers'), and the keeping of a
+    person the director gave that right (the deputy who runs the checks); everyone reads them."""
+    return can_manage_school(user, school) or (
+        user.is_authenticated
+        and user.is_active
+        and user.may_edit_calendar
+        and user.school_id == school.id
+    )
