@@ -149,8 +149,26 @@ def close_discussion(
     sync_plan_for(act)
 
 
-def _meeting_not_before(act: LocalAct, discussion: Discussion, meeting_day: date) -> None:
-    """The council takes an act up on or after the last day of its discussion."""
+def gather_discussion(act: LocalAct) -> None:
+    """The pedagogical council takes the act up: a discussion still running closes on its last
+    day (the meeting is not before it: `check_discussion_over`); its comments go with the
+    agenda item."""
+    discussion = running_discussion(act)
+    if discussion is not None:
+        discussion.closed_on = discussion.closes_on
+
+
+def check_discussion_over(act: LocalAct, meeting_day: date) -> None:
+    """The council meets on the act not before the last day of the discussion of the edition
+    it takes up, whether that discussion runs still or was closed."""
+    discussion = db.session.scalar(
+        select(Discussion)
+        .where(Discussion.act_id == act.id, Discussion.version_number == act.version_number)
+        .order_by(Discussion.id.desc())
+        .limit(1)
+    )
+    if discussion is None:
+        return
     ends = discussion.closed_on or discussion.closes_on
     if meeting_day < ends:
         raise DomainError(
@@ -161,26 +179,3 @@ def _meeting_not_before(act: LocalAct, discussion: Discussion, meeting_day: date
             ),
             field="held_on",
         )
-
-
-def gather_discussion(act: LocalAct, meeting_day: date) -> None:
-    """The pedagogical council takes the act up: a discussion still running must have ended by
-    the meeting's day, and it closes on its last day; its comments go with the agenda item."""
-    discussion = running_discussion(act)
-    if discussion is None:
-        return
-    _meeting_not_before(act, discussion, meeting_day)
-    discussion.closed_on = discussion.closes_on
-
-
-def check_discussion_over(act: LocalAct, meeting_day: date) -> None:
-    """A meeting that has the act on its agenda moves to another day: not before the last day
-    of the discussion of the edition it takes up."""
-    discussion = db.session.scalar(
-        select(Discussion)
-        .where(Discussion.act_id == act.id, Discussion.version_number == act.version_number)
-        .order_by(Discussion.id.desc())
-        .limit(1)
-    )
-    if discussion is not None:
-        _meeting_not_before(act, discussion, meeting_day)

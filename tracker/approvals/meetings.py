@@ -156,7 +156,7 @@ def _put_on_agenda(meeting: Meeting, acts: list[LocalAct], day: date) -> None:
             )
         _check_day(act, body, day)
         if body.kind == BodyKind.PED_COUNCIL:
-            gather_discussion(act, day)
+            gather_discussion(act)
         meeting.items.append(AgendaItem(step=current_step(act), sort_order=order))
 
 

@@ -446,6 +446,7 @@ def correct(meeting_id: int, item_id: int):
 def _orders_page(form=None, code=200):
     school = current_user.school
     orders = approvals.orders_of(school)
+    kept = versions.latest_by_subject(school, ("order", "sheet"))
     return render_template(
         "approvals/orders.html",
         orders=orders,
@@ -457,8 +458,13 @@ def _orders_page(form=None, code=200):
         awaiting=acts_service.acts_awaiting_order(school),
         can_issue=can_issue_orders(current_user, school),
         can_generate=can_generate_school_documents(current_user, school),
-        order_documents=versions.latest_by_subject(school, ("order", "sheet")),
-        fresh={order.id: generation.current_fingerprints(order) for order in orders},
+        order_documents=kept,
+        # Judged only where a document is kept: each judgement reads what the order would print.
+        fresh={
+            order.id: generation.current_fingerprints(order)
+            for order in orders
+            if ("order", f"order:{order.id}") in kept or ("sheet", f"order:{order.id}") in kept
+        },
     ), code
 
 
