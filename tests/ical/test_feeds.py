@@ -628,3 +628,30 @@ def test_the_queries_of_a_feed_do_not_grow_with_the_agenda_items_of_its_meetings
     assert len(calendar(fetch(client, raw)).items) == 2
     many = statements_of(client, raw)
     assert len(many) == len(few), summary(many)
+
+
+def test_a_meeting_without_quorum_shows_as_not_held_in_the_members_calendars(app, client):
+    """The secretary records no quorum; the teacher's calendar says the meeting did not take
+    place, the next one stands as planned."""
+    from tests.approvals.conftest import at
+    from tests.conftest import TODAY
+    from tracker.approvals.meetings import record_meeting
+
+    school = person("teacher").school
+    ped = body_of_kind(school, BodyKind.PED_COUNCIL)
+    act = create_act(school, person("deputy_uvr"), "Положение о дневнике", "1. Текст")
+    submit_for_review(act, person("deputy_uvr"), None)
+    failed = create_meeting(
+        ped, ped.secretary, held_at=at("20.11.2026"), place="", protocol_number=2, acts=[act]
+    )
+    record_meeting(
+        failed, ped.secretary, present_count=5, decisions={}, today=TODAY, expected_version=None
+    )
+    later = create_meeting(
+        ped, ped.secretary, held_at=at("10.12.2026"), place="", protocol_number=3, acts=[act]
+    )
+    db.session.commit()
+    items = calendar(fetch(client, new_feed("teacher"))).items
+    not_held = items[f"meeting-{failed.id}@school20.tracker"]
+    assert not_held.status == "CANCELLED" and "не состоялось (нет кворума)" in not_held.summary
+    assert items[f"meeting-{later.id}@school20.tracker"].status != "CANCELLED"

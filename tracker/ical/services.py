@@ -19,7 +19,14 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.records import records_version
-from tracker.approvals.models import AgendaItem, ApprovalStep, CollegialBody, Meeting, Order
+from tracker.approvals.models import (
+    AgendaItem,
+    ApprovalStep,
+    CollegialBody,
+    Meeting,
+    MeetingState,
+    Order,
+)
 from tracker.audit import services as audit
 from tracker.controls.models import ControlCheck, Occurrence
 from tracker.errors import DomainError
@@ -221,10 +228,13 @@ def _meeting_events(meetings, base_url: str, slug: str, timezone: str) -> list[F
         url = f"{base_url}meetings/{meeting.id}"
         start = aware(meeting.held_at, timezone)
         agenda = "; ".join(item.act.title for item in meeting.items)
+        not_held = meeting.state == MeetingState.NO_QUORUM
+        what = "заседание не состоялось (нет кворума)" if not_held else "заседание"
         events.append(
             FeedEvent(
                 uid=f"meeting-{meeting.id}@{slug}.tracker",
-                summary=f"{meeting.body.title}: заседание, протокол № {meeting.protocol_number}",
+                summary=f"{meeting.body.title}: {what}, протокол № {meeting.protocol_number}",
+                cancelled=not_held,
                 start=start,
                 end=start + timedelta(hours=2),
                 description=(f"Место: {meeting.place or '—'}\nПовестка: {agenda or '—'}\n{url}"),
