@@ -241,6 +241,13 @@ def login(client, username: str, password: str = DEMO_PASSWORD):
     return response
 
 
+def switch_to(client, username: str):
+    """Log out whoever is in, then log in as `username` (a logged-in session's /login keeps
+    its person)."""
+    post(client, "/logout", page="/")
+    return login(client, username)
+
+
 @pytest.fixture
 def login_as(client):
     def do(username: str):

@@ -12,7 +12,7 @@ from tests.conftest import copy_database, drop_database, login, make_app, post
 from tracker.accounts.models import Position, School
 from tracker.acts.models import LocalAct
 from tracker.approvals.models import CollegialBody, Order
-from tracker.controls.models import AcademicYear, Attachment, ControlCheck
+from tracker.controls.models import AcademicYear, Attachment, ControlCheck, PartDone
 from tracker.documents.models import DocumentTemplate, GeneratedDocument
 from tracker.extensions import db
 from tracker.ical.services import create_token
@@ -86,6 +86,7 @@ def objects() -> dict:
     ).first()
     done = next(o for o in check.occurrences if o.is_done)
     open_one = next(o for o in check.occurrences if not o.is_done)
+    part = db.session.scalars(select(PartDone).order_by(PartDone.id)).first()
     if not done.attachments:
         key, name = store_upload(
             Path(current_app.config["UPLOAD_FOLDER"]), Upload("скан.pdf", b"%PDF-1.4 scan")
@@ -103,6 +104,7 @@ def objects() -> dict:
         "check": check,
         "done": done,
         "open": open_one,
+        "part": part,
         "year": year,
         "term": year.terms[0],
         "holiday": year.holidays[0],
@@ -588,6 +590,27 @@ CASES += [
         lambda o: f"/controls/occurrences/{o['open'].id}",
         {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
         data=lambda o: {"checked_on": "28.11.2026"},
+    ),
+    Case(
+        "controls.correct",
+        "POST",
+        lambda o: f"/controls/occurrences/{o['done'].id}/correct",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
+        data=lambda o: {"checked_on": "28.11.2026"},
+    ),
+    # Marking one's own part: whoever owes none is told so beside the form.
+    Case(
+        "controls.mark_part",
+        "POST",
+        lambda o: f"/controls/occurrences/{o['open'].id}/parts",
+        {**staff_but(400), "director": 400, "other_director": 404},
+    ),
+    # A class teacher's part: she, the checker (the deputy) and the director may take it back.
+    Case(
+        "controls.undo_part",
+        "POST",
+        lambda o: f"/controls/occurrences/{o['part'].occurrence_id}/parts/{o['part'].id}/undo",
+        {**staff_but(403, deputy=400), "director": 400, "other_director": 404},
     ),
     Case(
         "controls.report",

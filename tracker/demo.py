@@ -23,6 +23,7 @@ from tracker.approvals.models import BodyKind, Decision
 from tracker.approvals.orders import issue_order
 from tracker.approvals.queries import bodies_of, orders_of
 from tracker.approvals.route import submit_for_review
+from tracker.controls import work
 from tracker.controls.models import AcademicYear, Holiday
 from tracker.controls.services import (
     FindingInput,
@@ -171,9 +172,7 @@ def _plan_under_way(tasks: list[Task], director: Person, today: date) -> None:
             plans.redate_tasks([task], today, today + timedelta(days=14), director)
             plans.change_status(task, actor, TaskStatus.IN_PROGRESS, note="График согласуем.")
             continue
-        if task.due_on is None:
-            if task.sub_number in (1, 3):
-                plans.change_status(task, actor, TaskStatus.IN_PROGRESS, note="Идёт по плану ВШК.")
+        if task.due_on is None:  # a recurring item follows its occurrences (_checks_story)
             continue
         if task.due_on < today:
             if (
@@ -583,3 +582,6 @@ def _checks_recorded(school, year, director: Person, today: date) -> None:
             )
         else:
             record_check(occurrence, checker, today)
+        for person in work.doers(check, db.session.get(Task, check.task_id or 0)):
+            # Every class teacher printed her class's journal at the first quarter's end.
+            work.mark_part(occurrence, person, person, note="", today=today)

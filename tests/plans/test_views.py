@@ -210,7 +210,7 @@ def test_edit_changes_window_and_people_and_the_history_shows_it(app, client):
 
 
 def test_assignee_marks_done_with_a_note_and_a_file(app, client):
-    task = task_titled("Анализ активности обучающихся")
+    task = task_titled("Составление графика обучения")
     director, teacher = person("director"), person("teacher")
     plans.assign_tasks([task], [teacher], director, replace=True)
     db.session.commit()
@@ -240,7 +240,7 @@ def test_assignee_marks_done_with_a_note_and_a_file(app, client):
             AuditEntry.object_id == task.id, AuditEntry.action == "task.status"
         )
     ).all()[-1]
-    assert entry.changes["status"] == ["planned", "done"]
+    assert entry.changes["status"] == ["in_progress", "done"]
     assert entry.actor_id == teacher.id and entry.address == "127.0.0.1"
 
 
@@ -455,7 +455,7 @@ def test_the_dashboard_and_the_plan_cost_as_many_queries_with_more_tasks_and_pha
 
 
 def test_a_teacher_marks_her_work_but_only_the_director_cancels_it(app, client):
-    task = task_titled("Выгрузка данных")  # the director names the teacher on it
+    task = task_titled("Составление графика обучения")  # the director names the teacher on it
     task.assignees.append(person("teacher"))
     task.status = TaskStatus.PLANNED
     db.session.commit()

@@ -1,9 +1,11 @@
 """Forms of a control check's rule and of recording an occurrence's result."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -49,6 +51,37 @@ class ResultForm(VersionedForm):
     without_recommendations = BooleanField(_l("Без рекомендаций — так и задумано"))
     files = MultipleFileField(_l("Вложения (например, скан выгрузки)"))
     submit = SubmitField(_l("Записать результат"))
+
+
+class CorrectionForm(VersionedForm):
+    """The author's or the director's correction of a recorded result, with the reason."""
+
+    checked_on = RuDateField(
+        _l("Дата проверки"), validators=[InputRequired(_l("Укажите дату проверки"))]
+    )
+    objects = StringField(_l("Что проверено: классы или учителя"), validators=[Length(max=2000)])
+    conclusion = TextAreaField(_l("Выводы"), validators=[Length(max=10000)])
+    reason = StringField(
+        _l("Причина исправления"),
+        validators=[InputRequired(_l("Укажите причину исправления")), Length(max=500)],
+    )
+    submit = SubmitField(_l("Сохранить исправление"))
+
+
+class PartForm(FlaskForm):
+    """A person marks their part of an occurrence done (or the checker marks it for them)."""
+
+    person = HiddenField()
+    note = StringField(_l("Комментарий (необязательно)"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Отметить: моя часть выполнена"))
+
+
+class UndoPartForm(FlaskForm):
+    reason = StringField(
+        _l("Причина отмены отметки"),
+        validators=[InputRequired(_l("Укажите причину")), Length(max=500)],
+    )
+    submit = SubmitField(_l("Снять отметку"))
 
 
 def parse_dates(text: str | None) -> list:

@@ -192,6 +192,9 @@ class Occurrence(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="occurrence", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    parts_done: Mapped[list[PartDone]] = relationship(
+        back_populates="occurrence", order_by="PartDone.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -207,6 +210,28 @@ class Occurrence(Model):
     @property
     def violations(self) -> int:
         return sum(finding.violations for finding in self.findings)
+
+
+class PartDone(Model):
+    """A person's own part of an occurrence, marked done: a class teacher's print-out of her
+    class's journal at a quarter's end. The parts not done are the people who must do one
+    (`controls.parts.doers`) without a row here."""
+
+    __tablename__ = "control_parts_done"
+    __table_args__ = (UniqueConstraint("occurrence_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("control_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    done_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    occurrence: Mapped[Occurrence] = relationship(back_populates="parts_done")
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
 class Finding(Model):

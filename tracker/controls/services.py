@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
-from tracker.controls import rules
+from tracker.controls import rules, work
 from tracker.controls.models import (
     YEAR_END,
     AcademicYear,
@@ -515,6 +515,9 @@ def generate(
         for check in checks:
             report.add(_sync(check, year, span, existing.get((check.id, year.id), {})))
     db.session.flush()
+    for check in checks:
+        db.session.expire(check, ["occurrences"])
+        work.sync_task(check)
     if report.created or report.moved or report.removed:
         audit.record_new(
             "control.generate",
@@ -648,22 +651,7 @@ def record_result(
     check_fresh(occurrence, expected_version)
     if occurrence.is_done:
         raise DomainError(_("Результат этой проверки уже записан"))
-    if checked_on > today:
-        raise DomainError(_("Дата проверки не может быть позже сегодняшней"), field="checked_on")
-    if not (objects or "").strip():
-        raise DomainError(
-            _("Укажите, что проверено: классы, учителя или «весь журнал»"), field="objects"
-        )
-    if not (conclusion or "").strip():
-        raise DomainError(
-            _("Запишите выводы: без них справка по итогам проверки не подписывается"),
-            field="conclusion",
-        )
-    for finding in findings:
-        if finding.violations < 0:
-            raise DomainError(_("Число нарушений не может быть отрицательным"), field="findings")
-        if finding.violations > 100000:
-            raise DomainError(_("Слишком большое число нарушений"), field="findings")
+    _check_result(checked_on, objects, conclusion, findings, today)
     recommendations = [r for r in recommendations if r.text.strip()]
     for recommendation in recommendations:
         if recommendation.person is None:
@@ -730,6 +718,104 @@ def record_result(
         violations=violations,
         recommendations=len(recommendations),
     )
+    work.sync_task(occurrence.check)
+
+
+def _check_result(
+    checked_on: date,
+    objects: str,
+    conclusion: str,
+    findings: Sequence[FindingInput],
+    today: date,
+) -> None:
+    """What a result needs, recorded or corrected: who checked what, and a conclusion."""
+    if checked_on > today:
+        raise DomainError(_("Дата проверки не может быть позже сегодняшней"), field="checked_on")
+    if not (objects or "").strip():
+        raise DomainError(
+            _("Укажите, что проверено: классы, учителя или «весь журнал»"), field="objects"
+        )
+    if not (conclusion or "").strip():
+        raise DomainError(
+            _("Запишите выводы: без них справка по итогам проверки не подписывается"),
+            field="conclusion",
+        )
+    for finding in findings:
+        if finding.violations < 0:
+            raise DomainError(_("Число нарушений не может быть отрицательным"), field="findings")
+        if finding.violations > 100000:
+            raise DomainError(_("Слишком большое число нарушений"), field="findings")
+
+
+def may_correct(actor: Person, occurrence: Occurrence) -> bool:
+    """A recorded result is corrected by whoever recorded it, or by the director."""
+    return (
+        occurrence.is_done
+        and actor.school_id == occurrence.check.school_id
+        and (actor.is_manager or actor.id == occurrence.checked_by_id)
+    )
+
+
+def correct_result(
+    occurrence: Occurrence,
+    actor: Person,
+    *,
+    checked_on: date,
+    objects: str,
+    conclusion: str,
+    violations: Sequence[int],
+    reason: str,
+    today: date,
+    expected_version: int | None,
+) -> bool:
+    """Correct a recorded result (its date, what was checked, the conclusion, the violations per
+    criterion), with the reason; the before and after go to the check's history. Returns whether
+    anything changed. Recommendations already became tasks and are changed there."""
+    check_fresh(occurrence, expected_version)
+    if not may_correct(actor, occurrence):
+        raise DomainError(_("Исправить результат может тот, кто его записал, или директор"))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Укажите причину исправления"), field="reason")
+    findings = [
+        FindingInput(finding.criterion, count, finding.comment)
+        for finding, count in zip(occurrence.findings, violations, strict=True)
+    ]
+    _check_result(checked_on, objects, conclusion, findings, today)
+    before = {
+        "checked_on": ru_date(occurrence.checked_on) if occurrence.checked_on else None,
+        "objects": occurrence.objects,
+        "conclusion": occurrence.conclusion,
+        "violations": [finding.violations for finding in occurrence.findings],
+    }
+    occurrence.checked_on = checked_on
+    occurrence.objects = " ".join(objects.split())[:2000]
+    occurrence.conclusion = conclusion.strip()[:10000]
+    for finding, count in zip(occurrence.findings, violations, strict=True):
+        finding.violations = count
+    after = {
+        "checked_on": ru_date(checked_on),
+        "objects": occurrence.objects,
+        "conclusion": occurrence.conclusion,
+        "violations": list(violations),
+    }
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if not changes:
+        return False
+    db.session.flush()
+    audit.record(
+        "control.result.correct",
+        "control_occurrence",
+        occurrence.id,
+        school_id=occurrence.check.school_id,
+        actor=actor,
+        changes={
+            "occurrence": [None, f"{occurrence.label} ({ru_date(occurrence.due_on)})"],
+            "reason": [None, reason[:500]],
+            **changes,
+        },
+    )
+    return True
 
 
 def _follow_up(occurrence: Occurrence, actor: Person, recommendation: RecommendationInput):
@@ -756,6 +842,23 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
         title=title,
         due_on=due_on,
         assignees=[person],
+    )
+
+
+def recommendation_tasks(occurrence: Occurrence) -> dict[int, Task]:
+    """The plan's tasks the occurrence's recommendations became, by id: whether each is done."""
+    ids = [r.task_id for r in occurrence.recommendations if r.task_id]
+    if not ids:
+        return {}
+    return {task.id: task for task in db.session.scalars(select(Task).where(Task.id.in_(ids)))}
+
+
+def recommendation_of(task: Task) -> Recommendation | None:
+    """The check's recommendation a task of the plan came from, if it did."""
+    return db.session.scalar(
+        select(Recommendation)
+        .where(Recommendation.task_id == task.id)
+        .options(selectinload(Recommendation.occurrence).selectinload(Occurrence.check))
     )
 
 

@@ -2,13 +2,19 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from tracker.accounts.services import active_people
-from tracker.controls import services
+from tracker.accounts.models import Person
+from tracker.accounts.services import active_people, people_by_id
+from tracker.audit.services import history
+from tracker.controls import services, work
 from tracker.controls.check_forms import (
+    CorrectionForm,
+    PartForm,
     ResultForm,
     RuleForm,
+    UndoPartForm,
     parse_dates,
     parse_findings,
     parse_recommendations,
@@ -154,14 +160,57 @@ def update_rule(check_id: int):
     return _check_page(check, form, 400)
 
 
-def _occurrence_page(occurrence: Occurrence, form: ResultForm | None = None, code: int = 200):
+OCCURRENCE_FIELDS = {
+    "occurrence": _l("Срок"),
+    "reason": _l("Причина"),
+    "checked_on": _l("Дата проверки"),
+    "objects": _l("Что проверено"),
+    "conclusion": _l("Выводы"),
+    "violations": _l("Нарушений по критериям"),
+    "person": _l("Сотрудник"),
+    "note": _l("Комментарий"),
+}
+OCCURRENCE_ACTIONS = {
+    "control.result.correct": _l("Результат исправлен"),
+    "control.part": _l("Часть работы выполнена"),
+    "control.part.undo": _l("Отметка о выполнении снята"),
+}
+
+
+def _occurrence_page(
+    occurrence: Occurrence,
+    form: ResultForm | None = None,
+    code: int = 200,
+    correction: CorrectionForm | None = None,
+    part_form: PartForm | None = None,
+):
     check = occurrence.check
     today = school_today()
+    parts = work.parts_of(occurrence)
+    entries = history("control_occurrence", occurrence.id)
+    if correction is None and occurrence.is_done:
+        correction = CorrectionForm(
+            lock_version=occurrence.lock_version,
+            checked_on=occurrence.checked_on,
+            objects=occurrence.objects,
+            conclusion=occurrence.conclusion,
+        )
     return render_template(
         "controls/occurrence.html",
         occurrence=occurrence,
         check=check,
         form=form or ResultForm(lock_version=occurrence.lock_version, checked_on=today),
+        correction=correction if services.may_correct(current_user, occurrence) else None,
+        parts=parts,
+        owes_part=any(p.id == current_user.id for p in parts.missing),
+        part_form=part_form or PartForm(),
+        undo_form=UndoPartForm(),
+        may_mark=lambda person: work.may_mark_part(current_user, occurrence, person),
+        history=entries,
+        actors=people_by_id({entry.actor_id for entry in entries.items if entry.actor_id}),
+        history_fields=OCCURRENCE_FIELDS,
+        history_actions=OCCURRENCE_ACTIONS,
+        tasks_of_recommendations=services.recommendation_tasks(occurrence),
         people=active_people(current_user.school),
         posted=request.form if code != 200 else {},
         today=today,
@@ -221,6 +270,91 @@ def record(occurrence_id: int):
             return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
     occurrence = _own_occurrence(occurrence_id)
     return _occurrence_page(occurrence, form, 400)
+
+
+@bp.post("/controls/occurrences/<id:occurrence_id>/correct")
+@login_required
+def correct(occurrence_id: int):
+    occurrence = _own_occurrence(occurrence_id)
+    if not services.may_correct(current_user, occurrence):
+        abort(403)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+
+        def save():
+            return services.correct_result(
+                occurrence,
+                current_user,
+                checked_on=form.checked_on.data,
+                objects=form.objects.data or "",
+                conclusion=form.conclusion.data or "",
+                violations=[
+                    finding.violations
+                    for finding in parse_findings(
+                        [f.criterion for f in occurrence.findings], request.form
+                    )
+                ],
+                reason=form.reason.data or "",
+                today=school_today(),
+                expected_version=form.expected_version,
+            )
+
+        outcome = attempt(form, save)
+        if outcome.done:
+            flash(
+                _("Исправление сохранено") if outcome.value else _("Ничего не изменилось"),
+                "success",
+            )
+            return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
+    return _occurrence_page(_own_occurrence(occurrence_id), code=400, correction=form)
+
+
+def _part_person(occurrence: Occurrence, person_id: str):
+    if not person_id:
+        return current_user
+    if not person_id.isdigit() or len(person_id) > 10:
+        abort(400)
+    return own(Person, int(person_id), lambda person: person.school_id)
+
+
+@bp.post("/controls/occurrences/<id:occurrence_id>/parts")
+@login_required
+def mark_part(occurrence_id: int):
+    occurrence = _own_occurrence(occurrence_id)
+    form = PartForm()
+    if form.validate_on_submit():
+        person = _part_person(occurrence, form.person.data or "")
+        if not work.may_mark_part(current_user, occurrence, person):
+            abort(403)
+        done = attempt(
+            form,
+            lambda: work.mark_part(
+                occurrence, person, current_user, note=form.note.data or "", today=school_today()
+            ),
+        ).done
+        if done:
+            flash(_("Отмечено: %(name)s — выполнено", name=person.full_name), "success")
+            return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
+    return _occurrence_page(_own_occurrence(occurrence_id), code=400, part_form=form)
+
+
+@bp.post("/controls/occurrences/<id:occurrence_id>/parts/<id:part_id>/undo")
+@login_required
+def undo_part(occurrence_id: int, part_id: int):
+    occurrence = _own_occurrence(occurrence_id)
+    part = next((p for p in occurrence.parts_done if p.id == part_id), None)
+    if part is None:
+        abort(404)
+    if not work.may_mark_part(current_user, occurrence, part.person):
+        abort(403)
+    form = UndoPartForm()
+    if form.validate_on_submit():
+        if attempt(form, lambda: work.unmark_part(part, current_user, form.reason.data or "")).done:
+            flash(_("Отметка снята"), "success")
+            return redirect(url_for("controls.occurrence", occurrence_id=occurrence.id))
+    for error in form.reason.errors:
+        flash(error, "error")
+    return _occurrence_page(_own_occurrence(occurrence_id), code=400)
 
 
 @bp.post("/controls/occurrences/<id:occurrence_id>/report")

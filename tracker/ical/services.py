@@ -28,6 +28,7 @@ from tracker.approvals.models import (
     Order,
 )
 from tracker.audit import services as audit
+from tracker.controls import work
 from tracker.controls.models import ControlCheck, Occurrence
 from tracker.errors import DomainError
 from tracker.extensions import db, insert_missing
@@ -222,6 +223,28 @@ def _occurrence_events(occurrences, base_url: str, slug: str) -> list[FeedEvent]
     return events
 
 
+def _part_events(items, base_url: str, slug: str) -> list[FeedEvent]:
+    """A person's own parts of recurring work (a class teacher's print-out at a quarter's end)."""
+    events = []
+    for item in items:
+        occurrence = item.occurrence
+        url = f"{base_url}controls/occurrences/{occurrence.id}"
+        events.append(
+            FeedEvent(
+                uid=f"part-{occurrence.id}-{item.person.id}@{slug}.tracker",
+                summary=f"{item.check.title} ({occurrence.label})",
+                day=occurrence.due_on,
+                description=(
+                    f"Срок: {occurrence.due_on:%d.%m.%Y}\n"
+                    f"Ваша часть: отметьте её выполненной на странице срока.\n{url}"
+                ),
+                url=url,
+                done=item.is_done,
+            )
+        )
+    return events
+
+
 def _meeting_events(meetings, base_url: str, slug: str, timezone: str) -> list[FeedEvent]:
     events = []
     for meeting in meetings:
@@ -338,6 +361,9 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
             bodies = _my_bodies(person, codes)
         events += _task_events(tasks, base_url, slug, today)
         events += _occurrence_events(_occurrences(school, held), base_url, slug)
+        if not everything:
+            parts = [item for item in work.work_of(school, person) if item.person is not None]
+            events += _part_events(parts, base_url, slug)
         events += _meeting_events(
             _meetings(school, bodies),
             base_url,

@@ -163,6 +163,13 @@ class Task(Model):
         return f"{self.display_number}. {title}" if self.display_number else title
 
     @property
+    def owner_text(self) -> str:
+        """Who answers for the task, as lists show it: the people named, else the positions."""
+        if self.assignees:
+            return ", ".join(person.short_name for person in self.assignees)
+        return ", ".join(position.title for position in self.positions) or "—"
+
+    @property
     def is_deadline_understood(self) -> bool:
         return self.due_on is not None or self.recurrence is not None
 

@@ -213,7 +213,11 @@ def change_status(
     note = clean_text(note, "note")
     if task.follows_records and status != task.status:
         raise DomainError(
-            _("Статус этой задачи следует из решений советов и приказов"), field="status"
+            _(
+                "Статус этой задачи следует из записей — решений советов и приказов или "
+                "проведённых проверок и отмеченных сроков; он меняется вместе с ними"
+            ),
+            field="status",
         )
     if status == TaskStatus.DONE:
         open_blockers = [other for other in task.blocked_by if other.status not in CLOSED_STATUSES]
@@ -417,13 +421,21 @@ def my_tasks(plan: Plan, person: Person) -> list[Task]:
 
 @dataclass
 class PhaseProgress:
+    """Tasks done of those not cancelled; a recurring item counts the share of its occurrences
+    due so far that are done, so `done` may be fractional."""
+
     phase: Phase
-    done: int = 0
+    done: float = 0
     total: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def done_text(self) -> str:
+        """«12» or «12,5»: a share of recurring items shows its tenth."""
+        return f"{self.done:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 @dataclass
@@ -434,19 +446,43 @@ class Dashboard:
     mine: list[Task]
     mine_closed: int = 0
     needs_review: list[Task] = field(default_factory=list)
+    colleagues: list[Task] = field(default_factory=list)
 
 
 UPCOMING_DAYS = 30
 
 
-def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
-    """What a person sees first: progress, what is late, what is near, what is theirs.
+def is_mine(task: Task, person: Person) -> bool:
+    """The one rule of «мои задачи», as `mine_clause` asks the database: I am named on the task,
+    or nobody is and I hold one of its positions."""
+    if task.assignees:
+        return any(other.id == person.id for other in task.assignees)
+    held = {position.id for position in person.positions}
+    return any(position.id in held for position in task.positions)
+
+
+def is_colleagues(task: Task, person: Person) -> bool:
+    """A task of my position that the director named to someone else: «у коллег», not mine."""
+    held = {position.id for position in person.positions}
+    return (
+        bool(task.assignees)
+        and not any(other.id == person.id for other in task.assignees)
+        and any(position.id in held for position in task.positions)
+    )
+
+
+def dashboard(
+    plan: Plan, person: Person, today: date, shares: dict[int, float] | None = None
+) -> Dashboard:
+    """What a person sees first: progress, what is late, what is near, what is theirs and what
+    of their position's is with colleagues. `shares`: the done share of each recurring item
+    (`controls.work.shares`), which progress counts instead of its status.
 
     The director sees the whole school's late and near tasks; everyone else sees their own.
     """
-    phases, tasks = plan_contents(plan, shown=())  # its lists show no owners or blockers
-    mine_ids = my_task_ids(plan, person)
-    mine = [task for task in tasks if task.id in mine_ids]  # the tasks already loaded
+    shares = shares or {}
+    phases, tasks = plan_contents(plan, shown=TASK_OWNERS)  # its lists name the owners
+    mine = [task for task in tasks if is_mine(task, person)]
     scope = tasks if person.is_manager else mine
     progress = {phase.id: PhaseProgress(phase) for phase in phases}
     for task in tasks:
@@ -454,7 +490,7 @@ def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
         item = progress[top.id]
         if task.status != TaskStatus.CANCELLED:
             item.total += 1
-            item.done += task.status == TaskStatus.DONE
+            item.done += shares.get(task.id, float(task.status == TaskStatus.DONE))
     horizon = today + timedelta(days=UPCOMING_DAYS)
     return Dashboard(
         progress=list(progress.values()),
@@ -467,6 +503,7 @@ def dashboard(plan: Plan, person: Person, today: date) -> Dashboard:
         mine=[task for task in mine if not task.is_closed],
         mine_closed=sum(task.is_closed for task in mine),
         needs_review=[task for task in tasks if task.needs_review] if person.is_manager else [],
+        colleagues=[t for t in tasks if not t.is_closed and is_colleagues(t, person)],
     )
 
 

@@ -21,8 +21,9 @@ from tracker.accounts.services import active_people, people_by_id
 from tracker.acts.models import PLAN_ROLE_LABELS, PlanRole
 from tracker.acts.services import links_of
 from tracker.audit.services import history
+from tracker.controls import work
 from tracker.controls.models import STATE_LABELS
-from tracker.controls.services import checks_of_task
+from tracker.controls.services import checks_of_task, recommendation_of
 from tracker.forms import parse_ru_date
 from tracker.plans import services
 from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
@@ -47,8 +48,14 @@ def get_task(task_id: int) -> Task:
 def dashboard():
     plan = current_plan()
     today = school_today()
-    data = services.dashboard(plan, current_user, today) if plan else None
-    return render_template("plans/dashboard.html", plan=plan, data=data, today=today)
+    school = current_user.school
+    data = (
+        services.dashboard(plan, current_user, today, work.shares(school, today)) if plan else None
+    )
+    summary = work.summary(
+        school, current_user, today, services.UPCOMING_DAYS, everyone=current_user.is_manager
+    )
+    return render_template("plans/dashboard.html", plan=plan, data=data, today=today, work=summary)
 
 
 def _task_filter(plan: Plan) -> services.TaskFilter:
@@ -246,6 +253,7 @@ def _task_page(task: Task, status_form=None, comment_form=None, code: int = 200)
         can_edit=can_edit_task(current_user, task),
         links=links_of(task),
         checks=checks_of_task(task, today),
+        recommendation=recommendation_of(task) if not task.number else None,
         check_states=STATE_LABELS,
         field_labels=HISTORY_FIELDS,
         history_value=history_value,

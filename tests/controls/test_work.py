@@ -1,0 +1,182 @@
+"""Recurring work per occurrence and per person: a class teacher's part at a quarter's end, the
+deputy's checks on her dashboard, the plan's item following its occurrences, and a recorded
+result corrected with its reason."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import TODAY, login, person, post, switch_to
+from tests.plans.test_views import page_text
+from tracker.controls import work
+from tracker.controls.models import ControlCheck, Occurrence, PartDone
+from tracker.extensions import db
+from tracker.plans.models import Task, TaskStatus
+
+pytestmark = pytest.mark.demo_data
+
+
+def check_titled(prefix: str) -> ControlCheck:
+    return db.session.scalar(select(ControlCheck).where(ControlCheck.title.startswith(prefix)))
+
+
+def next_print_out() -> Occurrence:
+    """The print-out of the journals at the second quarter's end, a month after the tests' day."""
+    check = check_titled("Выгрузка данных на бумажные")
+    return next(o for o in check.occurrences if not o.is_done and o.due_on > TODAY)
+
+
+def test_each_class_teacher_owes_her_own_part_and_the_deputy_sees_who_has_done_it(app, client):
+    occurrence = next_print_out()
+    assert occurrence.label.startswith("2 четверть")
+    login(client, "class_teacher")
+    dashboard = page_text(client.get("/"))
+    mine = dashboard.split("Мои проверки и повторяющиеся сроки", 1)[1]
+    assert "Выгрузка данных на бумажные носители" in mine and "моя часть" in mine
+    assert f"{occurrence.due_on:%d.%m.%Y}" in mine
+
+    page = f"/controls/occurrences/{occurrence.id}"
+    before = page_text(client.get(page))
+    assert "Кто выполнил свою часть: 0 из 2" in before
+    done = post(client, f"{page}/parts", {"note": "Распечатано, сдано в архив"}, page=page)
+    assert done.status_code == 302
+    again = post(client, f"{page}/parts", {}, page=page)
+    assert again.status_code == 400 and "уже отмечена" in page_text(again)
+
+    switch_to(client, "deputy_uvr")
+    text = page_text(client.get(page))
+    assert "Кто выполнил свою часть: 1 из 2" in text
+    assert re.search(r"Петрова[^|]*выполнено \d\d\.\d\d\.\d{4}", text) or "выполнено" in text
+    parts = text.split("Кто выполнил свою часть", 1)[1]
+    assert "Орлов Дмитрий Павлович не отмечено" in parts
+    assert "Распечатано, сдано в архив" in parts
+
+
+def test_a_teacher_cannot_mark_a_colleagues_part_nor_one_she_does_not_owe(app, client):
+    occurrence = next_print_out()
+    other = person("class_teacher2")
+    login(client, "class_teacher")
+    page = f"/controls/occurrences/{occurrence.id}"
+    refused = post(client, f"{page}/parts", {"person": str(other.id)}, page=page)
+    assert refused.status_code == 403
+    switch_to(client, "teacher")  # a teacher with no class owes no part of the print-out
+    answer = post(client, f"{page}/parts", {}, page=page)
+    assert answer.status_code == 400 and "не участвует в этой работе" in page_text(answer)
+    db.session.expire_all()
+    assert db.session.scalar(select(PartDone).where(PartDone.occurrence_id == occurrence.id)) is None
+
+
+def test_a_part_taken_back_needs_a_reason_and_stays_in_the_history(app, client):
+    occurrence = next_print_out()
+    login(client, "class_teacher")
+    page = f"/controls/occurrences/{occurrence.id}"
+    assert post(client, f"{page}/parts", {}, page=page).status_code == 302
+    part = db.session.scalar(select(PartDone).where(PartDone.occurrence_id == occurrence.id))
+    undo = f"{page}/parts/{part.id}/undo"
+    assert post(client, undo, {"reason": "  "}, page=page).status_code == 400
+    assert post(client, undo, {"reason": "Отметила не тот класс"}, page=page).status_code == 302
+    text = page_text(client.get(page))
+    assert "Кто выполнил свою часть: 0 из 2" in text
+    history = text.split("История", 1)[1]
+    assert "Отметка о выполнении снята" in history and "Отметила не тот класс" in history
+
+
+def test_the_feed_of_a_class_teacher_holds_her_coming_parts(app, client):
+    occurrence = next_print_out()
+    login(client, "class_teacher")
+    created = post(client, "/feeds", {"scope": "mine", "alarm_days": "1"}, page="/feeds")
+    link = re.search(r"/ical/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
+    feed = client.get(link).get_data(as_text=True)
+    unfolded = feed.replace("\r\n ", "")
+    assert f"UID:part-{occurrence.id}-{person('class_teacher').id}@" in unfolded
+    assert f"DTSTART;VALUE=DATE:{occurrence.due_on:%Y%m%d}" in unfolded
+
+
+def test_the_deputys_dashboard_lists_her_checks_due_and_overdue(app, client):
+    login(client, "deputy_uvr")
+    text = page_text(client.get("/"))
+    section = text.split("Мои проверки и повторяющиеся сроки", 1)[1].split("Все проверки", 1)[0]
+    late, coming = section.split("Ближайшие сроки", 1)
+    assert "Проверка наполняемости отметок" in late and "просрочена" in late
+    assert coming.count("(ноябрь 2026)") >= 8  # the November checks, on its last working day
+    assert "проверок и повторяющихся сроков нет" not in section
+
+
+def test_a_recurring_item_follows_its_occurrences_not_one_click(app, client):
+    check = check_titled("Выгрузка данных на бумажные")
+    task = db.session.get(Task, check.task_id)
+    assert task.follows_records and task.status == TaskStatus.IN_PROGRESS
+    login(client, "director")
+    page = f"/tasks/{task.id}"
+    refused = post(client, f"{page}/status", {"status": "done"}, page=page)
+    assert refused.status_code == 400 and "Статус этой задачи следует из записей" in page_text(
+        refused
+    )
+    text = page_text(client.get(page))
+    assert "Пункт повторяется: его выполняют по срокам" in text
+    assert re.search(r"Выполнено сроков: 1 из \d+", text)
+
+
+def test_progress_counts_the_share_of_occurrences_due_so_far(app):
+    check = check_titled("Проверка наполняемости")  # due by now: September (done), October (late)
+    shares = work.shares(check.school, TODAY)
+    assert shares[check.task_id] == pytest.approx(1 / 2)
+    assert all(0 <= value <= 1 for value in shares.values())
+
+
+def test_a_result_is_corrected_by_its_author_with_a_reason(app, client):
+    check = check_titled("Проверка своевременности")
+    occurrence = next(o for o in check.occurrences if o.is_done and o.findings[0].violations)
+    page = f"/controls/occurrences/{occurrence.id}"
+    data = {
+        "lock_version": str(occurrence.lock_version),
+        "checked_on": f"{occurrence.checked_on:%d.%m.%Y}",
+        "objects": "5А, 7Б",
+        "conclusion": "Отметки в двух классах внесены с опозданием; исправлено.",
+        "finding-0-violations": "3",
+        "finding-1-violations": "0",
+        "reason": "",
+    }
+    login(client, "teacher")
+    assert post(client, f"{page}/correct", {**data, "reason": "x"}, page=page).status_code == 403
+    switch_to(client, "deputy_uvr")
+    no_reason = post(client, f"{page}/correct", data, page=page)
+    assert no_reason.status_code == 400 and "Укажите причину исправления" in page_text(no_reason)
+    empty = post(
+        client, f"{page}/correct", {**data, "conclusion": " ", "reason": "опечатка"}, page=page
+    )
+    assert empty.status_code == 400 and "Запишите выводы" in page_text(empty)
+    saved = post(client, f"{page}/correct", {**data, "reason": "Пересчитали 7Б"}, page=page)
+    assert saved.status_code == 302
+    text = page_text(client.get(page))
+    history = text.split("История", 1)[1]
+    assert "Результат исправлен" in history and "Пересчитали 7Б" in history
+    assert "Нарушений по критериям: 2, 0 → 3, 0" in history
+
+
+def test_an_empty_result_is_refused_beside_its_fields(app, client):
+    occurrence = next_print_out()
+    login(client, "deputy_uvr")
+    page = f"/controls/occurrences/{occurrence.id}"
+    answer = post(
+        client,
+        page,
+        {"lock_version": str(occurrence.lock_version), "checked_on": f"{TODAY:%d.%m.%Y}"},
+        page=page,
+    )
+    assert answer.status_code == 400 and "Укажите, что проверено" in page_text(answer)
+    db.session.expire_all()
+    assert not db.session.get(Occurrence, occurrence.id).is_done
+
+
+def test_a_recommendation_task_links_back_to_its_check(app, client):
+    check = check_titled("Проверка своевременности")
+    occurrence = next(o for o in check.occurrences if o.recommendations)
+    task = db.session.get(Task, occurrence.recommendations[0].task_id)
+    assert not task.title.startswith(".") and task.owner_text == "Орлов Д. П."
+    login(client, "director")
+    text = page_text(client.get(f"/tasks/{task.id}"))
+    assert "По итогам проверки Проверка своевременности" in text
+    back = page_text(client.get(f"/controls/occurrences/{occurrence.id}"))
+    assert re.search(r"задача в плане\s*:\s*Запланировано", back)

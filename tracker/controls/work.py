@@ -1,0 +1,371 @@
+"""Recurring work done occurrence by occurrence, and by each person who must do it.
+
+A check's occurrence is the checker's work (the deputy who runs the check). When the plan's item
+names other positions beside the checker's (class teachers print their class's journal at each
+quarter's end), each holder of those positions has a *part* of every occurrence, done when they
+mark it. The director is left out of the parts: on such items the director controls.
+
+The reads here give every person their work as one list (`work_of`): the occurrences they check
+and the parts they owe, each with its date and state, for their dashboard, «Мои задачи» and their
+calendar feed. A recurring item of the plan follows its occurrences (`sync_task`): «в работе»
+once one is done, «выполнено» when every one is, and the phase's progress counts the share of the
+occurrences due so far (`shares`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.audit import services as audit
+from tracker.controls.models import (
+    STATE_LABELS,
+    ControlCheck,
+    Occurrence,
+    OccurrenceState,
+    PartDone,
+)
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task, TaskStatus
+from tracker.types import ru_date
+
+
+@dataclass(frozen=True)
+class Work:
+    """One dated thing to do: an occurrence to check (`person` None) or a person's part of it."""
+
+    occurrence: Occurrence
+    person: Person | None = None
+    part: PartDone | None = None
+
+    @property
+    def check(self) -> ControlCheck:
+        return self.occurrence.check
+
+    @property
+    def due_on(self) -> date:
+        return self.occurrence.due_on
+
+    @property
+    def is_done(self) -> bool:
+        return self.part is not None if self.person is not None else self.occurrence.is_done
+
+    @property
+    def title(self) -> str:
+        return f"{self.check.title} ({self.occurrence.label})"
+
+    def state(self, today: date) -> OccurrenceState:
+        if self.is_done:
+            return OccurrenceState.DONE
+        if self.due_on < today:
+            return OccurrenceState.OVERDUE
+        if self.due_on - today <= timedelta(days=7):
+            return OccurrenceState.DUE
+        return OccurrenceState.NOT_YET
+
+    def state_label(self, today: date) -> str:
+        return str(STATE_LABELS[self.state(today)])
+
+
+# --- who does a part ---
+
+
+def _checks(school: School) -> list[ControlCheck]:
+    """The school's checks, each with its occurrences and the positions, holders and people of
+    its plan item, in five queries."""
+    return list(
+        db.session.scalars(
+            select(ControlCheck)
+            .where(ControlCheck.school_id == school.id)
+            .order_by(ControlCheck.sort_order, ControlCheck.id)
+            .options(
+                selectinload(ControlCheck.position),
+                selectinload(ControlCheck.occurrences).selectinload(Occurrence.parts_done),
+            )
+        )
+    )
+
+
+def _items(checks: Sequence[ControlCheck]) -> dict[int, Task]:
+    ids = [check.task_id for check in checks if check.task_id]
+    if not ids:
+        return {}
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.id.in_(ids))
+        .options(
+            selectinload(Task.positions)
+            .selectinload(Position.holders)
+            .selectinload(PositionHolder.person),
+            selectinload(Task.assignees),
+        )
+    )
+    return {task.id: task for task in tasks}
+
+
+def doers(check: ControlCheck, item: Task | None) -> list[Person]:
+    """The people who owe a part of each of the check's occurrences: the people named on its
+    plan item, or else the holders of its positions other than the checker's; never the
+    director, never someone who left."""
+    if item is None:
+        return []
+    if item.assignees:
+        people = list(item.assignees)
+    else:
+        people = [
+            holder.person
+            for position in item.positions
+            if position.id != check.position_id
+            for holder in position.holders
+        ]
+    seen: dict[int, Person] = {}
+    for person in people:
+        if person.is_active and not person.is_manager:
+            seen.setdefault(person.id, person)
+    return sorted(seen.values(), key=lambda person: person.full_name)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Who has done their part of one occurrence, and who has not."""
+
+    done: list[PartDone]
+    missing: list[Person]
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.missing)
+
+
+def parts_of(occurrence: Occurrence) -> Parts:
+    check = occurrence.check
+    people = doers(check, _items([check]).get(check.task_id or 0))
+    done = list(occurrence.parts_done)
+    done_ids = {part.person_id for part in done}
+    return Parts(done=done, missing=[p for p in people if p.id not in done_ids])
+
+
+def owes_part(person: Person, occurrence: Occurrence) -> bool:
+    check = occurrence.check
+    return any(p.id == person.id for p in doers(check, _items([check]).get(check.task_id or 0)))
+
+
+# --- a person's work ---
+
+
+def _holds(person: Person, check: ControlCheck) -> bool:
+    return check.position_id is not None and any(
+        position.id == check.position_id for position in person.positions
+    )
+
+
+def work_of(school: School, person: Person | None, *, until: date | None = None) -> list[Work]:
+    """Every occurrence `person` checks and every part they owe, up to `until` (all when None),
+    by date; with `person` None, the whole school's occurrences (the director's view)."""
+    checks = _checks(school)
+    items = _items(checks)
+    found: list[Work] = []
+    for check in checks:
+        mine = person is None or _holds(person, check)
+        owes = person is not None and any(
+            p.id == person.id for p in doers(check, items.get(check.task_id or 0))
+        )
+        if not (mine or owes):
+            continue
+        for occurrence in check.occurrences:
+            if occurrence.is_orphan or (until is not None and occurrence.due_on > until):
+                continue
+            if mine:
+                found.append(Work(occurrence))
+            if owes and person is not None:
+                part = next((p for p in occurrence.parts_done if p.person_id == person.id), None)
+                found.append(Work(occurrence, person, part))
+    found.sort(key=lambda work: (work.due_on, work.check.sort_order, work.person is not None))
+    return found
+
+
+@dataclass(frozen=True)
+class WorkSummary:
+    overdue: list[Work]
+    upcoming: list[Work]
+
+
+def summary(
+    school: School, person: Person, today: date, days: int, *, everyone: bool = False
+) -> WorkSummary:
+    """What is late and what is due within `days`: a person's own (and the next date of each of
+    their works that has none so soon: a quarter's end is seen a month ahead), or (`everyone`,
+    the director) the whole school's occurrences."""
+    horizon = today + timedelta(days=days)
+    items = work_of(school, None if everyone else person, until=horizon if everyone else None)
+    open_items = [work for work in items if not work.is_done]
+    upcoming = [work for work in open_items if today <= work.due_on <= horizon]
+    if not everyone:
+        shown = {(work.check.id, work.person is not None) for work in upcoming}
+        for work in open_items:
+            kind = (work.check.id, work.person is not None)
+            if work.due_on > horizon and kind not in shown:
+                upcoming.append(work)
+                shown.add(kind)
+    return WorkSummary(
+        overdue=[work for work in open_items if work.due_on < today],
+        upcoming=upcoming,
+    )
+
+
+# --- marking a part done ---
+
+
+def may_mark_part(actor: Person, occurrence: Occurrence, person: Person) -> bool:
+    """A person marks their own part; the checker and the director may mark it for them."""
+    if actor.school_id != occurrence.check.school_id:
+        return False
+    return actor.id == person.id or actor.is_manager or _holds(actor, occurrence.check)
+
+
+def mark_part(
+    occurrence: Occurrence, person: Person, actor: Person, *, note: str, today: date
+) -> PartDone:
+    check = occurrence.check
+    if not may_mark_part(actor, occurrence, person):
+        raise DomainError(_("Отметить можно только свою часть работы"))
+    if occurrence.is_orphan:
+        raise DomainError(_("Этого срока больше нет в календаре школы"))
+    if not owes_part(person, occurrence):
+        raise DomainError(_("%(name)s не участвует в этой работе", name=person.full_name))
+    if any(part.person_id == person.id for part in occurrence.parts_done):
+        raise DomainError(_("Эта часть уже отмечена выполненной"))
+    if occurrence.due_on - today > timedelta(days=31):
+        raise DomainError(
+            _(
+                "Срок — %(day)s: отметить выполнение можно не раньше чем за месяц",
+                day=ru_date(occurrence.due_on),
+            )
+        )
+    part = PartDone(
+        occurrence=occurrence,
+        person_id=person.id,
+        done_on=today,
+        note=plans.clean_text(note, "note", 2000),
+        recorded_by_id=actor.id,
+    )
+    db.session.add(part)
+    db.session.flush()
+    audit.record_new(
+        "control.part",
+        "control_occurrence",
+        occurrence.id,
+        check.school_id,
+        actor,
+        occurrence=f"{occurrence.label} ({ru_date(occurrence.due_on)})",
+        person=person.full_name,
+        note=part.note or None,
+    )
+    sync_task(check)
+    return part
+
+
+def unmark_part(part: PartDone, actor: Person, reason: str) -> None:
+    """Take back a part marked by mistake: its person, the checker or the director, with why."""
+    occurrence = part.occurrence
+    if not may_mark_part(actor, occurrence, part.person):
+        raise DomainError(_("Отметить можно только свою часть работы"))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Укажите причину"), field="reason")
+    db.session.delete(part)
+    db.session.flush()
+    db.session.expire(occurrence, ["parts_done"])
+    audit.record_new(
+        "control.part.undo",
+        "control_occurrence",
+        occurrence.id,
+        occurrence.check.school_id,
+        actor,
+        occurrence=f"{occurrence.label} ({ru_date(occurrence.due_on)})",
+        person=part.person.full_name,
+        reason=reason[:500],
+    )
+    sync_task(occurrence.check)
+
+
+# --- the plan's recurring items follow their occurrences ---
+
+
+def _complete(occurrence: Occurrence, people: Iterable[Person]) -> bool:
+    done = {part.person_id for part in occurrence.parts_done}
+    return occurrence.is_done and all(person.id in done for person in people)
+
+
+def sync_task(check: ControlCheck) -> None:
+    """The check's plan item is «в работе» once an occurrence is done and «выполнено» when every
+    occurrence generated for it is; its status is not set by hand any more."""
+    if check.task_id is None:
+        return
+    item = _items([check]).get(check.task_id)
+    if item is None or item.status == TaskStatus.CANCELLED:
+        return
+    people = doers(check, item)
+    occurrences = [o for o in check.occurrences if not o.is_orphan]
+    complete = [o for o in occurrences if _complete(o, people)]
+    started = any(o.is_done or o.parts_done for o in occurrences)
+    if occurrences and len(complete) == len(occurrences):
+        last = max(o.checked_on or o.due_on for o in occurrences)
+        plans.set_derived_status(item, TaskStatus.DONE, last, "")
+    else:
+        status = TaskStatus.IN_PROGRESS if started else TaskStatus.PLANNED
+        plans.set_derived_status(
+            item,
+            status,
+            None,
+            _(
+                "Выполнено сроков: %(done)d из %(total)d",
+                done=len(complete),
+                total=len(occurrences),
+            ),
+        )
+
+
+def sync_tasks(school: School) -> None:
+    for check in _checks(school):
+        sync_task(check)
+
+
+def shares(school: School, today: date) -> dict[int, float]:
+    """For each recurring item of the plan, the share of its occurrences due by today that are
+    done (with every part): what the phase's progress counts instead of one status."""
+    checks = _checks(school)
+    items = _items(checks)
+    result: dict[int, float] = {}
+    for check in checks:
+        if check.task_id is None:
+            continue
+        people = doers(check, items.get(check.task_id))
+        due = [o for o in check.occurrences if not o.is_orphan and o.due_on <= today]
+        done = sum(_complete(o, people) for o in due)
+        result[check.task_id] = done / len(due) if due else 0.0
+    return result
+
+
+def part_holders(occurrences: Sequence[Occurrence]) -> dict[int, Parts]:
+    """`parts_of` for many occurrences of one school, reading the plan items once."""
+    checks = {o.check_id: o.check for o in occurrences}
+    items = _items(list(checks.values()))
+    result = {}
+    for occurrence in occurrences:
+        check = occurrence.check
+        people = doers(check, items.get(check.task_id or 0))
+        done_ids = {part.person_id for part in occurrence.parts_done}
+        result[occurrence.id] = Parts(
+            done=list(occurrence.parts_done),
+            missing=[p for p in people if p.id not in done_ids],
+        )
+    return result
