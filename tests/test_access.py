@@ -207,6 +207,12 @@ CASES = [
     Case("plans.dashboard", "GET", lambda o: "/", everyone(200)),
     Case("plans.plan", "GET", lambda o: "/plan", everyone(200)),
     Case(
+        "plans.behind",
+        "GET",
+        lambda o: "/plan/people",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
+    ),
+    Case(
         "plans.assign",
         "GET",
         lambda o: "/assign",

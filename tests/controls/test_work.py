@@ -64,7 +64,9 @@ def test_a_teacher_cannot_mark_a_colleagues_part_nor_one_she_does_not_owe(app, c
     answer = post(client, f"{page}/parts", {}, page=page)
     assert answer.status_code == 400 and "не участвует в этой работе" in page_text(answer)
     db.session.expire_all()
-    assert db.session.scalar(select(PartDone).where(PartDone.occurrence_id == occurrence.id)) is None
+    assert (
+        db.session.scalar(select(PartDone).where(PartDone.occurrence_id == occurrence.id)) is None
+    )
 
 
 def test_a_part_taken_back_needs_a_reason_and_stays_in_the_history(app, client):

@@ -369,3 +369,126 @@ def part_holders(occurrences: Sequence[Occurrence]) -> dict[int, Parts]:
             missing=[p for p in people if p.id not in done_ids],
         )
     return result
+
+
+# --- who is behind ---
+
+
+def work_by_person(school: School) -> dict[int, list[Work]]:
+    """Every person's work at once (`work_of` for the whole staff, the same queries as one)."""
+    checks = _checks(school)
+    items = _items(checks)
+    holders: dict[int, list[int]] = {}
+    for holder in db.session.scalars(
+        select(PositionHolder).join(Position).where(Position.school_id == school.id)
+    ):
+        holders.setdefault(holder.position_id, []).append(holder.person_id)
+    result: dict[int, list[Work]] = {}
+    for check in checks:
+        checkers = holders.get(check.position_id or 0, [])
+        people = doers(check, items.get(check.task_id or 0))
+        for occurrence in check.occurrences:
+            if occurrence.is_orphan:
+                continue
+            for person_id in checkers:
+                result.setdefault(person_id, []).append(Work(occurrence))
+            done = {part.person_id: part for part in occurrence.parts_done}
+            for person in people:
+                result.setdefault(person.id, []).append(
+                    Work(occurrence, person, done.get(person.id))
+                )
+    return result
+
+
+@dataclass
+class Standing:
+    """Where one person (or position) stands: tasks and recurring work late, near and done."""
+
+    overdue: list[Task]
+    upcoming: list[Task]
+    done: int
+    work_overdue: list[Work]
+    work_upcoming: int
+    work_done: int
+
+    @property
+    def late(self) -> int:
+        return len(self.overdue) + len(self.work_overdue)
+
+
+def standing_of(tasks: Sequence[Task], works: Sequence[Work], today: date, days: int) -> Standing:
+    horizon = today + timedelta(days=days)
+    return Standing(
+        overdue=[task for task in tasks if task.is_overdue_on(today)],
+        upcoming=[
+            task
+            for task in tasks
+            if not task.is_closed and task.due_on is not None and today <= task.due_on <= horizon
+        ],
+        done=sum(task.status == TaskStatus.DONE for task in tasks),
+        work_overdue=[w for w in works if not w.is_done and w.due_on < today],
+        work_upcoming=sum(not w.is_done and today <= w.due_on <= horizon for w in works),
+        work_done=sum(w.is_done for w in works),
+    )
+
+
+@dataclass(frozen=True)
+class Behind:
+    people: list[tuple[Person, Standing]]
+    positions: list[tuple[Position, list[Person], Standing]]
+
+
+def who_is_behind(school: School, today: date, days: int) -> Behind:
+    """Every active person's and every position's standing, the latest first: whose tasks (by
+    the rule of «мои задачи») and recurring work are overdue, due within `days`, done."""
+    plan = plans.school_plan(school)
+    tasks = plans.plan_tasks(plan, shown=plans.TASK_OWNERS) if plan else []
+    people = [
+        person
+        for person in db.session.scalars(
+            select(Person)
+            .where(Person.school_id == school.id, Person.is_active.is_(True))
+            .options(selectinload(Person.holdings).selectinload(PositionHolder.position))
+            .order_by(Person.full_name)
+        )
+    ]
+    works = work_by_person(school)
+    rows = [
+        (
+            person,
+            standing_of(
+                [task for task in tasks if plans.is_mine(task, person)],
+                works.get(person.id, []),
+                today,
+                days,
+            ),
+        )
+        for person in people
+    ]
+    rows.sort(key=lambda row: (-row[1].late, row[0].full_name))
+    by_position = []
+    for position in school.positions:
+        holders = [p for p in people if any(h.position_id == position.id for h in p.holdings)]
+        unique = {
+            (work.occurrence.id, work.person.id if work.person else None): work
+            for holder in holders
+            for work in works.get(holder.id, [])
+        }
+        position_works = [  # the checks this position runs, and the parts its holders owe
+            work
+            for work in unique.values()
+            if work.person is not None or work.check.position_id == position.id
+        ]
+        by_position.append(
+            (
+                position,
+                holders,
+                standing_of(
+                    [task for task in tasks if any(p.id == position.id for p in task.positions)],
+                    position_works,
+                    today,
+                    days,
+                ),
+            )
+        )
+    return Behind(people=rows, positions=by_position)

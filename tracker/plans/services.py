@@ -510,7 +510,7 @@ def dashboard(
 @dataclass(frozen=True)
 class TaskFilter:
     position_id: int | None = None
-    person_id: int | None = None
+    person_id: int | None = None  # shown in the form; its tasks come through only_ids
     status: str | None = None
     month: date | None = None  # the first day of a month
     only_ids: frozenset[int] | None = None  # e.g. a person's own tasks
@@ -523,8 +523,6 @@ def filter_tasks(tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list
         if chosen.only_ids is not None and task.id not in chosen.only_ids:
             continue
         if chosen.position_id and chosen.position_id not in {p.id for p in task.positions}:
-            continue
-        if chosen.person_id and chosen.person_id not in {p.id for p in task.assignees}:
             continue
         if chosen.status and task.shown_status(today) != chosen.status:
             continue

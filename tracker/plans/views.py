@@ -77,9 +77,17 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
     only_ids = None
     if request.args.get("mine") == "1":
         only_ids = frozenset(services.my_task_ids(plan, current_user))
+    person_id = number("person")
+    if person_id:  # a person's tasks by the same rule as «мои задачи»
+        person = people_by_id({person_id}).get(person_id)
+        if person is not None and person.school_id == plan.school_id:
+            theirs = frozenset(services.my_task_ids(plan, person))
+            only_ids = theirs if only_ids is None else only_ids & theirs
+        else:
+            person_id = None
     return services.TaskFilter(
         position_id=number("position"),
-        person_id=number("person"),
+        person_id=person_id,
         status=status,
         month=month,
         only_ids=only_ids,
@@ -89,6 +97,21 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
 def _months(tasks: list[Task]) -> list[tuple[str, str]]:
     months = sorted({(task.due_on.year, task.due_on.month) for task in tasks if task.due_on})
     return [(f"{year:04d}-{month:02d}", f"{month:02d}.{year}") for year, month in months]
+
+
+@bp.get("/plan/people")
+@login_required
+def behind():
+    """Who is behind: every person and position with their late, near and done work."""
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+    today = school_today()
+    return render_template(
+        "plans/behind.html",
+        behind=work.who_is_behind(current_user.school, today, services.UPCOMING_DAYS),
+        today=today,
+        days=services.UPCOMING_DAYS,
+    )
 
 
 @bp.get("/plan")
