@@ -206,6 +206,10 @@ CASES = [
     ),
     Case("plans.dashboard", "GET", lambda o: "/", everyone(200)),
     Case("plans.plan", "GET", lambda o: "/plan", everyone(200)),
+    Case("plans.timeline_image", "GET", lambda o: "/plan/timeline.svg", everyone(200)),
+    Case("plans.progress_image", "GET", lambda o: "/plan/progress.svg", everyone(200)),
+    Case("plans.export_xlsx", "GET", lambda o: "/plan/export.xlsx", everyone(200)),
+    Case("plans.export_docx", "GET", lambda o: "/plan/export.docx", everyone(200)),
     Case(
         "plans.behind",
         "GET",

@@ -492,3 +492,22 @@ def who_is_behind(school: School, today: date, days: int) -> Behind:
             )
         )
     return Behind(people=rows, positions=by_position)
+
+
+def occurrence_days(school: School) -> dict[int, list[date]]:
+    """The dates of each recurring plan item's occurrences, for the plan's timeline."""
+    rows = db.session.execute(
+        select(ControlCheck.task_id, Occurrence.due_on)
+        .join(Occurrence, Occurrence.check_id == ControlCheck.id)
+        .where(
+            ControlCheck.school_id == school.id,
+            ControlCheck.task_id.is_not(None),
+            Occurrence.is_orphan.is_(False),
+        )
+        .order_by(Occurrence.due_on)
+    )
+    days: dict[int, list[date]] = {}
+    for task_id, due_on in rows:
+        if task_id is not None:  # the query's own condition; the type does not know it
+            days.setdefault(task_id, []).append(due_on)
+    return days

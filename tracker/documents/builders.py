@@ -405,21 +405,23 @@ def build_plan(plan: PlanDoc) -> bytes:
     document.paragraph(f"Состояние на {ru_date(plan.as_of)}", align="center", indent=False)
     document.blank_line()
     rows: list[list[str]] = []
+    headings: set[int] = set()  # the phases' rows, across the table; a task never is one
     for phase, phase_rows in plan.phases:
-        rows.append(["", phase, "", "", ""])  # a heading row across the table
+        headings.add(len(rows))
+        rows.append(["", phase, "", "", ""])
         rows.extend(
             [row.number, row.title, row.window, row.responsible, row.status] for row in phase_rows
         )
     table = document.table(
-        ["№", "Мероприятие", "Сроки", "Ответственные", "Статус"], rows, [1.2, 11.5, 4.0, 5.5, 3.5]
+        ["№", "Мероприятие", "Сроки", "Ответственные", "Статус"], rows, [1.2, 10.5, 4.0, 6.5, 3.5]
     )
-    for row, values in zip(table.rows[1:], rows, strict=True):
-        if not values[0] and values[1]:
-            merged = row.cells[0].merge(row.cells[-1])
-            merged.text = ""
-            run = merged.paragraphs[0].add_run(clean(values[1]))
-            run.bold = True
-            run.font.size = TABLE_SIZE
+    for index in sorted(headings):
+        row = table.rows[1 + index]
+        merged = row.cells[0].merge(row.cells[-1])
+        merged.text = ""
+        run = merged.paragraphs[0].add_run(clean(rows[index][1]))
+        run.bold = True
+        run.font.size = TABLE_SIZE
     return document.save()
 
 

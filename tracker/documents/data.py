@@ -6,6 +6,7 @@ control report. Reads only; the builders turn this data into DOCX (`builders`), 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from flask_babel import gettext as _
@@ -284,22 +285,30 @@ def duties_order_doc(school: School) -> OrderDoc:
     plan = plans.school_plan(school)
     tasks = plans.plan_tasks(plan) if plan is not None else []
     rows = []
-    for position in school.positions:
+    named: list[tuple[str, str]] = []
+    for position in school.positions:  # what a position does where nobody is named
         duties = [
-            f"{task.display_number}. {task.title}"
+            task.numbered()
             for task in tasks
-            if position in task.positions and not task.is_closed
+            if position in task.positions and not task.is_closed and not task.assignees
         ]
-        people = [h.person.full_name for h in position.holders if h.person.is_active]
+        people = [h.person for h in position.holders if h.person.is_active]
         if duties:
-            rows.append((position.title, ", ".join(people) or "вакансия", "\n".join(duties)))
-    named = [
-        (h.person.full_name, position.title)
-        for position in school.positions
-        if any(position.title == row[0] for row in rows)
-        for h in position.holders
-        if h.person.is_active
-    ]
+            rows.append(
+                (position.title, ", ".join(p.full_name for p in people) or "вакансия", duties)
+            )
+            named += [(person.full_name, position.title) for person in people]
+    by_person: dict[int, tuple[Person, list[str]]] = {}
+    for task in tasks:  # what the director gave to people by name
+        if task.is_closed:
+            continue
+        for person in task.assignees:
+            by_person.setdefault(person.id, (person, []))[1].append(task.numbered())
+    for person, duties in sorted(by_person.values(), key=lambda item: item[0].full_name):
+        title = ", ".join(p.title for p in person.positions) or "—"
+        rows.append((title, person.full_name, duties))
+        named.append((person.full_name, title))
+    table = tuple((title, names, "\n".join(duties)) for title, names, duties in rows)
     return OrderDoc(
         school=school_info(school),
         title="О распределении обязанностей по работе с электронным журналом",
@@ -312,8 +321,8 @@ def duties_order_doc(school: School) -> OrderDoc:
             "планом-графиком сроки и отмечать их выполнение.",
             "Контроль за исполнением приказа оставляю за собой.",
         ),
-        table=(("Должность", "Ф. И. О.", "Мероприятия"), tuple(rows)),
-        familiarise=tuple(dict.fromkeys(named)),
+        table=(("Должность", "Ф. И. О.", "Мероприятия"), table),
+        familiarise=tuple(dict.fromkeys(named)),  # each person once, in the table's order
     )
 
 
@@ -373,18 +382,24 @@ def _decision_text(item) -> str:
     return DECISION_SENTENCES[str(item.decision)].format(title=item.act.title)
 
 
-def plan_doc(school: School, today: date) -> PlanDoc:
+def plan_doc(school: School, today: date, only_ids: Collection[int] | None = None) -> PlanDoc:
+    """The plan with its statuses as of `today`: every task (or those of `only_ids`, the plan
+    page's filter), each with its positions and the people who do it."""
     plan = plans.school_plan(school)
     if plan is None:
         raise DomainError(_("У школы ещё нет плана"))
     phases = []
     for title, tasks in phase_groups(school):
+        if only_ids is not None:
+            tasks = [task for task in tasks if task.id in only_ids]
+            if not tasks:
+                continue
         rows = tuple(
             PlanRow(
                 task.display_number,
                 task.title,
                 task.window_text,
-                ", ".join(p.title for p in task.positions) or task.responsible_text,
+                _responsible(task),
                 str(task.shown_status_label(today)),
             )
             for task in tasks
@@ -393,13 +408,19 @@ def plan_doc(school: School, today: date) -> PlanDoc:
     return PlanDoc(school=school_info(school), title=plan.title, phases=tuple(phases), as_of=today)
 
 
+def _responsible(task) -> str:
+    positions = ", ".join(p.title for p in task.positions) or task.responsible_text
+    names = ", ".join(task.people_names)
+    return f"{positions}: {names}" if names and positions else (names or positions)
+
+
 def phase_groups(school: School, top_only: bool = False) -> list[tuple[str, list]]:
     """The plan's tasks by phase in print order: each phase, then its sub-phases (or, with
     `top_only`, each top phase with all the tasks under it)."""
     plan = plans.school_plan(school)
     if plan is None:
         return []
-    phases, tasks = plans.plan_contents(plan)
+    phases, tasks = plans.plan_contents(plan, shown=plans.TASK_NAMES)
     groups = []
     for phase in phases:
         sections = [phase, *phase.children]

@@ -170,6 +170,20 @@ class Task(Model):
         return ", ".join(position.title for position in self.positions) or "—"
 
     @property
+    def people_names(self) -> list[str]:
+        """The people who do the task, as a printed plan names them: those named on it, else
+        the holders of its positions (every class teacher, for instance)."""
+        if self.assignees:
+            return [person.full_name for person in self.assignees]
+        names = [
+            holder.person.full_name
+            for position in self.positions
+            for holder in position.holders
+            if holder.person.is_active
+        ]
+        return list(dict.fromkeys(names))
+
+    @property
     def is_deadline_understood(self) -> bool:
         return self.due_on is not None or self.recurrence is not None
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
-from tracker.accounts.models import Person, Position, School
+from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -41,6 +41,11 @@ MAX_TEXT = 10000
 # calendar feed needs no more), and its blockers (the plan's pages, the documents).
 TASK_OWNERS = (selectinload(Task.positions), selectinload(Task.assignees))
 TASK_ROWS = (*TASK_OWNERS, selectinload(Task.blocked_by))
+# An export that names the people: those of each task's positions too.
+TASK_NAMES = (
+    selectinload(Task.positions).selectinload(Position.holders).selectinload(PositionHolder.person),
+    selectinload(Task.assignees),
+)
 
 
 # --- validation shared by forms of every kind (web, command line) ---

@@ -1,3 +1,4 @@
+import io
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,8 +26,10 @@ from tracker.audit.services import history
 from tracker.controls import work
 from tracker.controls.models import STATE_LABELS
 from tracker.controls.services import checks_of_task, recommendation_of
+from tracker.documents.builders import build_plan
+from tracker.documents.data import plan_doc
 from tracker.forms import parse_ru_date
-from tracker.plans import services
+from tracker.plans import services, sheets, timeline
 from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
 from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
@@ -114,6 +118,100 @@ def behind():
     )
 
 
+def _shown_tasks(plan: Plan, names: bool = False):
+    """The plan's phases, all its tasks and those the page's filters keep (`names`: with the
+    people of their positions loaded, for an export that names them)."""
+    phases, tasks = services.plan_contents(
+        plan, shown=services.TASK_NAMES if names else services.TASK_ROWS
+    )
+    chosen = _task_filter(plan)
+    return phases, tasks, chosen, services.filter_tasks(tasks, chosen, school_today())
+
+
+def _svg(text: str):
+    response = current_app.response_class(text, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/plan/timeline.svg")
+@login_required
+def timeline_image():
+    """The timeline of the tasks the plan page shows (its filters kept), as SVG."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    phases, _tasks, _chosen, shown = _shown_tasks(plan)
+    return _svg(
+        timeline.timeline_svg(
+            phases,
+            shown,
+            school_today(),
+            ticks=work.occurrence_days(current_user.school),
+            task_url=url_for("plans.task", task_id=0).replace("/0", "/{id}"),
+            title=_("Диаграмма сроков: %(plan)s", plan=plan.title),
+        )
+    )
+
+
+def _download(content: bytes, name: str, mimetype: str):
+    response = send_file(
+        io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/plan/export.xlsx")
+@login_required
+def export_xlsx():
+    """The tasks the plan page shows (its filters kept) as a spreadsheet."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    _phases, _tasks, _chosen, shown = _shown_tasks(plan, names=True)
+    today = school_today()
+    return _download(
+        sheets.plan_xlsx(plan.title, shown, today),
+        f"План {today:%d.%m.%Y}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.get("/plan/export.docx")
+@login_required
+def export_docx():
+    """The plan-schedule with statuses and names as DOCX, as the plan page shows it."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    _phases, _tasks, _chosen, shown = _shown_tasks(plan)
+    today = school_today()
+    document = plan_doc(current_user.school, today, only_ids={task.id for task in shown})
+    return _download(
+        build_plan(document),
+        f"План-график {today:%d.%m.%Y}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@bp.get("/plan/progress.svg")
+@login_required
+def progress_image():
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    phases, tasks = services.plan_contents(plan, shown=())
+    return _svg(
+        timeline.progress_svg(
+            phases, tasks, school_today(), title=_("Ход работ по этапам во времени")
+        )
+    )
+
+
 @bp.get("/plan")
 @login_required
 def plan():
@@ -121,9 +219,7 @@ def plan():
     if plan is None:
         return render_template("plans/plan.html", plan=None)
     today = school_today()
-    phases, tasks = services.plan_contents(plan)
-    chosen = _task_filter(plan)
-    shown = services.filter_tasks(tasks, chosen, today)
+    phases, tasks, chosen, shown = _shown_tasks(plan)
     return render_template(
         "plans/plan.html",
         plan=plan,

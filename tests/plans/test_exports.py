@@ -1,0 +1,120 @@
+"""The plan as a picture and as files: the timeline SVG parsed back (a bar per dated task,
+today's line where today is), the XLSX read back with openpyxl, the plan DOCX with every task
+row, and the duties order naming the people named on tasks."""
+
+import io
+import xml.etree.ElementTree as ET
+from datetime import datetime
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from tests.conftest import TODAY, login, person
+from tests.plans.test_views import task_titled
+from tracker.documents import data
+from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Task
+
+pytestmark = pytest.mark.demo_data
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def school_tasks() -> list[Task]:
+    return plans.plan_tasks(plans.school_plan(person("director").school))
+
+
+def test_the_timeline_has_a_bar_per_dated_task_and_today_at_its_x(app, client):
+    login(client, "teacher")
+    response = client.get("/plan/timeline.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    root = ET.fromstring(response.data)
+    bars = root.findall(f".//{SVG}rect[@data-task]")
+    dated = [task for task in school_tasks() if task.due_on]
+    assert sorted(int(bar.get("data-task")) for bar in bars) == sorted(t.id for t in dated)
+    # The scale, from the months' grid: its first line is the 1st of the earliest month.
+    months = root.findall(f".//{SVG}g[@class='months']/{SVG}line")
+    labels = [t.text for t in root.findall(f".//{SVG}g[@class='months']/{SVG}text")]
+    first = datetime.strptime(labels[0], "%m.%y").date()
+    second = datetime.strptime(labels[1], "%m.%y").date()
+    x0, x1 = float(months[0].get("x1")), float(months[1].get("x1"))
+    per_day = (x1 - x0) / (second - first).days
+    today = root.find(f".//{SVG}line[@id='today']")
+    assert float(today.get("x1")) == pytest.approx(x0 + (TODAY - first).days * per_day, abs=0.05)
+    # A bar starts at its task's first day on the same scale, and an overdue one is red.
+    task = dated[0]
+    bar = next(b for b in bars if b.get("data-task") == str(task.id))
+    start = task.starts_on or task.due_on
+    assert float(bar.get("x")) == pytest.approx(x0 + (start - first).days * per_day, abs=0.05)
+    late = [t for t in dated if t.is_overdue_on(TODAY)]
+    assert late and all(
+        "overdue" in b.get("class") for b in bars if int(b.get("data-task")) in {t.id for t in late}
+    )
+    # Recurring items: a tick per occurrence, not a bar.
+    assert len(root.findall(f".//{SVG}line[@data-task]")) >= 12
+
+
+def test_the_timeline_keeps_the_plan_pages_filter(app, client):
+    login(client, "director")
+    deputy = person("deputy_uvr")
+    root = ET.fromstring(client.get(f"/plan/timeline.svg?person={deputy.id}").data)
+    mine = plans.my_task_ids(plans.school_plan(deputy.school), deputy)
+    shown = {int(b.get("data-task")) for b in root.findall(f".//{SVG}rect[@data-task]")}
+    assert shown and shown <= mine
+
+
+def test_the_xlsx_has_every_task_with_real_dates_and_names(app, client):
+    task = task_titled("Составление графика обучения")
+    plans.assign_tasks([task], [person("teacher")], person("director"), replace=True)
+    formula = task_titled("Организация работы по соблюдению")
+    formula.title = "=HYPERLINK(\"http://evil.example\") -проверка"
+    db.session.commit()
+    login(client, "director")
+    response = client.get("/plan/export.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    tasks = school_tasks()
+    assert len(rows) == len(tasks)
+    by_title = {row[2]: row for row in rows}
+    row = by_title[task.title]
+    assert row[4] == datetime.combine(task.due_on, datetime.min.time())
+    assert row[7] == "Фёдоров Алексей Михайлович" and row[8] == "В работе"
+    # A title that begins like a formula stays text.
+    cell = next(c for c in sheet["C"] if c.value == formula.title)
+    assert cell.data_type == "s"
+    # The holders of a position are named where nobody is.
+    deputy_row = next(
+        r for r in rows if r[6] == "Заместитель директора по УВР" and r[2] != task.title
+    )
+    assert deputy_row[7] == "Смирнова Елена Викторовна"
+
+
+def test_the_plan_docx_has_every_task_row_with_its_status(app, client):
+    login(client, "director")
+    response = client.get("/plan/export.docx")
+    assert response.status_code == 200
+    table = Document(io.BytesIO(response.data)).tables[-1]
+    cells = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    tasks = school_tasks()
+    task_rows = [row for row in cells if row[1] != row[0]]  # a phase's row spans the table
+    assert len(task_rows) == len(tasks)
+    unnumbered = [t for t in tasks if not t.display_number]
+    assert unnumbered  # the check's recommendation
+    row = next(r for r in task_rows if r[1] == unnumbered[0].title)
+    assert row[2] and row[4]  # its dates and its status are printed, not lost to a heading
+    assert any("Смирнова Елена Викторовна" in r[3] for r in task_rows)
+
+
+def test_the_duties_order_names_the_people_named_on_tasks(app):
+    task = task_titled("Составление графика обучения")
+    teacher = person("teacher")
+    plans.assign_tasks([task], [teacher], person("director"), replace=True)
+    db.session.commit()
+    order = data.duties_order_doc(teacher.school)
+    header, rows = order.table
+    row = next(r for r in rows if r[1] == teacher.full_name)
+    assert task.title in row[2]
+    assert teacher.full_name in dict(order.familiarise)
