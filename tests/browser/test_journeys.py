@@ -46,13 +46,13 @@ def test_director_sees_the_plan_assigns_and_the_teacher_sees_it(page, live_serve
 def test_teacher_marks_their_task_done_with_a_note(page, live_server):
     log_in(page, live_server, "director")
     page.get_by_role("link", name="Назначения").click()
-    page.get_by_label("Выгрузка сводной ведомости успеваемости").check()
+    page.get_by_label("Совещание при директоре об итогах").check()
     page.get_by_label("Сотрудник", exact=True).select_option(label="Новикова Мария Дмитриевна")
     page.get_by_role("button", name="Назначить отмеченные").click()
     log_out(page)
 
     log_in(page, live_server, "class_teacher")
-    page.get_by_role("link", name=re.compile("Выгрузка сводной ведомости")).first.click()
+    page.get_by_role("link", name=re.compile("Совещание при директоре об итогах")).first.click()
     page.get_by_label("Статус", exact=True).select_option(label="Выполнено")
     page.get_by_label("Отметка о выполнении").fill("Ведомость 7Б распечатана и подшита.")
     page.get_by_role("button", name="Сохранить статус").click()

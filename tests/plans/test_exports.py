@@ -33,12 +33,11 @@ def test_the_timeline_has_a_bar_per_dated_task_and_today_at_its_x(app, client):
     bars = root.findall(f".//{SVG}rect[@data-task]")
     dated = [task for task in school_tasks() if task.due_on]
     assert sorted(int(bar.get("data-task")) for bar in bars) == sorted(t.id for t in dated)
-    # The scale, from the months' grid: its first line is the 1st of the earliest month.
-    months = root.findall(f".//{SVG}g[@class='months']/{SVG}line")
-    labels = [t.text for t in root.findall(f".//{SVG}g[@class='months']/{SVG}text")]
-    first = datetime.strptime(labels[0], "%m.%y").date()
-    second = datetime.strptime(labels[1], "%m.%y").date()
-    x0, x1 = float(months[0].get("x1")), float(months[1].get("x1"))
+    # The scale, from the months' names: each stands 2 px right of its month's first day.
+    labels = root.findall(f".//{SVG}g[@class='months']/{SVG}text")
+    first = datetime.strptime(labels[0].text, "%m.%y").date()
+    second = datetime.strptime(labels[1].text, "%m.%y").date()
+    x0, x1 = float(labels[0].get("x")) - 2, float(labels[1].get("x")) - 2
     per_day = (x1 - x0) / (second - first).days
     today = root.find(f".//{SVG}line[@id='today']")
     assert float(today.get("x1")) == pytest.approx(x0 + (TODAY - first).days * per_day, abs=0.05)
@@ -68,7 +67,7 @@ def test_the_xlsx_has_every_task_with_real_dates_and_names(app, client):
     task = task_titled("Составление графика обучения")
     plans.assign_tasks([task], [person("teacher")], person("director"), replace=True)
     formula = task_titled("Организация работы по соблюдению")
-    formula.title = "=HYPERLINK(\"http://evil.example\") -проверка"
+    formula.title = '=HYPERLINK("http://evil.example") -проверка'
     db.session.commit()
     login(client, "director")
     response = client.get("/plan/export.xlsx")

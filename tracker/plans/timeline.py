@@ -117,10 +117,13 @@ def timeline_svg(
         "a text{fill:#1f4e8c}",
     )
     grid = _el(root, "g", class_="months")
+    labelled = -1000.0
     for month in _months(scale.first, scale.last):
         x = scale.x(month)
         _el(grid, "line", class_="grid", x1=x, y1=TOP - 14, x2=x, y2=height)
-        _el(grid, "text", f"{month:%m.%y}", x=x + 2, y=TOP - 18)
+        if x - labelled >= 40:  # a month's name where it does not run into the last one
+            _el(grid, "text", f"{month:%m.%y}", x=x + 2, y=TOP - 18)
+            labelled = x
     y = TOP
     for phase in phases:
         members = by_phase.get(phase.id)
