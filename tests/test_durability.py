@@ -16,7 +16,7 @@ pytestmark = pytest.mark.demo_data
 
 
 def test_a_crash_between_two_writes_of_a_request_leaves_nothing(app, client, monkeypatch):
-    task = task_titled("Анализ активности обучающихся")
+    task = task_titled("Совещание при директоре об итогах")
 
     def crash(*args, **kwargs):
         raise RuntimeError("the power went out between the task and its audit entry")
@@ -34,7 +34,7 @@ def test_a_crash_between_two_writes_of_a_request_leaves_nothing(app, client, mon
     assert response.status_code == 500
     assert "Изменения не сохранены" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
-    after = task_titled("Анализ активности обучающихся")
+    after = task_titled("Совещание при директоре об итогах")
     assert after.status == TaskStatus.PLANNED and after.completion_note == ""
 
 

@@ -192,7 +192,7 @@ def test_wrong_current_password_changes_nothing(app, client):
 
 
 def test_ten_megabyte_form_field_is_refused(app, client):
-    task = task_titled("Анализ активности обучающихся")
+    task = task_titled("Совещание при директоре об итогах")
     login(client, "director")
     response = post(
         client,
@@ -201,11 +201,11 @@ def test_ten_megabyte_form_field_is_refused(app, client):
         page=f"/tasks/{task.id}",
     )
     assert response.status_code == 413
-    assert task_titled("Анализ активности обучающихся").comments == []
+    assert task_titled("Совещание при директоре об итогах").comments == []
 
 
 def test_hundred_megabyte_upload_is_refused_before_it_is_read(app, client):
-    task = task_titled("Анализ активности обучающихся")
+    task = task_titled("Совещание при директоре об итогах")
     login(client, "director")
     big = io.BytesIO(b"%PDF-" + b"0" * (100 * 1024 * 1024))
     response = post(
@@ -217,7 +217,7 @@ def test_hundred_megabyte_upload_is_refused_before_it_is_read(app, client):
     )
     assert response.status_code == 413
     assert "Слишком большой запрос" in page_text(response)
-    assert task_titled("Анализ активности обучающихся").status != TaskStatus.DONE
+    assert task_titled("Совещание при директоре об итогах").status != TaskStatus.DONE
 
 
 def zip_bomb() -> bytes:
@@ -236,7 +236,7 @@ def zip_bomb() -> bytes:
     ],
 )
 def test_bad_office_archives_are_refused(app, client, content, message):
-    task = task_titled("Анализ активности обучающихся")
+    task = task_titled("Совещание при директоре об итогах")
     login(client, "director")
     response = post(
         client,
@@ -247,7 +247,7 @@ def test_bad_office_archives_are_refused(app, client, content, message):
     )
     assert response.status_code == 400
     assert message in page_text(response)
-    assert task_titled("Анализ активности обучающихся").completion_file_key == ""
+    assert task_titled("Совещание при директоре об итогах").completion_file_key == ""
 
 
 def test_a_new_short_login_always_gets_a_password_the_rules_accept(app, monkeypatch):
