@@ -58,6 +58,14 @@ def test_seed_twice_then_demo_then_export(tracker):
         for task in child["tasks"]
     ]
     assert "done" in statuses and "in_progress" in statuses
+    # The calendar and the checks, with their occurrences, results and parts done.
+    assert school["calendar"] and all(year["terms"] for year in school["calendar"])
+    checks = {check["title"][:30]: check for check in school["checks"]}
+    assert len(checks) == 12
+    printed = next(c for t, c in checks.items() if t.startswith("Выгрузка данных на бумажные"))
+    done = [o for o in printed["occurrences"] if o["result"]]
+    assert done and done[0]["result"]["conclusion"] and done[0]["parts_done"]
+    assert {part["person"] for part in done[0]["parts_done"]} == {"class_teacher", "class_teacher2"}
     assert "password" not in json.dumps(data) and "session_token" not in json.dumps(data)
     acts = {act["title"]: act for act in school["acts"]}
     regulation = acts["Положение об электронном журнале успеваемости"]

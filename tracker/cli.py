@@ -3,7 +3,6 @@
 import functools
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -97,13 +96,15 @@ def demo_command(password: str | None, if_empty: bool):
 @with_appcontext
 @user_errors
 def export_command(fmt: str, slug: str | None):
-    """Print the whole plan (phases, tasks, people, statuses, comments) on stdout."""
+    """Print everything a school owns (plan, people, calendar, checks and their results, acts,
+    decisions, orders) as JSON on stdout."""
     schools = (
         [find_school(slug)]
         if slug
         else list(db.session.scalars(select(School).order_by(School.id)))
     )
-    click.echo(json.dumps(export_schools(schools, date.today()), ensure_ascii=False, indent=2))
+    today = today_in(schools[0].timezone if schools else "Europe/Moscow")
+    click.echo(json.dumps(export_schools(schools, today), ensure_ascii=False, indent=2))
 
 
 @click.command("import-plan")

@@ -5,14 +5,16 @@ from datetime import date
 
 from tracker.accounts.models import School
 from tracker.approvals.export import approvals_data
+from tracker.controls.export import controls_data
 from tracker.plans import services as plan_services
 from tracker.plans.export import phase_data
 from tracker.plans.models import Task
 
 
 def export_schools(schools: list[School], today: date) -> dict:
-    """Schools with their positions, people, plans, acts, councils' decisions and orders;
-    no password hashes, no tokens."""
+    """Schools with their positions, people, plans, calendars, control checks with their
+    occurrences and results, acts, councils' decisions and orders; no password hashes, no
+    tokens."""
     result = []
     for school in schools:
         plan = plan_services.school_plan(school)
@@ -47,6 +49,7 @@ def export_schools(schools: list[School], today: date) -> dict:
                     for person in school.people
                 ],
                 **approvals_data(school),
+                **controls_data(school, today),
                 "plan": None
                 if plan is None
                 else {
