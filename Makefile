@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python -m bench.documents
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.plan_files
 	$(BIN)/python -m bench.load --scale 600
 	$(BIN)/python -m bench.summary
 
