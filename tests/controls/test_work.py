@@ -182,3 +182,36 @@ def test_a_recommendation_task_links_back_to_its_check(app, client):
     assert "По итогам проверки Проверка своевременности" in text
     back = page_text(client.get(f"/controls/occurrences/{occurrence.id}"))
     assert re.search(r"задача в плане\s*:\s*Запланировано", back)
+
+
+def test_a_teachers_dashboard_and_feed_hold_the_discussion_she_may_comment_on(app, client):
+    from tracker.approvals.queries import running_discussions
+
+    teacher = person("teacher")
+    [discussion] = [d for d in running_discussions(teacher.school).values() if d.is_open(TODAY)]
+    login(client, "teacher")
+    text = page_text(client.get("/"))
+    section = text.split("Обсуждения и заседания", 1)[1]
+    assert f"{discussion.closes_on:%d.%m.%Y} последний день замечаний к проекту" in section
+    assert discussion.act.title in section
+    created = post(client, "/feeds", {"scope": "mine", "alarm_days": "1"}, page="/feeds")
+    link = re.search(r"/ical/[A-Za-z0-9_\-]+\.ics", created.get_data(as_text=True)).group(0)
+    feed = client.get(link).get_data(as_text=True).replace("\r\n ", "")
+    assert f"UID:discussion-{discussion.id}@" in feed
+    assert f"DTSTART;VALUE=DATE:{discussion.closes_on:%Y%m%d}" in feed
+
+
+def test_the_secretarys_dashboard_lists_what_waits_for_her_council(app, client):
+    from tracker.approvals.queries import awaiting
+
+    secretary = person("ped_secretary")
+    waiting = awaiting(secretary, TODAY)
+    acts = [act for _body, acts, _meetings in waiting.bodies for act in acts]
+    assert [act.title for act in acts] == [
+        "Положение о защите персональных данных при ведении электронного журнала"
+    ]
+    login(client, "ped_secretary")
+    section = page_text(client.get("/")).split("Ждут меня:", 1)[1]
+    assert section.strip().startswith("1 ") and acts[0].title in section
+    switch_to(client, "parents_secretary")  # nothing waits for the parents' council
+    assert "Ждут меня:" not in page_text(client.get("/"))

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import School
+from tracker.accounts.models import Person, School
+from tracker.acts import services as acts
 from tracker.acts.models import ActStatus, LocalAct, PlanRole
 from tracker.acts.services import act_sections
 from tracker.acts.signals import plan_step_done_on
@@ -26,12 +27,15 @@ from tracker.approvals.models import (
     Decision,
     Discussion,
     DiscussionComment,
+    Meeting,
+    MeetingState,
     Order,
     OrderKind,
     StepKind,
     StepStatus,
     order_acts,
 )
+from tracker.approvals.permissions import can_edit_act, can_issue_orders, can_record_for
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -178,6 +182,39 @@ def running_discussion(act: LocalAct) -> Discussion | None:
     return db.session.scalar(
         select(Discussion).where(Discussion.act_id == act.id, Discussion.closed_on.is_(None))
     )
+
+
+# Who sits on the pedagogical council: the school's teaching and leading staff.
+PEDAGOGICAL = {"director", "deputy_uvr", "deputy_vr", "ej_officer", "class_teacher", "teacher"}
+
+
+def member_bodies(person: Person) -> list[int]:
+    """The ids of the bodies a person belongs to: those they chair or keep the minutes of,
+    and the pedagogical council for the teaching and leading staff."""
+    codes = {position.code for position in person.positions}
+    bodies = db.session.scalars(
+        select(CollegialBody).where(CollegialBody.school_id == person.school_id)
+    )
+    return [
+        body.id
+        for body in bodies
+        if person.id in (body.chair_id, body.secretary_id)
+        or (body.kind == BodyKind.PED_COUNCIL and bool(codes & PEDAGOGICAL))
+    ]
+
+
+def coming_meetings(person: Person, today: date) -> list[Meeting]:
+    """Planned meetings, from today on, of the bodies the person belongs to."""
+    ids = member_bodies(person)
+    if not ids:
+        return []
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.body_id.in_(ids), Meeting.state == MeetingState.PLANNED)
+        .options(selectinload(Meeting.body))
+        .order_by(Meeting.held_at)
+    )
+    return [meeting for meeting in meetings if meeting.held_on >= today]
 
 
 def running_discussions(school: School) -> dict[int, Discussion]:
@@ -383,3 +420,45 @@ def _step_done_on(role: PlanRole, act: LocalAct) -> date | None:
 
 for _role in ROLE_STEP:
     plan_step_done_on.connect(_step_done_on, sender=_role)
+
+
+@dataclass
+class Awaiting:
+    """What the approvals wait for from one person (the page «Ждут меня» and the dashboard)."""
+
+    bodies: list[tuple[CollegialBody, list[LocalAct], list[Meeting]]]
+    orders: list[LocalAct]
+    returned: list[LocalAct]
+    open_now: list[Discussion]
+    expired: list[Discussion]
+
+    @property
+    def count(self) -> int:
+        """The things to act on: acts for a body, meetings to record, orders, returned acts
+        and discussions to sum up (an open discussion is an invitation, not a duty)."""
+        return (
+            sum(len(acts) + len(meetings) for _body, acts, meetings in self.bodies)
+            + len(self.orders)
+            + len(self.returned)
+            + len(self.expired)
+        )
+
+
+def awaiting(person: Person, today: date) -> Awaiting:
+    school = person.school
+    discussions = sorted(running_discussions(school).values(), key=lambda d: d.closes_on)
+    mine = [body for body in bodies_of(school) if can_record_for(person, body)]
+    return Awaiting(
+        bodies=[
+            (
+                body,
+                acts_awaiting(body),
+                [m for m in body.meetings if m.state == MeetingState.PLANNED],
+            )
+            for body in mine
+        ],
+        orders=acts.acts_awaiting_order(school) if can_issue_orders(person, school) else [],
+        returned=[act for act in acts.returned_acts(school) if can_edit_act(person, act)],
+        open_now=[d for d in discussions if d.is_open(today)],
+        expired=[d for d in discussions if d.closes_on < today and can_edit_act(person, d.act)],
+    )

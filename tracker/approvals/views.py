@@ -42,7 +42,6 @@ from tracker.approvals.models import (
 from tracker.approvals.permissions import (
     can_configure_body,
     can_correct_decisions,
-    can_edit_act,
     can_issue_orders,
     can_record_for,
 )
@@ -568,28 +567,12 @@ def later_order(order_id: int):
 @bp.get("/awaiting")
 @login_required
 def awaiting():
-    school = current_user.school
-    today = school_today()
-    discussions = sorted(approvals.running_discussions(school).values(), key=lambda d: d.closes_on)
-    mine = [body for body in approvals.bodies_of(school) if can_record_for(current_user, body)]
+    found = approvals.awaiting(current_user, school_today())
     return render_template(
         "approvals/awaiting.html",
-        bodies=[
-            (
-                body,
-                approvals.acts_awaiting(body),
-                [m for m in body.meetings if m.state == MeetingState.PLANNED],
-            )
-            for body in mine
-        ],
-        orders=acts_service.acts_awaiting_order(school)
-        if can_issue_orders(current_user, school)
-        else [],
-        returned=[
-            act for act in acts_service.returned_acts(school) if can_edit_act(current_user, act)
-        ],
-        open_now=[d for d in discussions if d.is_open(today)],
-        expired=[
-            d for d in discussions if d.closes_on < today and can_edit_act(current_user, d.act)
-        ],
+        bodies=found.bodies,
+        orders=found.orders,
+        returned=found.returned,
+        open_now=found.open_now,
+        expired=found.expired,
     )

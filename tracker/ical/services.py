@@ -27,6 +27,7 @@ from tracker.approvals.models import (
     MeetingState,
     Order,
 )
+from tracker.approvals.queries import member_bodies, running_discussions
 from tracker.audit import services as audit
 from tracker.controls import work
 from tracker.controls.models import ControlCheck, Occurrence
@@ -42,8 +43,6 @@ TOKEN_BYTES = 24  # 192 random bits
 ALARM_CHOICES = (0, 1, 2, 3, 7)
 MISS_WINDOW = timedelta(minutes=10)
 MISS_LIMIT = 20
-# Who sits on the pedagogical council: the school's teaching and leading staff.
-PEDAGOGICAL = {"director", "deputy_uvr", "deputy_vr", "ej_officer", "class_teacher", "teacher"}
 
 
 def digest(token: str) -> str:
@@ -245,6 +244,25 @@ def _part_events(items, base_url: str, slug: str) -> list[FeedEvent]:
     return events
 
 
+def _discussion_events(discussions, base_url: str, slug: str) -> list[FeedEvent]:
+    """The last day for remarks on each project under public discussion: every member of the
+    staff may send theirs."""
+    events = []
+    for discussion in discussions:
+        act = discussion.act
+        url = f"{base_url}acts/{act.id}#discussion"
+        events.append(
+            FeedEvent(
+                uid=f"discussion-{discussion.id}@{slug}.tracker",
+                summary=f"Замечания к проекту «{act.title}»: последний день",
+                day=discussion.closes_on,
+                description=f"Обсуждение до {discussion.closes_on:%d.%m.%Y}\n{url}",
+                url=url,
+            )
+        )
+    return events
+
+
 def _meeting_events(meetings, base_url: str, slug: str, timezone: str) -> list[FeedEvent]:
     events = []
     for meeting in meetings:
@@ -320,19 +338,6 @@ def _meetings(school: School, body_ids: list[int] | None):
     return list(db.session.scalars(query))
 
 
-def _my_bodies(person: Person, position_codes: set[str]) -> list[int]:
-    bodies = db.session.scalars(
-        select(CollegialBody).where(CollegialBody.school_id == person.school_id)
-    )
-    mine = []
-    for body in bodies:
-        if person.id in (body.chair_id, body.secretary_id):
-            mine.append(body.id)
-        elif body.kind == "ped_council" and position_codes & PEDAGOGICAL:
-            mine.append(body.id)
-    return mine
-
-
 def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[FeedEvent]]:
     """The feed's name and its items, unsequenced."""
     person = token.person
@@ -355,15 +360,13 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
         held = bodies = None  # the whole school's feed needs neither
         if not everything:
             held = _held_positions(person)
-            codes = set(
-                db.session.scalars(select(Position.code).where(Position.id.in_(held or [0])))
-            )
-            bodies = _my_bodies(person, codes)
+            bodies = member_bodies(person)
         events += _task_events(tasks, base_url, slug, today)
         events += _occurrence_events(_occurrences(school, held), base_url, slug)
         if not everything:
             parts = [item for item in work.work_of(school, person) if item.person is not None]
             events += _part_events(parts, base_url, slug)
+            events += _discussion_events(running_discussions(school).values(), base_url, slug)
         events += _meeting_events(
             _meetings(school, bodies),
             base_url,

@@ -22,6 +22,7 @@ from tracker.accounts.permissions import can_manage_school
 from tracker.accounts.services import active_people, people_by_id
 from tracker.acts.models import PLAN_ROLE_LABELS, PlanRole
 from tracker.acts.services import links_of
+from tracker.approvals.queries import awaiting, coming_meetings, running_discussions
 from tracker.audit.services import history
 from tracker.controls import work
 from tracker.controls.models import STATE_LABELS
@@ -59,7 +60,20 @@ def dashboard():
     summary = work.summary(
         school, current_user, today, services.UPCOMING_DAYS, everyone=current_user.is_manager
     )
-    return render_template("plans/dashboard.html", plan=plan, data=data, today=today, work=summary)
+    discussions = sorted(
+        (d for d in running_discussions(school).values() if d.is_open(today)),
+        key=lambda discussion: discussion.closes_on,
+    )
+    return render_template(
+        "plans/dashboard.html",
+        plan=plan,
+        data=data,
+        today=today,
+        work=summary,
+        discussions=discussions,
+        meetings=coming_meetings(current_user, today),
+        awaiting=awaiting(current_user, today),
+    )
 
 
 def _task_filter(plan: Plan) -> services.TaskFilter:
