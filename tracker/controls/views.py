@@ -94,6 +94,7 @@ def _check_page(check: ControlCheck, form: RuleForm | None = None, code: int = 2
     form.rule.choices = [(kind.value, str(RULE_LABELS[kind])) for kind in RuleKind]
     form.position.choices = [(0, _("— не назначен —"))] + [(p.id, p.title) for p in positions]
     today = school_today()
+    parts = work.part_holders(check.occurrences)
     return render_template(
         "controls/check.html",
         check=check,
@@ -101,6 +102,8 @@ def _check_page(check: ControlCheck, form: RuleForm | None = None, code: int = 2
         periods=PERIODS,
         chosen_periods=set(request.form.getlist("term_kinds") if form.errors else check.term_kinds),
         occurrences=sorted(check.occurrences, key=lambda o: o.due_on, reverse=True),
+        parts=parts,
+        with_parts=any(p.total for p in parts.values()),
         trend=services.trend(check),
         today=today,
         states=STATE_LABELS,
