@@ -444,9 +444,11 @@ class Awaiting:
         )
 
 
-def awaiting(person: Person, today: date) -> Awaiting:
+def awaiting(person: Person, today: date, running: dict[int, Discussion] | None = None) -> Awaiting:
+    """`running`: the school's running discussions, when the caller has read them."""
     school = person.school
-    discussions = sorted(running_discussions(school).values(), key=lambda d: d.closes_on)
+    running = running_discussions(school) if running is None else running
+    discussions = sorted(running.values(), key=lambda d: d.closes_on)
     mine = [body for body in bodies_of(school) if can_record_for(person, body)]
     return Awaiting(
         bodies=[

@@ -167,11 +167,31 @@ def _holds(person: Person, check: ControlCheck) -> bool:
     )
 
 
-def work_of(school: School, person: Person | None, *, until: date | None = None) -> list[Work]:
+@dataclass(frozen=True)
+class Loaded:
+    """A school's checks with their occurrences and plan items, read once for a page that asks
+    several questions of them (the dashboard: progress shares and the person's work)."""
+
+    checks: list[ControlCheck]
+    items: dict[int, Task]
+
+
+def load(school: School) -> Loaded:
+    checks = _checks(school)
+    return Loaded(checks, _items(checks))
+
+
+def work_of(
+    school: School,
+    person: Person | None,
+    *,
+    until: date | None = None,
+    loaded: Loaded | None = None,
+) -> list[Work]:
     """Every occurrence `person` checks and every part they owe, up to `until` (all when None),
     by date; with `person` None, the whole school's occurrences (the director's view)."""
-    checks = _checks(school)
-    items = _items(checks)
+    loaded = loaded or load(school)
+    checks, items = loaded.checks, loaded.items
     found: list[Work] = []
     for check in checks:
         mine = person is None or _holds(person, check)
@@ -199,13 +219,24 @@ class WorkSummary:
 
 
 def summary(
-    school: School, person: Person, today: date, days: int, *, everyone: bool = False
+    school: School,
+    person: Person,
+    today: date,
+    days: int,
+    *,
+    everyone: bool = False,
+    loaded: Loaded | None = None,
 ) -> WorkSummary:
     """What is late and what is due within `days`: a person's own (and the next date of each of
     their works that has none so soon: a quarter's end is seen a month ahead), or (`everyone`,
     the director) the whole school's occurrences."""
     horizon = today + timedelta(days=days)
-    items = work_of(school, None if everyone else person, until=horizon if everyone else None)
+    items = work_of(
+        school,
+        None if everyone else person,
+        until=horizon if everyone else None,
+        loaded=loaded,
+    )
     open_items = [work for work in items if not work.is_done]
     upcoming = [work for work in open_items if today <= work.due_on <= horizon]
     if not everyone:
@@ -339,11 +370,11 @@ def sync_tasks(school: School) -> None:
         sync_task(check)
 
 
-def shares(school: School, today: date) -> dict[int, float]:
+def shares(school: School, today: date, loaded: Loaded | None = None) -> dict[int, float]:
     """For each recurring item of the plan, the share of its occurrences due by today that are
     done (with every part): what the phase's progress counts instead of one status."""
-    checks = _checks(school)
-    items = _items(checks)
+    loaded = loaded or load(school)
+    checks, items = loaded.checks, loaded.items
     result: dict[int, float] = {}
     for check in checks:
         if check.task_id is None:

@@ -54,14 +54,23 @@ def dashboard():
     plan = current_plan()
     today = school_today()
     school = current_user.school
+    loaded = work.load(school)
     data = (
-        services.dashboard(plan, current_user, today, work.shares(school, today)) if plan else None
+        services.dashboard(plan, current_user, today, work.shares(school, today, loaded))
+        if plan
+        else None
     )
     summary = work.summary(
-        school, current_user, today, services.UPCOMING_DAYS, everyone=current_user.is_manager
+        school,
+        current_user,
+        today,
+        services.UPCOMING_DAYS,
+        everyone=current_user.is_manager,
+        loaded=loaded,
     )
+    running = running_discussions(school)
     discussions = sorted(
-        (d for d in running_discussions(school).values() if d.is_open(today)),
+        (d for d in running.values() if d.is_open(today)),
         key=lambda discussion: discussion.closes_on,
     )
     return render_template(
@@ -72,7 +81,7 @@ def dashboard():
         work=summary,
         discussions=discussions,
         meetings=coming_meetings(current_user, today),
-        awaiting=awaiting(current_user, today),
+        awaiting=awaiting(current_user, today, running),
     )
 
 
