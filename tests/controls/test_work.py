@@ -215,3 +215,24 @@ def test_the_secretarys_dashboard_lists_what_waits_for_her_council(app, client):
     assert section.strip().startswith("1 ") and acts[0].title in section
     switch_to(client, "parents_secretary")  # nothing waits for the parents' council
     assert "Ждут меня:" not in page_text(client.get("/"))
+
+
+def test_a_class_teacher_who_came_in_december_owes_no_part_of_october(app, client):
+    from tracker.accounts import services as accounts
+    from tracker.accounts.models import Role
+
+    school = person("director").school
+    newcomer, _password = accounts.create_person(
+        school, username="new_ct", full_name="Белова Ольга Игоревна", role=Role.STAFF
+    )
+    position = next(p for p in school.positions if p.code == "class_teacher")
+    accounts.fill_position(position, newcomer, person("director"), since=TODAY)
+    db.session.commit()
+    check = check_titled("Выгрузка данных на бумажные")
+    first = next(o for o in check.occurrences if o.is_done)  # 1 четверть, before she came
+    coming = next_print_out()
+    assert newcomer.id not in {p.id for p in work.parts_of(first).missing}
+    assert newcomer.id in {p.id for p in work.parts_of(coming).missing}
+    assert work.shares(school, TODAY)[check.task_id] == 1.0  # October stays complete
+    mine = [w for w in work.work_of(school, newcomer) if w.person is not None]
+    assert mine and min(w.due_on for w in mine) == coming.due_on

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
@@ -138,6 +148,9 @@ class PositionHolder(Model):
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # The day the person took the position (None: from the start, as the seed and the demo
+    # fill them): recurring parts due before it are not theirs.
+    since: Mapped[date | None] = mapped_column(Date)
 
     position: Mapped[Position] = relationship(back_populates="holders")
     person: Mapped[Person] = relationship(back_populates="holdings")

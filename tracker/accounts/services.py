@@ -3,7 +3,7 @@
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from tracker.accounts.passwords import check_password_rules
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.types import utcnow
+from tracker.types import today_in, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both failures take the same time.
@@ -145,7 +145,7 @@ def update_person(
 
 
 def set_positions(person: Person, positions: list[Position], actor: Person | None) -> None:
-    """Make the person fill exactly these positions."""
+    """Make the person fill exactly these positions (a new one from today, at the school)."""
     wanted = {position.id for position in positions}
     for position in list(person.positions):
         if position.id not in wanted:
@@ -153,7 +153,7 @@ def set_positions(person: Person, positions: list[Position], actor: Person | Non
     held = {position.id for position in person.positions}
     for position in positions:
         if position.id not in held:
-            fill_position(position, person, actor)
+            fill_position(position, person, actor, since=today_in(person.school.timezone))
 
 
 def authenticate(username: str, password: str) -> Person | None:
@@ -284,13 +284,20 @@ def create_position(school: School, title: str, actor: Person) -> Position:
     return position
 
 
-def fill_position(position: Position, person: Person, actor: Person | None, note: str = "") -> None:
-    """Put a person into a position (idempotent)."""
+def fill_position(
+    position: Position,
+    person: Person,
+    actor: Person | None,
+    note: str = "",
+    since: date | None = None,
+) -> None:
+    """Put a person into a position (idempotent); `since`: the day they take it (the director's
+    page gives today; None, the seed and the demo: from the start)."""
     if person.school_id != position.school_id:
         raise DomainError(_("Сотрудник из другой школы"), field="person")
     if any(holder.person_id == person.id for holder in position.holders):
         return
-    position.holders.append(PositionHolder(person=person, note=note.strip()[:200]))
+    position.holders.append(PositionHolder(person=person, note=note.strip()[:200], since=since))
     db.session.flush()
     audit.record(
         "position.fill",

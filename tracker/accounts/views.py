@@ -30,7 +30,7 @@ from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.views_common import attempt, own, safe_back
+from tracker.views_common import attempt, own, safe_back, school_today
 
 bp = Blueprint("accounts", __name__)
 
@@ -249,7 +249,11 @@ def fill_position(position_id: int):
     form.person.choices = [(person.id, person.full_name) for person in position.school.people]
     if form.validate_on_submit():
         services.fill_position(
-            position, _person_of_school(form.person.data), current_user, note=form.note.data or ""
+            position,
+            _person_of_school(form.person.data),
+            current_user,
+            note=form.note.data or "",
+            since=school_today(),
         )
         db.session.commit()
         flash(_("%(position)s: назначение сохранено", position=position.title), "success")

@@ -14,7 +14,7 @@ occurrences due so far (`shares`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -111,26 +111,49 @@ def _items(checks: Sequence[ControlCheck]) -> dict[int, Task]:
     return {task.id: task for task in tasks}
 
 
-def doers(check: ControlCheck, item: Task | None) -> list[Person]:
-    """The people who owe a part of each of the check's occurrences: the people named on its
-    plan item, or else the holders of its positions other than the checker's; never the
+Doer = tuple[Person, "date | None"]  # a person who owes parts, and since when (None: always)
+
+
+def _pairs(check: ControlCheck, item: Task | None) -> list[Doer]:
+    """The people who owe a part of the check's occurrences, each with the day they took the
+    position (a class teacher who came in December owes nothing for October): the people named
+    on its plan item, or else the holders of its positions other than the checker's; never the
     director, never someone who left."""
     if item is None:
         return []
     if item.assignees:
-        people = list(item.assignees)
+        found: list[Doer] = [(person, None) for person in item.assignees]
     else:
-        people = [
-            holder.person
+        found = [
+            (holder.person, holder.since)
             for position in item.positions
             if position.id != check.position_id
             for holder in position.holders
         ]
-    seen: dict[int, Person] = {}
-    for person in people:
+    seen: dict[int, Doer] = {}
+    for person, since in found:
         if person.is_active and not person.is_manager:
-            seen.setdefault(person.id, person)
-    return sorted(seen.values(), key=lambda person: person.full_name)
+            earlier = seen.get(person.id)
+            if earlier is None or (
+                earlier[1] is not None and (since is None or since < earlier[1])
+            ):
+                seen[person.id] = (person, since)
+    return sorted(seen.values(), key=lambda pair: pair[0].full_name)
+
+
+def _before(day: date | None, other: date | None) -> bool:
+    """`day` is earlier than `other`, None being the earliest of all."""
+    return other is not None and (day is None or day < other)
+
+
+def _at(pairs: Sequence[Doer], day: date | None) -> list[Person]:
+    """Those of `pairs` who owed their part of an occurrence due on `day`."""
+    return [person for person, since in pairs if since is None or day is None or since <= day]
+
+
+def doers(check: ControlCheck, item: Task | None, on: date | None = None) -> list[Person]:
+    """The people who owe a part of the check's occurrence due `on` (of any, when None)."""
+    return _at(_pairs(check, item), on)
 
 
 @dataclass(frozen=True)
@@ -147,7 +170,7 @@ class Parts:
 
 def parts_of(occurrence: Occurrence) -> Parts:
     check = occurrence.check
-    people = doers(check, _items([check]).get(check.task_id or 0))
+    people = doers(check, _items([check]).get(check.task_id or 0), occurrence.due_on)
     done = list(occurrence.parts_done)
     done_ids = {part.person_id for part in done}
     return Parts(done=done, missing=[p for p in people if p.id not in done_ids])
@@ -155,7 +178,8 @@ def parts_of(occurrence: Occurrence) -> Parts:
 
 def owes_part(person: Person, occurrence: Occurrence) -> bool:
     check = occurrence.check
-    return any(p.id == person.id for p in doers(check, _items([check]).get(check.task_id or 0)))
+    item = _items([check]).get(check.task_id or 0)
+    return any(p.id == person.id for p in doers(check, item, occurrence.due_on))
 
 
 # --- a person's work ---
@@ -195,17 +219,19 @@ def work_of(
     found: list[Work] = []
     for check in checks:
         mine = person is None or _holds(person, check)
-        owes = person is not None and any(
-            p.id == person.id for p in doers(check, items.get(check.task_id or 0))
-        )
-        if not (mine or owes):
+        pairs = [
+            pair
+            for pair in _pairs(check, items.get(check.task_id or 0))
+            if person is not None and pair[0].id == person.id
+        ]
+        if not (mine or pairs):
             continue
         for occurrence in check.occurrences:
             if occurrence.is_orphan or (until is not None and occurrence.due_on > until):
                 continue
             if mine:
                 found.append(Work(occurrence))
-            if owes and person is not None:
+            if person is not None and _at(pairs, occurrence.due_on):
                 part = next((p for p in occurrence.parts_done if p.person_id == person.id), None)
                 found.append(Work(occurrence, person, part))
     found.sort(key=lambda work: (work.due_on, work.check.sort_order, work.person is not None))
@@ -331,8 +357,9 @@ def unmark_part(part: PartDone, actor: Person, reason: str) -> None:
 # --- the plan's recurring items follow their occurrences ---
 
 
-def _complete(occurrence: Occurrence, people: Iterable[Person]) -> bool:
+def _complete(occurrence: Occurrence, pairs: Sequence[Doer]) -> bool:
     done = {part.person_id for part in occurrence.parts_done}
+    people = _at(pairs, occurrence.due_on)
     return occurrence.is_done and all(person.id in done for person in people)
 
 
@@ -344,9 +371,9 @@ def sync_task(check: ControlCheck) -> None:
     item = _items([check]).get(check.task_id)
     if item is None or item.status == TaskStatus.CANCELLED:
         return
-    people = doers(check, item)
+    pairs = _pairs(check, item)
     occurrences = [o for o in check.occurrences if not o.is_orphan]
-    complete = [o for o in occurrences if _complete(o, people)]
+    complete = [o for o in occurrences if _complete(o, pairs)]
     started = any(o.is_done or o.parts_done for o in occurrences)
     if occurrences and len(complete) == len(occurrences):
         last = max(o.checked_on or o.due_on for o in occurrences)
@@ -379,9 +406,9 @@ def shares(school: School, today: date, loaded: Loaded | None = None) -> dict[in
     for check in checks:
         if check.task_id is None:
             continue
-        people = doers(check, items.get(check.task_id))
+        pairs = _pairs(check, items.get(check.task_id))
         due = [o for o in check.occurrences if not o.is_orphan and o.due_on <= today]
-        done = sum(_complete(o, people) for o in due)
+        done = sum(_complete(o, pairs) for o in due)
         result[check.task_id] = done / len(due) if due else 0.0
     return result
 
@@ -393,7 +420,7 @@ def part_holders(occurrences: Sequence[Occurrence]) -> dict[int, Parts]:
     result = {}
     for occurrence in occurrences:
         check = occurrence.check
-        people = doers(check, items.get(check.task_id or 0))
+        people = doers(check, items.get(check.task_id or 0), occurrence.due_on)
         done_ids = {part.person_id for part in occurrence.parts_done}
         result[occurrence.id] = Parts(
             done=list(occurrence.parts_done),
@@ -417,14 +444,14 @@ def work_by_person(school: School) -> dict[int, list[Work]]:
     result: dict[int, list[Work]] = {}
     for check in checks:
         checkers = holders.get(check.position_id or 0, [])
-        people = doers(check, items.get(check.task_id or 0))
+        pairs = _pairs(check, items.get(check.task_id or 0))
         for occurrence in check.occurrences:
             if occurrence.is_orphan:
                 continue
             for person_id in checkers:
                 result.setdefault(person_id, []).append(Work(occurrence))
             done = {part.person_id: part for part in occurrence.parts_done}
-            for person in people:
+            for person in _at(pairs, occurrence.due_on):
                 result.setdefault(person.id, []).append(
                     Work(occurrence, person, done.get(person.id))
                 )
