@@ -26,7 +26,7 @@ SIZES = (100, 1000, 5000)
 REPEATS = {100: 15, 1000: 7, 5000: 3}
 
 
-def big_plan(n: int) -> tuple[list[Phase], list[Task], dict[int, list[date]]]:
+def big_plan(n: int) -> tuple[list[Phase], list[Task], dict[int, list[tuple[date, bool]]]]:
     phases = [
         Phase(id=k + 1, title=f"Этап {k + 1}: работы по переходу", sort_order=k) for k in range(10)
     ]
@@ -45,7 +45,7 @@ def big_plan(n: int) -> tuple[list[Phase], list[Task], dict[int, list[date]]]:
         task.phase = phase
         task.positions, task.assignees = [], []
         if i % 10 == 9:
-            ticks[task.id] = [start + timedelta(days=15 * k) for k in range(40)]
+            ticks[task.id] = [(start + timedelta(days=15 * k), k < 20) for k in range(40)]
         else:
             task.starts_on = start + timedelta(days=i % 500)
             task.due_on = task.starts_on + timedelta(days=20)
@@ -53,7 +53,7 @@ def big_plan(n: int) -> tuple[list[Phase], list[Task], dict[int, list[date]]]:
     return phases, tasks, ticks
 
 
-def svg_floor(tasks: list[Task], ticks: dict[int, list[date]]):
+def svg_floor(tasks: list[Task], ticks: dict[int, list[tuple[date, bool]]]):
     def build() -> str:
         parts = ['<svg xmlns="http://www.w3.org/2000/svg">']
         for row, task in enumerate(tasks):
@@ -62,7 +62,7 @@ def svg_floor(tasks: list[Task], ticks: dict[int, list[date]]):
             if task.due_on is not None and task.starts_on is not None:
                 x = 300 + (task.starts_on - DEMO_TODAY).days
                 parts.append(f'<rect x="{x}" y="{y + 4}" width="20" height="12"/>')
-            for day in ticks.get(task.id, ()):
+            for day, _done in ticks.get(task.id, ()):
                 x = 300 + (day - DEMO_TODAY).days
                 parts.append(f'<line x1="{x}" y1="{y + 3}" x2="{x}" y2="{y + 17}"/>')
         parts.append("</svg>")

@@ -53,13 +53,15 @@ def create_app(config: dict | None = None) -> Flask:
     # Every part's tables join the metadata (for Alembic and relationships by name), and every
     # listener and signal receiver is connected before the first request or command: the
     # version of a school's records follows its audit entries (`accounts.records`); the plan's
-    # approval items ask `approvals` and `publication` for their days (`acts.signals`).
+    # approval items ask `approvals` and `publication` for their days (`acts.signals`); the
+    # recurring items re-derive their statuses when the staff changes (`accounts.signals`).
     from tracker.accounts import records as _records  # noqa: F401
     from tracker.acts import models as _acts_models  # noqa: F401
     from tracker.approvals import models as _approvals_models  # noqa: F401
     from tracker.approvals import queries as _approval_days  # noqa: F401
     from tracker.audit import models as _audit_models  # noqa: F401
     from tracker.controls import models as _controls_models  # noqa: F401
+    from tracker.controls import work as _recurring_work  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
     from tracker.ical import models as _ical_models  # noqa: F401
     from tracker.publication import models as _publication_models  # noqa: F401

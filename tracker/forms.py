@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from tracker.types import whole_number
+
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 
 T = TypeVar("T")
@@ -68,9 +70,10 @@ def validated(data: T | None) -> T:
 def ids_from(values: list[str]) -> list[int]:
     ids = []
     for value in values:
-        if not value.isdigit() or len(value) > 18:
+        number = whole_number(value)
+        if number is None:
             raise ValidationError(_l("Неверный выбор"))
-        ids.append(int(value))
+        ids.append(number)
     return ids
 
 

@@ -1,5 +1,6 @@
 """Column types and time helpers shared by every part."""
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -53,3 +54,22 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Characters XML 1.0 (DOCX, XLSX, SVG) forbids: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: object) -> str:
+    """Text any XML file can hold: the characters XML forbids removed."""
+    return XML_FORBIDDEN.sub("", "" if text is None else str(text))
+
+
+def whole_number(text: str | None, digits: int = 18) -> int | None:
+    """The number `text` writes in ASCII digits (at most `digits` of them), or None. `str.isdigit`
+    alone also takes «²» or «٣», on which `int()` fails or reads another script."""
+    text = (text or "").strip()
+    if not text or len(text) > digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

@@ -236,3 +236,31 @@ def test_a_class_teacher_who_came_in_december_owes_no_part_of_october(app, clien
     assert work.shares(school, TODAY)[check.task_id] == 1.0  # October stays complete
     mine = [w for w in work.work_of(school, newcomer) if w.person is not None]
     assert mine and min(w.due_on for w in mine) == coming.due_on
+
+
+def test_two_corrections_from_one_form_the_second_is_refused(app, client):
+    check = check_titled("Проверка своевременности")
+    occurrence = next(o for o in check.occurrences if o.is_done and o.findings[0].violations)
+    page = f"/controls/occurrences/{occurrence.id}"
+    form = {
+        "lock_version": str(occurrence.lock_version),
+        "checked_on": f"{occurrence.checked_on:%d.%m.%Y}",
+        "objects": occurrence.objects,
+        "conclusion": occurrence.conclusion,
+        "finding-0-violations": "5",
+        "finding-1-violations": "0",
+        "reason": "Пересчитали",
+    }
+    login(client, "director")
+    assert post(client, f"{page}/correct", form, page=page).status_code == 302
+    second = post(client, f"{page}/correct", {**form, "finding-0-violations": "7"}, page=page)
+    assert second.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Occurrence, occurrence.id).findings[0].violations == 5
+
+
+def test_a_marked_part_for_someone_named_in_another_script_is_refused_not_a_crash(app, client):
+    occurrence = next_print_out()
+    login(client, "deputy_uvr")
+    page = f"/controls/occurrences/{occurrence.id}"
+    assert post(client, f"{page}/parts", {"person": "²"}, page=page).status_code == 400

@@ -95,7 +95,8 @@ def test_the_plan_docx_has_every_task_row_with_its_status(app, client):
     login(client, "director")
     response = client.get("/plan/export.docx")
     assert response.status_code == 200
-    table = Document(io.BytesIO(response.data)).tables[-1]
+    document = Document(io.BytesIO(response.data))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "№")
     cells = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     tasks = school_tasks()
     task_rows = [row for row in cells if row[1] != row[0]]  # a phase's row spans the table
@@ -117,3 +118,48 @@ def test_the_duties_order_names_the_people_named_on_tasks(app):
     row = next(r for r in rows if r[1] == teacher.full_name)
     assert task.title in row[2]
     assert teacher.full_name in dict(order.familiarise)
+
+
+def test_the_plan_docx_draws_the_timeline_as_a_table_of_months(app, client):
+    login(client, "director")
+    document = Document(io.BytesIO(client.get("/plan/export.docx").data))
+    gantt = next(t for t in document.tables if t.rows[0].cells[0].text == "Мероприятие")
+    months = [cell.text.replace("\n", ".") for cell in gantt.rows[0].cells[1:]]
+    assert f"{TODAY:%m.%y}" in months
+    today = months.index(f"{TODAY:%m.%y}")
+    rows = {row.cells[0].text: row for row in gantt.rows[1:]}
+    tasks = school_tasks()
+    dated = [t for t in tasks if t.due_on]
+    assert all(t.numbered(70) in rows for t in dated)
+
+    def fill(cell):
+        shading = cell._tc.tcPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd"
+        )
+        return (
+            None
+            if shading is None
+            else shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill")
+        )
+
+    late = next(t for t in dated if t.is_overdue_on(TODAY))
+    due_month = months.index(f"{late.due_on:%m.%y}")
+    assert fill(rows[late.numbered(70)].cells[1 + due_month]) == "C0392B"
+    recurring = next(t for t in tasks if t.title.startswith("Выгрузка данных на бумажные"))
+    ticks = [c.text for c in rows[recurring.numbered(70)].cells[1:]]
+    assert ticks.count("•") >= 4  # the quarters' ends within the span
+    assert fill(gantt.rows[0].cells[1 + today]) == "F6D7B8"
+
+
+def test_odd_addresses_and_control_characters_do_not_break_the_plan_or_its_files(app, client):
+    task = task_titled("Составление графика обучения")
+    task.title = "График\x01 обучения\x0b сотрудников"  # written around the services' cleaning
+    db.session.commit()
+    login(client, "director")
+    for address in ("/plan?endpoint=x", "/plan?_method=POST", "/plan?person=²", "/plan?position=٣"):
+        assert client.get(address).status_code == 200, address
+    sheet = load_workbook(io.BytesIO(client.get("/plan/export.xlsx").data)).active
+    assert "График обучения сотрудников" in [c.value for c in sheet["C"]]
+    root = ET.fromstring(client.get("/plan/timeline.svg").data)  # well-formed XML
+    assert any((t.text or "").startswith("6. График обучения") for t in root.iter(f"{SVG}text"))
+    assert client.get("/plan/export.docx").status_code == 200

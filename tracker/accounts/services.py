@@ -19,6 +19,7 @@ from tracker.accounts.models import (
     School,
 )
 from tracker.accounts.passwords import check_password_rules
+from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -133,6 +134,9 @@ def update_person(
             setattr(person, name, value)
     if not is_active and "is_active" in changes:
         end_sessions(person)
+    if "is_active" in changes or "role" in changes:
+        db.session.flush()
+        staff_changed.send(person.school)
     if changes:
         audit.record(
             "person.update",
@@ -299,6 +303,7 @@ def fill_position(
         return
     position.holders.append(PositionHolder(person=person, note=note.strip()[:200], since=since))
     db.session.flush()
+    staff_changed.send(position.school)
     audit.record(
         "position.fill",
         "position",
@@ -316,6 +321,7 @@ def vacate_position(position: Position, person: Person, actor: Person | None) ->
             db.session.flush()
             db.session.expire(position, ["holders"])
             db.session.expire(person, ["holdings"])
+            staff_changed.send(position.school)
             audit.record(
                 "position.vacate",
                 "position",

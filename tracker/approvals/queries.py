@@ -38,6 +38,7 @@ from tracker.approvals.models import (
 from tracker.approvals.permissions import can_edit_act, can_issue_orders, can_record_for
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.types import whole_number
 
 
 def bodies_of(school: School) -> list[CollegialBody]:
@@ -160,7 +161,7 @@ def by_section(comments: list[DiscussionComment]) -> list[tuple[str, list[Discus
 
     def position(section: str) -> tuple[int, str]:
         number = section.split(".", 1)[0]
-        return (int(number) if number.isdigit() else 0, section)
+        return (whole_number(number) or 0, section)
 
     return sorted(groups.items(), key=lambda group: position(group[0]))
 
@@ -262,7 +263,7 @@ def next_order_number(school: School, year: int) -> str:
     numbers = db.session.scalars(
         select(Order.number).where(Order.school_id == school.id, Order.year == year)
     ).all()
-    digits = [int(number) for number in numbers if number.isdigit()]
+    digits = [n for n in map(whole_number, numbers) if n is not None]
     return str(max(digits, default=0) + 1)
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from tracker.controls.services import FindingInput, RecommendationInput
 from tracker.errors import DomainError
 from tracker.forms import RuDateField, VersionedForm, parse_ru_date
+from tracker.types import whole_number
 
 MAX_RECOMMENDATIONS = 3
 
@@ -102,7 +103,7 @@ def parse_findings(criteria: list[str], data) -> list:
     findings = []
     for number, criterion in enumerate(criteria):
         text = (data.get(f"finding-{number}-violations") or "0").strip()
-        if not text.lstrip("-").isdigit() or len(text) > 7:
+        if whole_number(text.removeprefix("-"), 6) is None:
             raise DomainError(
                 _l("«%(criterion)s»: число нарушений — целое число", criterion=criterion[:60]),
                 field="findings",
@@ -120,7 +121,8 @@ def parse_recommendations(people: dict, data) -> list:
         if not text:
             continue
         person_id = data.get(f"rec-{number}-person") or ""
-        person = people.get(int(person_id)) if person_id.isdigit() and len(person_id) < 10 else None
+        chosen = whole_number(person_id, 9)
+        person = people.get(chosen) if chosen is not None else None
         due_text = (data.get(f"rec-{number}-due_on") or "").strip()
         try:
             due_on = parse_ru_date(due_text) if due_text else None

@@ -16,6 +16,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
@@ -802,6 +803,9 @@ def correct_result(
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if not changes:
         return False
+    # The findings are rows of their own: the occurrence's version moves with them too, so a
+    # second correction made from the same form is refused as stale.
+    flag_modified(occurrence, "objects")
     db.session.flush()
     audit.record(
         "control.result.correct",
@@ -815,6 +819,7 @@ def correct_result(
             **changes,
         },
     )
+    work.sync_task(occurrence.check)
     return True
 
 

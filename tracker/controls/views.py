@@ -33,6 +33,7 @@ from tracker.controls.models import (
 from tracker.controls.rules import MONTHS
 from tracker.documents import generation, versions
 from tracker.plans.uploads import Upload
+from tracker.types import whole_number
 from tracker.views_common import attempt, generated, own, school_today, send_upload
 
 bp = Blueprint("controls", __name__)
@@ -315,9 +316,10 @@ def correct(occurrence_id: int):
 def _part_person(occurrence: Occurrence, person_id: str):
     if not person_id:
         return current_user
-    if not person_id.isdigit() or len(person_id) > 10:
+    number = whole_number(person_id, 10)
+    if number is None:
         abort(400)
-    return own(Person, int(person_id), lambda person: person.school_id)
+    return own(Person, number, lambda person: person.school_id)
 
 
 @bp.post("/controls/occurrences/<id:occurrence_id>/parts")

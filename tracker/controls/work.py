@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.controls.models import (
     STATE_LABELS,
@@ -169,11 +170,7 @@ class Parts:
 
 
 def parts_of(occurrence: Occurrence) -> Parts:
-    check = occurrence.check
-    people = doers(check, _items([check]).get(check.task_id or 0), occurrence.due_on)
-    done = list(occurrence.parts_done)
-    done_ids = {part.person_id for part in done}
-    return Parts(done=done, missing=[p for p in people if p.id not in done_ids])
+    return part_holders([occurrence])[occurrence.id]
 
 
 def owes_part(person: Person, occurrence: Occurrence) -> bool:
@@ -324,7 +321,7 @@ def mark_part(
         actor,
         occurrence=f"{occurrence.label} ({ru_date(occurrence.due_on)})",
         person=person.full_name,
-        note=part.note or None,
+        **({"note": part.note} if part.note else {}),
     )
     sync_task(check)
     return part
@@ -392,7 +389,9 @@ def sync_task(check: ControlCheck) -> None:
         )
 
 
-def sync_tasks(school: School) -> None:
+@staff_changed.connect
+def sync_tasks(school: School, **_extra) -> None:
+    """Every recurring item's status again (sent by `accounts.signals.staff_changed`)."""
     for check in _checks(school):
         sync_task(check)
 
@@ -414,17 +413,26 @@ def shares(school: School, today: date, loaded: Loaded | None = None) -> dict[in
 
 
 def part_holders(occurrences: Sequence[Occurrence]) -> dict[int, Parts]:
-    """`parts_of` for many occurrences of one school, reading the plan items once."""
+    """`parts_of` for many occurrences of one school: the plan items, the parts done and their
+    people read once for all of them."""
     checks = {o.check_id: o.check for o in occurrences}
     items = _items(list(checks.values()))
+    done: dict[int, list[PartDone]] = {}
+    for part in db.session.scalars(
+        select(PartDone)
+        .where(PartDone.occurrence_id.in_([o.id for o in occurrences] or [0]))
+        .options(selectinload(PartDone.person))
+        .order_by(PartDone.id)
+    ):
+        done.setdefault(part.occurrence_id, []).append(part)
     result = {}
     for occurrence in occurrences:
         check = occurrence.check
         people = doers(check, items.get(check.task_id or 0), occurrence.due_on)
-        done_ids = {part.person_id for part in occurrence.parts_done}
+        parts = done.get(occurrence.id, [])
+        done_ids = {part.person_id for part in parts}
         result[occurrence.id] = Parts(
-            done=list(occurrence.parts_done),
-            missing=[p for p in people if p.id not in done_ids],
+            done=parts, missing=[p for p in people if p.id not in done_ids]
         )
     return result
 
@@ -432,10 +440,10 @@ def part_holders(occurrences: Sequence[Occurrence]) -> dict[int, Parts]:
 # --- who is behind ---
 
 
-def work_by_person(school: School) -> dict[int, list[Work]]:
+def work_by_person(school: School, loaded: Loaded | None = None) -> dict[int, list[Work]]:
     """Every person's work at once (`work_of` for the whole staff, the same queries as one)."""
-    checks = _checks(school)
-    items = _items(checks)
+    loaded = loaded or load(school)
+    checks, items = loaded.checks, loaded.items
     holders: dict[int, list[int]] = {}
     for holder in db.session.scalars(
         select(PositionHolder).join(Position).where(Position.school_id == school.id)
@@ -490,6 +498,16 @@ def standing_of(tasks: Sequence[Task], works: Sequence[Work], today: date, days:
     )
 
 
+def _through(loaded: Loaded, work: Work, position: Position) -> bool:
+    """The part is owed through `position`: the check's plan item names it and no person."""
+    item = loaded.items.get(work.check.task_id or 0)
+    return (
+        item is not None
+        and not item.assignees
+        and any(other.id == position.id for other in item.positions)
+    )
+
+
 @dataclass(frozen=True)
 class Behind:
     people: list[tuple[Person, Standing]]
@@ -510,7 +528,8 @@ def who_is_behind(school: School, today: date, days: int) -> Behind:
             .order_by(Person.full_name)
         )
     ]
-    works = work_by_person(school)
+    loaded = load(school)
+    works = work_by_person(school, loaded)
     rows = [
         (
             person,
@@ -527,16 +546,20 @@ def who_is_behind(school: School, today: date, days: int) -> Behind:
     by_position = []
     for position in school.positions:
         holders = [p for p in people if any(h.position_id == position.id for h in p.holdings)]
-        unique = {
-            (work.occurrence.id, work.person.id if work.person else None): work
+        runs = [  # the checks this position runs, whoever holds it (a vacant one too)
+            Work(occurrence)
+            for check in loaded.checks
+            if check.position_id == position.id
+            for occurrence in check.occurrences
+            if not occurrence.is_orphan
+        ]
+        owed = [  # the parts its holders owe through this position, not through another
+            work
             for holder in holders
             for work in works.get(holder.id, [])
-        }
-        position_works = [  # the checks this position runs, and the parts its holders owe
-            work
-            for work in unique.values()
-            if work.person is not None or work.check.position_id == position.id
+            if work.person is not None and _through(loaded, work, position)
         ]
+        position_works = runs + owed
         by_position.append(
             (
                 position,
@@ -552,20 +575,17 @@ def who_is_behind(school: School, today: date, days: int) -> Behind:
     return Behind(people=rows, positions=by_position)
 
 
-def occurrence_days(school: School) -> dict[int, list[date]]:
-    """The dates of each recurring plan item's occurrences, for the plan's timeline."""
-    rows = db.session.execute(
-        select(ControlCheck.task_id, Occurrence.due_on)
-        .join(Occurrence, Occurrence.check_id == ControlCheck.id)
-        .where(
-            ControlCheck.school_id == school.id,
-            ControlCheck.task_id.is_not(None),
-            Occurrence.is_orphan.is_(False),
-        )
-        .order_by(Occurrence.due_on)
-    )
-    days: dict[int, list[date]] = {}
-    for task_id, due_on in rows:
-        if task_id is not None:  # the query's own condition; the type does not know it
-            days.setdefault(task_id, []).append(due_on)
+def occurrence_days(school: School) -> dict[int, list[tuple[date, bool]]]:
+    """Each recurring plan item's occurrences as (date, complete), for the plan's timeline."""
+    loaded = load(school)
+    days: dict[int, list[tuple[date, bool]]] = {}
+    for check in loaded.checks:
+        if check.task_id is None:
+            continue
+        pairs = _pairs(check, loaded.items.get(check.task_id))
+        days[check.task_id] = [
+            (occurrence.due_on, _complete(occurrence, pairs))
+            for occurrence in check.occurrences
+            if not occurrence.is_orphan
+        ]
     return days

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
 from tracker.documents.docx_form import (
     TABLE_SIZE,
     OfficeDocument,
@@ -100,11 +104,29 @@ class PlanRow:
 
 
 @dataclass(frozen=True)
+class TimelineRow:
+    """A task on the plan's timeline: the months its window touches, the months it recurs in."""
+
+    label: str
+    months: tuple[int, ...]  # indexes into Timeline.months
+    ticks: tuple[int, ...]
+    state: str  # "done", "overdue" or "open"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    months: tuple[str, ...]  # «09.26»
+    today: int | None  # the index of today's month, when it is shown
+    rows: tuple[TimelineRow, ...]
+
+
+@dataclass(frozen=True)
 class PlanDoc:
     school: SchoolInfo
     title: str
     phases: tuple[tuple[str, tuple[PlanRow, ...]], ...]
     as_of: date
+    timeline: Timeline | None = None
 
 
 @dataclass(frozen=True)
@@ -422,7 +444,59 @@ def build_plan(plan: PlanDoc) -> bytes:
         run = merged.paragraphs[0].add_run(clean(rows[index][1]))
         run.bold = True
         run.font.size = TABLE_SIZE
+    if plan.timeline is not None and plan.timeline.rows:
+        _timeline_table(document, plan.timeline)
     return document.save()
+
+
+TIMELINE_FILL = {"done": "3C8D52", "overdue": "C0392B", "open": "4A74A8"}
+TODAY_FILL = "F6D7B8"
+
+
+def _timeline_table(document: OfficeDocument, timeline: Timeline) -> None:
+    """The plan's timeline as Word draws it everywhere: a row per task, a column per month, the
+    months of its window shaded (green done, red overdue, blue ahead), «•» where a recurring
+    item falls due, today's month shaded in the header and down the column."""
+    document.page_break()
+    document.heading("Диаграмма сроков", space_before=0)
+    document.paragraph(
+        "Закрашены месяцы сроков задач: зелёным — выполненные, красным — просроченные, синим — "
+        "предстоящие; «•» — сроки повторяющихся пунктов; оранжевым — текущий месяц.",
+        indent=False,
+    )
+    label_cm = 7.0
+    month_cm = min(1.2, 20.5 / max(len(timeline.months), 1))
+    rows = [["", *([""] * len(timeline.months))] for _row in timeline.rows]
+    months = [label.replace(".", "\n") for label in timeline.months]  # «06» over «26»
+    table = document.table(["Мероприятие", *months], rows, None)
+    document.set_widths(table, [label_cm, *([month_cm] * len(timeline.months))])
+    for cell in table.rows[0].cells[1:]:
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(7)
+    for row, item in zip(table.rows[1:], timeline.rows, strict=True):
+        label = row.cells[0].paragraphs[0]
+        run = label.add_run(clean(item.label))
+        run.font.size = Pt(8)
+        for index, cell in enumerate(row.cells[1:]):
+            if index in item.months:
+                _shade(cell, TIMELINE_FILL[item.state])
+            elif index == timeline.today:
+                _shade(cell, TODAY_FILL)
+            if index in item.ticks:
+                tick = cell.paragraphs[0].add_run("•")
+                tick.bold = True
+                tick.font.size = Pt(9)
+    if timeline.today is not None:
+        _shade(table.rows[0].cells[1 + timeline.today], TODAY_FILL)
+
+
+def _shade(cell, colour: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    properties.append(shading)
 
 
 # --- consents ---

@@ -22,6 +22,7 @@ from tracker.approvals.queries import (
     gathered_comments,
     requisites,
 )
+from tracker.controls import work
 from tracker.documents import builders
 from tracker.documents.builders import (
     ActDoc,
@@ -33,6 +34,8 @@ from tracker.documents.builders import (
     SchoolInfo,
     SheetDoc,
     Stamp,
+    Timeline,
+    TimelineRow,
 )
 from tracker.documents.docx_form import requisite_line
 from tracker.errors import DomainError
@@ -382,6 +385,51 @@ def _decision_text(item) -> str:
     return DECISION_SENTENCES[str(item.decision)].format(title=item.act.title)
 
 
+TIMELINE_MONTHS = 24  # what a landscape A4 page holds beside the tasks' names
+
+
+def plan_timeline(tasks: list, ticks: dict[int, list[tuple[date, bool]]], today: date) -> Timeline:
+    """The months the dated tasks span (at most two years, from half a year before today), each
+    task's window and recurring dates as months in that span."""
+
+    def month(day: date) -> tuple[int, int]:
+        return (day.year, day.month)
+
+    dated = [t for t in tasks if t.due_on or ticks.get(t.id)]
+    days = [today]
+    for task in dated:
+        days += [day for day in (task.starts_on, task.due_on) if day]
+        days += [day for day, _done in ticks.get(task.id, [])]
+    first, last = month(min(days)), month(max(days))
+    months = []
+    year, number = first
+    while (year, number) <= last:
+        months.append((year, number))
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    if len(months) > TIMELINE_MONTHS:
+        start = max(0, months.index(month(today)) - 6)
+        months = months[start : start + TIMELINE_MONTHS]
+    index = {value: position for position, value in enumerate(months)}
+    rows = []
+    for task in dated:
+        window: list[int] = []
+        if task.due_on:
+            start_month, end_month = month(task.starts_on or task.due_on), month(task.due_on)
+            window = [i for value, i in index.items() if start_month <= value <= end_month]
+        due = [month(day) for day, _done in ticks.get(task.id, [])]
+        recurring = sorted({index[value] for value in due if value in index})
+        if task.status == "done":
+            state = "done"
+        else:
+            state = "overdue" if task.is_overdue_on(today) else "open"
+        rows.append(TimelineRow(task.numbered(70), tuple(window), tuple(recurring), state))
+    return Timeline(
+        months=tuple(f"{number:02d}.{str(year)[-2:]}" for year, number in months),
+        today=index.get(month(today)),
+        rows=tuple(rows),
+    )
+
+
 def plan_doc(school: School, today: date, only_ids: Collection[int] | None = None) -> PlanDoc:
     """The plan with its statuses as of `today`: every task (or those of `only_ids`, the plan
     page's filter), each with its positions and the people who do it."""
@@ -389,11 +437,13 @@ def plan_doc(school: School, today: date, only_ids: Collection[int] | None = Non
     if plan is None:
         raise DomainError(_("У школы ещё нет плана"))
     phases = []
+    shown = []
     for title, tasks in phase_groups(school):
         if only_ids is not None:
             tasks = [task for task in tasks if task.id in only_ids]
             if not tasks:
                 continue
+        shown += tasks
         rows = tuple(
             PlanRow(
                 task.display_number,
@@ -405,7 +455,13 @@ def plan_doc(school: School, today: date, only_ids: Collection[int] | None = Non
             for task in tasks
         )
         phases.append((title, rows))
-    return PlanDoc(school=school_info(school), title=plan.title, phases=tuple(phases), as_of=today)
+    return PlanDoc(
+        school=school_info(school),
+        title=plan.title,
+        phases=tuple(phases),
+        as_of=today,
+        timeline=plan_timeline(shown, work.occurrence_days(school), today),
+    )
 
 
 def _responsible(task) -> str:

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from tracker.types import ru_date as format_day
+from tracker.types import xml_safe
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
@@ -30,7 +31,6 @@ BLANK_NUMBER = "____"
 
 # XML 1.0 allows tab, newline, carriage return and the characters from U+0020 on, minus the
 # surrogates and U+FFFE/U+FFFF. Everything else is removed.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LONG_WORD = re.compile(r"\S{40,}")
 ZERO_WIDTH_SPACE = "\u200b"
 MONTHS = (
@@ -52,7 +52,7 @@ MONTHS = (
 def clean(text: object) -> str:
     """Text safe for a DOCX: characters XML forbids removed, words longer than a line given
     break opportunities (a zero-width space every 30 characters)."""
-    text = _FORBIDDEN.sub("", "" if text is None else str(text))
+    text = xml_safe(text)
     return _LONG_WORD.sub(
         lambda m: ZERO_WIDTH_SPACE.join(
             m.group(0)[i : i + 30] for i in range(0, len(m.group(0)), 30)

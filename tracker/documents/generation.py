@@ -39,6 +39,7 @@ from tracker.documents.models import DocumentKind, GeneratedDocument
 from tracker.documents.versions import latest
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.types import whole_number
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -295,7 +296,7 @@ def out_of_date(school: School, documents: list[GeneratedDocument]) -> set[int]:
     for document in documents:
         prefix, _sep, number = document.subject.partition(":")
         model = SUBJECTS.get(prefix)
-        if model is None or not number.isdigit():
+        if model is None or whole_number(number) is None:
             continue
         if document.subject not in now:
             record = cast(Subject | None, db.session.get(model, int(number)))

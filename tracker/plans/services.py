@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
 from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -32,7 +33,7 @@ from tracker.plans.models import (
     task_positions,
 )
 from tracker.plans.uploads import Upload, store_upload
-from tracker.types import today_in
+from tracker.types import today_in, xml_safe
 
 MAX_TITLE = 1000
 MAX_TEXT = 10000
@@ -52,7 +53,7 @@ TASK_NAMES = (
 
 
 def clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(xml_safe(title).split())
     if not title:
         raise DomainError(_("Название не может быть пустым"), field="title")
     if len(title) > MAX_TITLE:
@@ -61,7 +62,7 @@ def clean_title(title: str) -> str:
 
 
 def clean_text(text: str, field_name: str, limit: int = MAX_TEXT) -> str:
-    text = (text or "").strip()
+    text = xml_safe(text).strip()
     if len(text) > limit:
         raise DomainError(_("Текст длиннее %(limit)d символов", limit=limit), field=field_name)
     return text
@@ -153,7 +154,13 @@ def edit_task(
     task.assignees = list(assignees)
     task.blocked_by = list(blocked_by)
     db.session.flush()
-    return _audit_changes(task, before, actor, "task.edit")
+    changed = _audit_changes(task, before, actor, "task.edit")
+    if changed and (before["positions"], before["assignees"]) != (
+        _names(task.positions),
+        _names(task.assignees),
+    ):
+        staff_changed.send(task.plan.school)
+    return changed
 
 
 def create_task(
@@ -307,6 +314,8 @@ def assign_tasks(
             task.assignees = list(dict.fromkeys([*task.assignees, *people]))
         db.session.flush()
         changed += _audit_changes(task, before, actor, "task.assign")
+    if changed:
+        staff_changed.send(tasks[0].plan.school)
     return changed
 
 

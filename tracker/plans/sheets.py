@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.plans.models import Task
+from tracker.types import xml_safe
 
 COLUMNS = (
     ("Этап", 34),
@@ -73,6 +74,8 @@ def plan_xlsx(title: str, tasks: Sequence[Task], today: date) -> bytes:
         for value in values:
             if isinstance(value, date):  # a spreadsheet's date is a day at midnight
                 value = datetime.combine(value, time())
+            if isinstance(value, str):
+                value = xml_safe(value)
             cell = WriteOnlyCell(sheet, value)
             if isinstance(value, datetime):
                 cell.number_format = DATE_FORMAT

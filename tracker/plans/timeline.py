@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker.plans.models import Phase, Task, TaskStatus
+from tracker.types import xml_safe
 
 SVG = "http://www.w3.org/2000/svg"
 LABEL_WIDTH = 300
@@ -37,18 +38,22 @@ class Scale:
         return round(self.x0 + (day - self.first).days * self.per_day, 2)
 
 
-def _span(tasks: Sequence[Task], ticks: Mapping[int, Sequence[date]], today: date):
+# A recurring item's occurrence on the timeline: its date and whether it is done.
+Tick = tuple[date, bool]
+
+
+def _span(tasks: Sequence[Task], ticks: Mapping[int, Sequence[Tick]], today: date):
     days = [today]
     for task in tasks:
         days += [day for day in (task.starts_on, task.due_on) if day]
-        days += list(ticks.get(task.id, ()))
+        days += [day for day, _done in ticks.get(task.id, ())]
     first, last = min(days), max(days)
     first = first.replace(day=1)  # whole months
     last = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first, last
 
 
-def scale_for(tasks: Sequence[Task], ticks: Mapping[int, Sequence[date]], today: date) -> Scale:
+def scale_for(tasks: Sequence[Task], ticks: Mapping[int, Sequence[Tick]], today: date) -> Scale:
     first, last = _span(tasks, ticks, today)
     days = max((last - first).days, 1)
     return Scale(first, last, LABEL_WIDTH, CHART_WIDTH / days)
@@ -68,10 +73,12 @@ def _label(text: str) -> str:
 
 def _el(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
     element = ET.SubElement(
-        parent, tag, {key.rstrip("_").replace("_", "-"): str(v) for key, v in attributes.items()}
+        parent,
+        tag,
+        {key.rstrip("_").replace("_", "-"): xml_safe(v) for key, v in attributes.items()},
     )
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -80,7 +87,7 @@ def timeline_svg(
     tasks: Sequence[Task],
     today: date,
     *,
-    ticks: Mapping[int, Sequence[date]] | None = None,
+    ticks: Mapping[int, Sequence[Tick]] | None = None,
     task_url: str = "/tasks/{id}",
     title: str = "",
 ) -> str:
@@ -151,8 +158,8 @@ def timeline_svg(
                     data_task=task.id,
                 )
                 _el(bar, "title", f"{name}: {task.window_text}")
-            for day in ticks.get(task.id, ()):
-                if task.status == TaskStatus.DONE:
+            for day, done in ticks.get(task.id, ()):
+                if done:
                     tick_state = "done"
                 else:
                     tick_state = "overdue" if day < today else ""

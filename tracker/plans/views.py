@@ -35,6 +35,7 @@ from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEdi
 from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
 from tracker.plans.uploads import Upload
+from tracker.types import whole_number
 from tracker.views_common import attempt, own, school_today, send_upload
 
 bp = Blueprint("plans", __name__)
@@ -85,10 +86,13 @@ def dashboard():
     )
 
 
+FILTERS = ("position", "person", "status", "month", "mine")
+
+
 def _task_filter(plan: Plan) -> services.TaskFilter:
     def number(name: str) -> int | None:
         value = request.args.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 18 else None
+        return whole_number(value, 17)
 
     month = None
     month_text = request.args.get("month", "")
@@ -257,6 +261,8 @@ def plan():
             (OVERDUE, OVERDUE_LABEL),
         ],
         people=active_people(current_user.school),
+        # The page's filters as the picture and the exports take them (and nothing else).
+        filter_args={key: request.args[key] for key in FILTERS if request.args.get(key)},
     )
 
 
