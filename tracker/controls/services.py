@@ -518,7 +518,9 @@ def generate(
     db.session.flush()
     for check in checks:
         db.session.expire(check, ["occurrences"])
-        work.sync_task(check)
+    loaded = work.load(school)
+    for check in checks:
+        work.sync_task(check, loaded)
     if report.created or report.moved or report.removed:
         audit.record_new(
             "control.generate",

@@ -360,12 +360,13 @@ def _complete(occurrence: Occurrence, pairs: Sequence[Doer]) -> bool:
     return occurrence.is_done and all(person.id in done for person in people)
 
 
-def sync_task(check: ControlCheck) -> None:
+def sync_task(check: ControlCheck, loaded: Loaded | None = None) -> None:
     """The check's plan item is «в работе» once an occurrence is done and «выполнено» when every
-    occurrence generated for it is; its status is not set by hand any more."""
+    occurrence generated for it is; its status is not set by hand any more. (`loaded`: the
+    school's checks and items, when the caller syncs them all.)"""
     if check.task_id is None:
         return
-    item = _items([check]).get(check.task_id)
+    item = (loaded.items if loaded else _items([check])).get(check.task_id)
     if item is None or item.status == TaskStatus.CANCELLED:
         return
     pairs = _pairs(check, item)
@@ -392,8 +393,9 @@ def sync_task(check: ControlCheck) -> None:
 @staff_changed.connect
 def sync_tasks(school: School, **_extra) -> None:
     """Every recurring item's status again (sent by `accounts.signals.staff_changed`)."""
-    for check in _checks(school):
-        sync_task(check)
+    loaded = load(school)
+    for check in loaded.checks:
+        sync_task(check, loaded)
 
 
 def shares(school: School, today: date, loaded: Loaded | None = None) -> dict[int, float]:
