@@ -82,6 +82,24 @@ def _el(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
     return element
 
 
+def _svg_root(width: int, height: int, title: str) -> ET.Element:
+    """An SVG picture of the given size, its title the name a screen reader says."""
+    ET.register_namespace("", SVG)
+    root = ET.Element(
+        f"{{{SVG}}}svg",
+        {
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
+            "font-size": "11",
+        },
+    )
+    _el(root, "title", title)
+    return root
+
+
 def timeline_svg(
     phases: Sequence[Phase],
     tasks: Sequence[Task],
@@ -101,19 +119,7 @@ def timeline_svg(
     rows = sum(1 + len(by_phase.get(phase.id, [])) for phase in phases if phase.id in by_phase)
     height = TOP + rows * ROW + 10
     width = LABEL_WIDTH + CHART_WIDTH + 10
-    ET.register_namespace("", SVG)
-    root = ET.Element(
-        f"{{{SVG}}}svg",
-        {
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
-            "font-size": "11",
-        },
-    )
-    _el(root, "title", title or "Диаграмма сроков плана")
+    root = _svg_root(width, height, title or "Диаграмма сроков плана")
     _el(
         root,
         "style",
@@ -195,19 +201,7 @@ def progress_svg(
     months = list(_months(first, today + timedelta(days=1)))[-24:] or [today.replace(day=1)]
     width, height, left, top, bottom = 760, 260, 40, 16, 40
     plot_w, plot_h = width - left - 180, height - top - bottom
-    ET.register_namespace("", SVG)
-    root = ET.Element(
-        f"{{{SVG}}}svg",
-        {
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
-            "font-size": "11",
-        },
-    )
-    _el(root, "title", title or "Ход работ по этапам во времени")
+    root = _svg_root(width, height, title or "Ход работ по этапам во времени")
     for percent in (0, 50, 100):
         y = top + plot_h * (1 - percent / 100)
         _el(root, "line", x1=left, y1=y, x2=left + plot_w, y2=y, stroke="#e3e6ea")
