@@ -173,6 +173,12 @@ CASES = [
         {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 404},
     ),
     Case(
+        "accounts.reset_password",
+        "POST",
+        lambda o: f"/people/{o['teacher'].id}/reset-password",
+        {"guest": LOGIN, "staff": 403, "director": 302, "other_director": 404},
+    ),
+    Case(
         "accounts.edit_person",
         "POST",
         lambda o: f"/people/{o['teacher'].id}",

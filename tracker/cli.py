@@ -157,6 +157,24 @@ def users_create_command(username, full_name, role, slug, position_codes):
     click.echo(f"Создан {person.username} ({person.full_name}). Начальный пароль: {password}")
 
 
+@users_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+@user_errors
+def users_reset_password_command(username: str):
+    """Give a person a new one-time password (printed once); their sessions end and the
+    password must be changed at the next login."""
+    person = db.session.scalar(select(Person).where(Person.username == username.strip().lower()))
+    if person is None:
+        raise DomainError(f"Нет пользователя «{username}»")
+    password = accounts.reset_password(person, None)
+    db.session.commit()
+    click.echo(
+        f"Пароль {person.username} ({person.full_name}) сброшен. Новый пароль: {password} "
+        "— сменить при входе."
+    )
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext

@@ -259,6 +259,30 @@ def attempt_login(username: str, password: str, address: str) -> LoginResult:
     )
 
 
+def reset_password(person: Person, actor: Person | None) -> str:
+    """A new one-time password for a person who lost theirs, made by the director (or the
+    administrator's command): every session of theirs ends, and the password must be changed
+    at the next login. Returns the password, to be handed over once."""
+    if actor is not None and actor.id == person.id:
+        raise DomainError(_("Свой пароль меняйте на странице «Смена пароля»"))
+    if not person.is_active:
+        raise DomainError(_("Учётная запись отключена: сначала включите её"))
+    password = random_password(person.username)
+    person.password_hash = generate_password_hash(password)
+    person.must_change_password = True
+    person.password_changed_at = utcnow()
+    end_sessions(person)
+    audit.record(
+        "person.password.reset",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=actor,
+        changes={"password": ["***", "*** (сброшен, сменить при входе)"]},
+    )
+    return password
+
+
 def end_sessions(person: Person) -> None:
     """Every session cookie issued to this person stops working."""
     person.session_token = new_session_token()

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from tracker.accounts import services
 from tracker.accounts.forms import (
@@ -207,6 +208,36 @@ def edit_person(person_id: int):
             return redirect(url_for("accounts.people"))
     status = 400 if form.errors else 200
     return render_template("accounts/person.html", person=person, form=form), status
+
+
+@bp.post("/people/<id:person_id>/reset-password")
+@login_required
+def reset_password(person_id: int):
+    """The director gives a staff member who lost their password a one-time one."""
+    person = own(Person, person_id)
+    if not can_manage_person(current_user, person):
+        abort(403)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        password = services.reset_password(person, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.edit_person", person_id=person.id))
+    db.session.commit()
+    flash(
+        _(
+            "Пароль %(name)s сброшен. Новый пароль для входа: %(password)s — передайте его "
+            "лично, он показан один раз; при входе его нужно будет сменить. Все прежние входы "
+            "этого сотрудника завершены.",
+            name=person.full_name,
+            password=password,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.edit_person", person_id=person.id))
 
 
 @bp.post("/positions")
