@@ -173,6 +173,19 @@ CASES = [
         {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 404},
     ),
     Case(
+        "accounts.outbox",
+        "GET",
+        lambda o: "/outbox",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
+    ),
+    Case("accounts.forgot", "GET", lambda o: "/password/forgot", {**everyone(302), "guest": 200}),
+    Case(
+        "accounts.reset_by_link",
+        "GET",
+        lambda o: "/password/reset/not-a-token",
+        {"guest": 404, "staff": 404, "director": 404, "other_director": 404},
+    ),
+    Case(
         "accounts.reset_password",
         "POST",
         lambda o: f"/people/{o['teacher'].id}/reset-password",

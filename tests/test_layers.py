@@ -12,6 +12,7 @@ TRACKER = ROOT / "tracker"
 # The domain packages, lowest first: a package may import itself and those before it.
 DOMAIN = (
     "audit",
+    "mail",
     "accounts",
     "plans",
     "controls",

@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls import work as _recurring_work  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
     from tracker.ical import models as _ical_models  # noqa: F401
+    from tracker.mail import models as _mail_models  # noqa: F401
     from tracker.publication import models as _publication_models  # noqa: F401
     from tracker.publication import services as _publication_days  # noqa: F401
 

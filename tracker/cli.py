@@ -20,6 +20,7 @@ from tracker.errors import DomainError
 from tracker.export import export_schools
 from tracker.extensions import db
 from tracker.ical import services as feeds
+from tracker.mail import services as mail_services
 from tracker.plans.importer import import_plan
 from tracker.seed import load_seed
 from tracker.types import today_in
@@ -175,6 +176,21 @@ def users_reset_password_command(username: str):
     )
 
 
+@click.group("mail")
+def mail_group():
+    """Outgoing mail."""
+
+
+@mail_group.command("send")
+@with_appcontext
+@user_errors
+def mail_send_command():
+    """Deliver the messages waiting in the outbox (through TRACKER_SMTP_URL, or as .eml files
+    in instance/outbox/ when it is not set); run it from cron or a timer every minute."""
+    sent, failed = mail_services.deliver_pending(limit=1000)
+    click.echo(f"Отправлено: {sent}, не удалось: {failed}")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -258,6 +274,7 @@ COMMANDS = [
     export_command,
     import_plan_command,
     users_group,
+    mail_group,
 ]
 
 

@@ -39,6 +39,10 @@ def from_environment(instance: Path) -> dict:
         # The school sites allowed to frame the embeddable public page (space-separated origins,
         # e.g. "https://school20.ru https://www.school20.ru"); none by default.
         "EMBED_ORIGINS": os.environ.get("TRACKER_EMBED_ORIGINS", "").split(),
+        # Outgoing mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; with none,
+        # messages are written to instance/outbox/ as .eml files. The sender's address.
+        "SMTP_URL": os.environ.get("TRACKER_SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", ""),
     }
 
 

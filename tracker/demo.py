@@ -136,7 +136,13 @@ def _people(school, password: str | None) -> DemoReport:
         if person is None:
             role = Role.DIRECTOR if code == "director" else Role.STAFF
             person, _ = accounts.create_person(
-                school, username=username, full_name=full_name, role=role, password=password
+                school,
+                username=username,
+                full_name=full_name,
+                role=role,
+                password=password,
+                # A reserved domain (RFC 2606): the demo's messages land in instance/outbox/.
+                email=f"{username}@{school.slug}.example",
             )
             accounts.fill_position(by_code[code], person, actor=None, note=note)
             report.created = True

@@ -121,6 +121,7 @@ class SessionInterface(SecureCookieSessionInterface):
 # Pages a person who must change their password may still open.
 OPEN_WHILE_CHANGING_PASSWORD = {
     "accounts.password",
+    "accounts.reset_by_link",
     "accounts.logout",
     "accounts.language",
     "static",

@@ -66,6 +66,11 @@ class PersonForm(FlaskForm):
             Length(max=200, message=_l("ФИО длиннее 200 символов")),
         ],
     )
+    email = StringField(
+        _l("Адрес почты (необязательно: для напоминаний и восстановления пароля)"),
+        validators=[Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "email"},
+    )
     role = SelectField(
         _l("Права"), choices=[(str(role), label) for role, label in ROLE_LABELS.items()]
     )
@@ -106,3 +111,26 @@ class FillPositionForm(FlaskForm):
 
 class VacatePositionForm(FlaskForm):
     submit = SubmitField(_l("Снять с должности"))
+
+
+class ForgotForm(FlaskForm):
+    identifier = StringField(
+        _l("Логин или адрес почты"),
+        validators=[InputRequired(_l("Введите логин или адрес почты")), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Прислать ссылку"))
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        _l("Новый пароль (от 8 до 128 символов)"),
+        validators=[InputRequired(_l("Введите новый пароль")), Length(max=128, message=TOO_LONG)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Новый пароль ещё раз"),
+        validators=[InputRequired(_l("Повторите новый пароль")), Length(max=128, message=TOO_LONG)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Задать пароль"))

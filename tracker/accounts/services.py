@@ -1,5 +1,6 @@
 """People, positions and logins of a school. Services flush; the request or command commits."""
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tracker.accounts.models import (
     MANAGING_ROLES,
     LoginAttempt,
+    PasswordReset,
     Person,
     Position,
     PositionHolder,
@@ -23,6 +25,7 @@ from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.types import today_in, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -87,7 +90,7 @@ def create_person(
         username=username,
         full_name=clean_full_name(full_name),
         role=Role(role),
-        email=email.strip(),
+        email=clean_email(email, school),
         password_hash=generate_password_hash(password),
         session_token=new_session_token(),
         must_change_password=must_change,
@@ -114,14 +117,18 @@ def update_person(
     actor: Person,
     may_publish: bool | None = None,
     may_edit_calendar: bool | None = None,
+    email: str | None = None,
 ) -> None:
-    """Change a person's name, rights or access; disabling ends their sessions at once.
+    """Change a person's name, address (None: unchanged), rights or access; disabling ends
+    their sessions at once.
     `may_publish` (None: unchanged) lets them publish the acts in force on the school site,
     `may_edit_calendar` keep the school calendar (years, terms, holidays)."""
     role = Role(role)
     if person.id == actor.id and (not is_active or role not in MANAGING_ROLES):
         raise DomainError(_("Нельзя лишить прав или отключить самого себя"), field="role")
     new_values = {"full_name": clean_full_name(full_name), "role": role, "is_active": is_active}
+    if email is not None:
+        new_values["email"] = clean_email(email, person.school, person)
     if may_publish is not None:
         new_values["may_publish"] = bool(may_publish)
     if may_edit_calendar is not None:
@@ -281,6 +288,145 @@ def reset_password(person: Person, actor: Person | None) -> str:
         changes={"password": ["***", "*** (сброшен, сменить при входе)"]},
     )
     return password
+
+
+RESET_VALID = timedelta(hours=1)
+RESETS_PER_PERSON = 3  # links an hour, so a stranger cannot fill someone's mailbox
+RESETS_PER_ADDRESS = 10
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def clean_email(email: str, school: School, person: Person | None = None) -> str:
+    """An address or "": Latin letters only (a Cyrillic domain written in punycode), at most
+    254 characters, unique in the school."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise DomainError(_("Адрес почты латиницей, например ivanova@school20.ru"), field="email")
+    taken = db.session.scalar(
+        select(Person.id).where(
+            Person.school_id == school.id,
+            func.lower(Person.email) == email.lower(),
+            Person.id != (person.id if person else 0),
+        )
+    )
+    if taken:
+        raise DomainError(_("Этот адрес уже указан у другого сотрудника"), field="email")
+    return email
+
+
+def request_reset(identifier: str, address: str, base_url: str) -> bool:
+    """«Забыли пароль?»: a single-use link valid for an hour, sent to the person's address.
+    The page answers the same whether or not the login or address exists; too many requests
+    for one person or from one address in an hour send nothing more. Returns whether a
+    message was queued (for the tests, never for the page)."""
+    identifier = (identifier or "").strip().lower()[:254]
+    hour_ago = utcnow() - RESET_VALID
+    recent_from_address = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(PasswordReset.address == address, PasswordReset.created_at > hour_ago)
+    )
+    if not identifier or (recent_from_address or 0) >= RESETS_PER_ADDRESS:
+        return False
+    person = db.session.scalar(
+        select(Person).where(
+            Person.is_active.is_(True),
+            (Person.username == identifier) | (func.lower(Person.email) == identifier),
+        )
+    )
+    if person is None or not person.email:
+        return False
+    recent_for_person = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordReset)
+        .where(PasswordReset.person_id == person.id, PasswordReset.created_at > hour_ago)
+    )
+    if (recent_for_person or 0) >= RESETS_PER_PERSON:
+        return False
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        PasswordReset(
+            person=person,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            address=address[:64],
+            created_at=now,
+            expires_at=now + RESET_VALID,
+        )
+    )
+    link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    mail.queue(
+        to=person.email,
+        subject=_("Восстановление пароля — %(school)s", school=person.school.short_name),
+        text=_(
+            "Здравствуйте, %(name)s!\n\nКто-то (возможно, вы) попросил сменить пароль для "
+            "входа в план перехода %(school)s, логин %(username)s. Чтобы задать новый пароль, "
+            "откройте ссылку в течение часа:\n\n%(link)s\n\nСсылка действует один раз. Если "
+            "вы не просили сменить пароль, ничего не делайте: прежний пароль остаётся в силе.",
+            name=person.full_name,
+            school=person.school.short_name,
+            username=person.username,
+            link=link,
+        ),
+        kind="password_reset",
+        school_id=person.school_id,
+    )
+    audit.record(
+        "person.password.request",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=None,
+        changes={"reset_link": [None, "отправлена на почту"]},
+    )
+    db.session.flush()
+    return True
+
+
+def reset_by_link(token: str, new: str, repeat: str) -> Person:
+    """Set a new password through a «забыли пароль?» link: once, within the hour; every
+    session of the person ends."""
+    reset = find_reset(token)
+    if reset is None:
+        raise DomainError(
+            _("Ссылка недействительна: она уже использована или прошёл час. Запросите новую.")
+        )
+    person = reset.person
+    if new != repeat:
+        raise DomainError(_("Пароли не совпадают"), field="repeat")
+    check_password_rules(new, person.username)
+    person.password_hash = generate_password_hash(new)
+    person.must_change_password = False
+    person.password_changed_at = utcnow()
+    reset.used_at = utcnow()
+    end_sessions(person)
+    audit.record(
+        "person.password.reset_by_link",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=person,
+        changes={"password": ["***", "***"]},
+    )
+    return person
+
+
+def find_reset(token: str) -> PasswordReset | None:
+    """The link's record while it may still be used, or None."""
+    if not token or len(token) > 100:
+        return None
+    reset = db.session.scalar(
+        select(PasswordReset).where(
+            PasswordReset.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        )
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    if not reset.person.is_active:
+        return None
+    return reset
 
 
 def end_sessions(person: Person) -> None:

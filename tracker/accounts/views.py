@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from tracker.accounts import services
 from tracker.accounts.forms import (
     FillPositionForm,
+    ForgotForm,
     LanguageForm,
     LoginForm,
     LogoutForm,
@@ -25,12 +26,14 @@ from tracker.accounts.forms import (
     PersonCreateForm,
     PersonEditForm,
     PositionCreateForm,
+    ResetForm,
     VacatePositionForm,
 )
 from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.views_common import attempt, own, safe_back, school_today
 
 bp = Blueprint("accounts", __name__)
@@ -61,6 +64,66 @@ def login():
                 return redirect(url_for("accounts.password"))
             return redirect(url_for("plans.dashboard"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    """«Забыли пароль?»: the same answer whether or not the login exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.password"))
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_reset(
+            form.identifier.data or "",
+            request.remote_addr or "",
+            current_app.config.get("BASE_URL") or request.url_root,
+        )
+        db.session.commit()
+        deliver_if_local()
+        return render_template("accounts/forgot.html", form=None, sent=True)
+    return render_template("accounts/forgot.html", form=form, sent=False), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_by_link(token: str):
+    if services.find_reset(token) is None:
+        return render_template("accounts/reset.html", form=None), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        done, person = attempt(
+            form,
+            lambda: services.reset_by_link(token, form.password.data or "", form.repeat.data or ""),
+        )
+        if done:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Пароль задан. Войдите с новым паролем."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/outbox")
+@login_required
+def outbox():
+    """What the app has sent (or would send, with no mail server) for the school: the
+    director sees each message, its state, and the ones given up on."""
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+    return render_template(
+        "accounts/outbox.html",
+        messages=mail.recent(current_user.school_id),
+        local=not current_app.config.get("SMTP_URL"),
+    )
+
+
+def deliver_if_local() -> None:
+    """With no mail server configured the message is a file in instance/outbox/: written at
+    once. Through SMTP the worker (`tracker mail send`) delivers, so a slow server never holds
+    the request."""
+    if not current_app.config.get("SMTP_URL"):
+        mail.deliver_pending(limit=10)
 
 
 def start_session(person: Person) -> None:
@@ -153,6 +216,7 @@ def create_person():
                 current_user.school,
                 username=form.username.data,
                 full_name=form.full_name.data,
+                email=form.email.data or "",
                 role=Role(form.role.data),
                 actor=current_user,
             )
@@ -199,6 +263,7 @@ def edit_person(person_id: int):
                 actor=current_user,
                 may_publish=form.may_publish.data,
                 may_edit_calendar=form.may_edit_calendar.data,
+                email=form.email.data or "",
             )
             positions = _school_positions(form.positions.data or [])
             services.set_positions(person, positions, current_user)

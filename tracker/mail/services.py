@@ -1,0 +1,160 @@
+"""Messages: queued as rows of the outbox (`queue`), made into RFC 5322 messages with a plain
+and an HTML part (`build`; the standard `email` package writes RFC 2047 subjects and the
+List-Unsubscribe headers of RFC 2369/8058), and delivered (`deliver_pending`): through SMTP when
+`TRACKER_SMTP_URL` is set (smtp://user:password@host:587, STARTTLS; smtps:// for TLS from the
+start), otherwise as `.eml` files in `instance/outbox/`, so a new installation shows what it
+would send without sending anything."""
+
+from __future__ import annotations
+
+import html as html_escape
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.mail.models import MAX_ATTEMPTS, OutgoingMessage
+from tracker.types import utcnow
+
+SMTP_TIMEOUT = 15  # seconds: a server that hangs does not hold a worker for longer
+
+
+def queue(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    kind: str,
+    school_id: int | None,
+    html: str = "",
+    unsubscribe_url: str = "",
+) -> OutgoingMessage:
+    """A message to send once the current transaction commits (the caller's change and the
+    message are kept together or not at all)."""
+    message = OutgoingMessage(
+        school_id=school_id,
+        kind=kind,
+        to_address=to,
+        subject=subject[:255],
+        text=text,
+        html=html or _html_of(text),
+        unsubscribe_url=unsubscribe_url,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _html_of(text: str) -> str:
+    """The plain text as HTML: paragraphs kept, links clickable."""
+    paragraphs = []
+    for block in text.split("\n\n"):
+        lines = []
+        for line in block.split("\n"):
+            escaped = html_escape.escape(line)
+            if line.startswith(("http://", "https://")):
+                escaped = f'<a href="{escaped}">{escaped}</a>'
+            lines.append(escaped)
+        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+    return (
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head><body>'
+        + "".join(paragraphs)
+        + "</body></html>"
+    )
+
+
+def sender() -> str:
+    return current_app.config.get("MAIL_FROM") or formataddr(("План перехода", "tracker@localhost"))
+
+
+def build(message: OutgoingMessage) -> EmailMessage:
+    email = EmailMessage(policy=SMTP)
+    email["From"] = sender()
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    email["Message-ID"] = make_msgid(idstring=f"tracker-{message.id}")
+    email["Auto-Submitted"] = "auto-generated"
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(message.text)
+    email.add_alternative(message.html or _html_of(message.text), subtype="html")
+    return email
+
+
+def outbox_folder() -> Path:
+    return Path(current_app.instance_path) / "outbox"
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send what waits (oldest first, those not given up on); returns (sent, failed). Each
+    message is committed on its own, so a crash in the middle sends none twice to completion
+    and loses none."""
+    pending = list(
+        db.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.sent_at.is_(None), OutgoingMessage.attempts < MAX_ATTEMPTS)
+            .order_by(OutgoingMessage.id)
+            .limit(limit)
+        )
+    )
+    sent = failed = 0
+    url = current_app.config.get("SMTP_URL") or ""
+    for message in pending:
+        try:
+            _send(build(message), message, url)
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:500]
+            failed += 1
+        else:
+            message.attempts += 1
+            message.sent_at = utcnow()
+            message.last_error = ""
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def _send(email: EmailMessage, message: OutgoingMessage, url: str) -> None:
+    if not url:
+        folder = outbox_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{message.id:06d}-{message.kind}.eml").write_bytes(email.as_bytes())
+        return
+    parts = urlsplit(url)
+    port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    if parts.scheme == "smtps":
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            parts.hostname or "localhost",
+            port,
+            timeout=SMTP_TIMEOUT,
+            context=ssl.create_default_context(),
+        )
+    else:
+        server = smtplib.SMTP(parts.hostname or "localhost", port, timeout=SMTP_TIMEOUT)
+    with server:
+        if parts.scheme == "smtp" and server.has_extn("starttls"):
+            server.starttls(context=ssl.create_default_context())
+        if parts.username:
+            server.login(unquote(parts.username), unquote(parts.password or ""))
+        server.send_message(email)
+
+
+def recent(school_id: int, limit: int = 50) -> list[OutgoingMessage]:
+    return list(
+        db.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.school_id == school_id)
+            .order_by(OutgoingMessage.id.desc())
+            .limit(limit)
+        )
+    )
