@@ -185,6 +185,22 @@ CASES = [
         lambda o: "/password/reset/not-a-token",
         {"guest": 404, "staff": 404, "director": 404, "other_director": 404},
     ),
+    # A guest asking for a link gets the same page whoever is asked for; a logged-in person is
+    # sent to the change of password; a link that is not one is «not found» for anybody.
+    Case(
+        "accounts.forgot",
+        "POST",
+        lambda o: "/password/forgot",
+        {**everyone(302), "guest": 200},
+        data=lambda o: {"identifier": "nobody-here"},
+    ),
+    Case(
+        "accounts.reset_by_link",
+        "POST",
+        lambda o: "/password/reset/not-a-token",
+        {"guest": 404, "staff": 404, "director": 404, "other_director": 404},
+        data=lambda o: {"password": "x", "repeat": "x"},
+    ),
     Case(
         "accounts.reset_password",
         "POST",
