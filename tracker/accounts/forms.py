@@ -30,12 +30,10 @@ class LoginForm(FlaskForm):
 TOO_LONG = _l("Пароль должен быть от 8 до 128 символов")
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Текущий пароль"),
-        validators=[InputRequired(_l("Введите текущий пароль")), Length(max=128)],
-        render_kw={"autocomplete": "current-password"},
-    )
+class ResetForm(FlaskForm):
+    """A new password twice: through a «забыли пароль?» link (and, with the current one, on the
+    change of password)."""
+
     password = PasswordField(
         _l("Новый пароль (от 8 до 128 символов)"),
         validators=[InputRequired(_l("Введите новый пароль")), Length(max=128, message=TOO_LONG)],
@@ -45,6 +43,15 @@ class PasswordForm(FlaskForm):
         _l("Новый пароль ещё раз"),
         validators=[InputRequired(_l("Повторите новый пароль")), Length(max=128, message=TOO_LONG)],
         render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Задать пароль"))
+
+
+class PasswordForm(ResetForm):
+    current = PasswordField(
+        _l("Текущий пароль"),
+        validators=[InputRequired(_l("Введите текущий пароль")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Сменить пароль"))
 
@@ -120,17 +127,3 @@ class ForgotForm(FlaskForm):
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Прислать ссылку"))
-
-
-class ResetForm(FlaskForm):
-    password = PasswordField(
-        _l("Новый пароль (от 8 до 128 символов)"),
-        validators=[InputRequired(_l("Введите новый пароль")), Length(max=128, message=TOO_LONG)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        _l("Новый пароль ещё раз"),
-        validators=[InputRequired(_l("Повторите новый пароль")), Length(max=128, message=TOO_LONG)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    submit = SubmitField(_l("Задать пароль"))

@@ -192,17 +192,25 @@ def change_password(person: Person, current: str, new: str, repeat: str) -> None
     if new == current:
         raise DomainError(_("Новый пароль должен отличаться от текущего"), field="password")
     check_password_rules(new, person.username)
-    person.password_hash = generate_password_hash(new)
-    person.must_change_password = False
+    _set_password(person, new, "person.password", person)
+
+
+def _set_password(
+    person: Person, password: str, action: str, actor: Person | None, *, temporary: bool = False
+) -> None:
+    """Keep the new password's hash and end every session of the person; a `temporary` one
+    (made by the director or the administrator) must be changed at the next login."""
+    person.password_hash = generate_password_hash(password)
+    person.must_change_password = temporary
     person.password_changed_at = utcnow()
     end_sessions(person)
     audit.record(
-        "person.password",
+        action,
         "person",
         person.id,
         school_id=person.school_id,
-        actor=person,
-        changes={"password": ["***", "***"]},
+        actor=actor,
+        changes={"password": ["***", "*** (сменить при входе)" if temporary else "***"]},
     )
 
 
@@ -275,18 +283,7 @@ def reset_password(person: Person, actor: Person | None) -> str:
     if not person.is_active:
         raise DomainError(_("Учётная запись отключена: сначала включите её"))
     password = random_password(person.username)
-    person.password_hash = generate_password_hash(password)
-    person.must_change_password = True
-    person.password_changed_at = utcnow()
-    end_sessions(person)
-    audit.record(
-        "person.password.reset",
-        "person",
-        person.id,
-        school_id=person.school_id,
-        actor=actor,
-        changes={"password": ["***", "*** (сброшен, сменить при входе)"]},
-    )
+    _set_password(person, password, "person.password.reset", actor, temporary=True)
     return password
 
 
@@ -397,19 +394,8 @@ def reset_by_link(token: str, new: str, repeat: str) -> Person:
     if new != repeat:
         raise DomainError(_("Пароли не совпадают"), field="repeat")
     check_password_rules(new, person.username)
-    person.password_hash = generate_password_hash(new)
-    person.must_change_password = False
-    person.password_changed_at = utcnow()
     reset.used_at = utcnow()
-    end_sessions(person)
-    audit.record(
-        "person.password.reset_by_link",
-        "person",
-        person.id,
-        school_id=person.school_id,
-        actor=person,
-        changes={"password": ["***", "***"]},
-    )
+    _set_password(person, new, "person.password.reset_by_link", person)
     return person
 
 
