@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import Person, Position, PositionHolder, School
+from tracker.accounts.models import Person, Position, School
 from tracker.accounts.records import records_version
 from tracker.approvals.models import (
     AgendaItem,
@@ -201,42 +201,27 @@ def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent
     return events
 
 
-def _occurrence_events(occurrences, base_url: str, slug: str) -> list[FeedEvent]:
-    events = []
-    for occurrence in occurrences:
-        check = occurrence.check
-        url = f"{base_url}controls/occurrences/{occurrence.id}"
-        events.append(
-            FeedEvent(
-                uid=f"occurrence-{occurrence.id}@{slug}.tracker",
-                summary=f"Проверка ЭЖ: {check.title} ({occurrence.label})",
-                day=occurrence.due_on,
-                description=(
-                    f"Срок: {occurrence.due_on:%d.%m.%Y}\n"
-                    f"Ответственный: {check.position.title if check.position else '—'}\n{url}"
-                ),
-                url=url,
-                done=occurrence.is_done,
-            )
-        )
-    return events
-
-
-def _part_events(items, base_url: str, slug: str) -> list[FeedEvent]:
-    """A person's own parts of recurring work (a class teacher's print-out at a quarter's end)."""
+def _work_events(items, base_url: str, slug: str) -> list[FeedEvent]:
+    """Recurring work (`controls.work.Work`): a check's occurrence for whoever runs it, or a
+    person's own part of one (a class teacher's print-out at a quarter's end)."""
     events = []
     for item in items:
-        occurrence = item.occurrence
+        occurrence, check = item.occurrence, item.check
         url = f"{base_url}controls/occurrences/{occurrence.id}"
+        if item.person is None:
+            uid = f"occurrence-{occurrence.id}@{slug}.tracker"
+            summary = f"Проверка ЭЖ: {check.title} ({occurrence.label})"
+            who = f"Ответственный: {check.position.title if check.position else '—'}"
+        else:
+            uid = f"part-{occurrence.id}-{item.person.id}@{slug}.tracker"
+            summary = f"{check.title} ({occurrence.label})"
+            who = "Ваша часть: отметьте её выполненной на странице срока."
         events.append(
             FeedEvent(
-                uid=f"part-{occurrence.id}-{item.person.id}@{slug}.tracker",
-                summary=f"{item.check.title} ({occurrence.label})",
+                uid=uid,
+                summary=summary,
                 day=occurrence.due_on,
-                description=(
-                    f"Срок: {occurrence.due_on:%d.%m.%Y}\n"
-                    f"Ваша часть: отметьте её выполненной на странице срока.\n{url}"
-                ),
+                description=f"Срок: {occurrence.due_on:%d.%m.%Y}\n{who}\n{url}",
                 url=url,
                 done=item.is_done,
             )
@@ -299,14 +284,6 @@ def _order_events(orders, base_url: str, slug: str) -> list[FeedEvent]:
     ]
 
 
-def _held_positions(person: Person) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(PositionHolder.position_id).where(PositionHolder.person_id == person.id)
-        )
-    )
-
-
 def _occurrences(school: School, position_ids: list[int] | None):
     query = (
         select(Occurrence)
@@ -357,15 +334,12 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
             if plan
             else []
         )
-        held = bodies = None  # the whole school's feed needs neither
-        if not everything:
-            held = _held_positions(person)
-            bodies = member_bodies(person)
+        bodies = None if everything else member_bodies(person)  # the school's feed: all
         events += _task_events(tasks, base_url, slug, today)
-        events += _occurrence_events(_occurrences(school, held), base_url, slug)
-        if not everything:
-            parts = [item for item in work.work_of(school, person) if item.person is not None]
-            events += _part_events(parts, base_url, slug)
+        if everything:
+            events += _work_events(map(work.Work, _occurrences(school, None)), base_url, slug)
+        else:  # the checks I run and the parts I owe, read once
+            events += _work_events(work.work_of(school, person), base_url, slug)
             events += _discussion_events(running_discussions(school).values(), base_url, slug)
         events += _meeting_events(
             _meetings(school, bodies),
@@ -386,7 +360,8 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
         position = db.session.get_one(Position, int(ident))  # never deleted
         tasks = [t for t in plans.plan_tasks(plan) if position in t.positions] if plan else []
         events += _task_events(tasks, base_url, slug, today)
-        events += _occurrence_events(_occurrences(school, [position.id]), base_url, slug)
+        occurrences = _occurrences(school, [position.id])
+        events += _work_events(map(work.Work, occurrences), base_url, slug)
         name = f"{school.short_name}: {position.title}"
     else:
         body = db.session.get_one(CollegialBody, int(ident))  # never deleted
