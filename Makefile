@@ -44,7 +44,9 @@ run: install
 	@chmod 600 instance/demo-password
 	$(BIN)/tracker demo --if-empty --password="$$(cat instance/demo-password)"
 	@echo "Откройте http://$(HOST):$(PORT) и войдите под одним из логинов выше."
-	$(BIN)/tracker run --host $(HOST) --port $(PORT)
+	@# The worker (PDFs, mail, reminders) beside the web server; both stop together.
+	@$(BIN)/tracker worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check tracker tests bench

@@ -11,6 +11,7 @@ TRACKER = ROOT / "tracker"
 
 # The domain packages, lowest first: a package may import itself and those before it.
 DOMAIN = (
+    "jobs",
     "audit",
     "mail",
     "accounts",
@@ -22,7 +23,9 @@ DOMAIN = (
     "publication",
     "ical",
 )
-KERNEL = frozenset({"tracker.types", "tracker.errors", "tracker.extensions", "tracker.config"})
+KERNEL = frozenset(
+    {"tracker.types", "tracker.errors", "tracker.extensions", "tracker.config", "tracker.queue"}
+)
 SHARED_WEB = frozenset({"tracker.web", "tracker.views_common", "tracker.forms"})
 APPLICATION = frozenset(
     {"tracker", "tracker.cli", "tracker.seed", "tracker.demo", "tracker.export", "tracker.backup"}

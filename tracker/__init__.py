@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tracker import config as config_module
+from tracker import queue
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    queue.init_app(app)
 
     from tracker import web
 
@@ -54,7 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     # listener and signal receiver is connected before the first request or command: the
     # version of a school's records follows its audit entries (`accounts.records`); the plan's
     # approval items ask `approvals` and `publication` for their days (`acts.signals`); the
-    # recurring items re-derive their statuses when the staff changes (`accounts.signals`).
+    # recurring items re-derive their statuses when the staff changes (`accounts.signals`); the
+    # worker's jobs are registered with the queue and its given-up jobs kept (`jobs.services`).
     from tracker.accounts import records as _records  # noqa: F401
     from tracker.acts import models as _acts_models  # noqa: F401
     from tracker.approvals import models as _approvals_models  # noqa: F401
@@ -64,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls import work as _recurring_work  # noqa: F401
     from tracker.documents import models as _documents_models  # noqa: F401
     from tracker.ical import models as _ical_models  # noqa: F401
+    from tracker.jobs import services as _failed_jobs  # noqa: F401
     from tracker.mail import models as _mail_models  # noqa: F401
     from tracker.publication import models as _publication_models  # noqa: F401
     from tracker.publication import services as _publication_days  # noqa: F401

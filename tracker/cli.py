@@ -264,7 +264,26 @@ def ical_url_command(username: str, alarm_days: int):
     click.echo(f"{base}/ical/{raw}.ics")
 
 
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Сколько заданий выполнять сразу")
+@click.option("--once", is_flag=True, help="Выполнить то, что ждёт, и выйти")
+@with_appcontext
+def worker_command(threads: int, once: bool):
+    """Run the job queue's consumer: PDFs of published acts, mail, the scheduled reminders.
+    Stop it with Ctrl+C (or SIGTERM): the job in hand is finished first."""
+    import logging
+
+    from tracker.queue import queue, run_pending
+
+    if once:
+        click.echo(f"Выполнено заданий: {run_pending()}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    queue.create_consumer(workers=max(1, threads), worker_type="thread").run()
+
+
 COMMANDS = [
+    worker_command,
     ical_url_command,
     controls_group,
     backup_command,

@@ -43,12 +43,16 @@ def from_environment(instance: Path) -> dict:
         # messages are written to instance/outbox/ as .eml files. The sender's address.
         "SMTP_URL": os.environ.get("TRACKER_SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", ""),
+        # The job queue: Redis (redis://host:6379/0) for several machines; with none, a SQLite
+        # file in the instance folder.
+        "REDIS_URL": os.environ.get("TRACKER_REDIS_URL", ""),
     }
 
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "ru",
+    "SMTP_TIMEOUT": 15,  # seconds a mail server may keep silent before the attempt fails
     "BABEL_DEFAULT_TIMEZONE": "Europe/Moscow",
     "LANGUAGES": ("ru", "en"),
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

@@ -44,7 +44,7 @@ from tracker.documents.generation import (
 from tracker.extensions import db
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
-from tracker.publication.services import publish
+from tracker.publication.services import keep_pdf, publish, to_pdf
 from tracker.seed import SEEDS, load_seed, position_specs
 
 # A second class teacher shows that one position can be filled by several people.
@@ -468,10 +468,12 @@ def _documents_made(school, director: Person) -> None:
 
 
 def _regulation_published(school, director: Person) -> None:
-    """The act in force goes on the school's site; the drafts stay off it."""
+    """The act in force goes on the school's site, its PDF made as the worker would make it;
+    the drafts stay off it."""
     for act in acts_of(school):
         if act.status == ActStatus.IN_FORCE:
-            publish(act, director)
+            publication = publish(act, director)
+            keep_pdf(publication, *to_pdf(publication.document.content))
 
 
 def _discussed(act, people, opens_on, closes_on, comments, as_of=None):

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from tests.browser.checks import HtmlRecorder, PageChecks, SessionFindings, tool_problems
 from tests.conftest import DEMO_PASSWORD, make_app
 from tracker.extensions import db
+from tracker.queue import queue
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -63,14 +64,18 @@ def page_checks(tmp_path, monkeypatch, session_findings):
 @pytest.fixture
 def live_server(tmp_path, database, page_checks):
     """The demo school (the test's own copy of it, on SQLite or PostgreSQL) served by a real
-    HTTP server in a thread, on a free port."""
+    HTTP server in a thread, on a free port, with the job queue's consumer in threads beside it
+    (as `make run` starts `tracker worker` beside the server)."""
     app = make_app(tmp_path, database)
     page_checks.recorder = HtmlRecorder(app)
     server = make_server("127.0.0.1", 0, page_checks.recorder, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    worker = queue.create_consumer(workers=1, periodic=False, initial_delay=0.05, max_delay=0.2)
+    worker.start()
     page_checks.base_url = f"http://127.0.0.1:{server.server_port}"
     yield page_checks.base_url
+    worker.stop(graceful=True)
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():

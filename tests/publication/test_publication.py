@@ -23,12 +23,12 @@ from tracker.approvals.models import BodyKind, Decision
 from tracker.approvals.orders import issue_order
 from tracker.approvals.queries import body_of_kind
 from tracker.audit.models import AuditEntry
-from tracker.documents.generation import Prebuilt, act_bytes
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Task, TaskStatus
 from tracker.publication import services as publication
 from tracker.publication.models import Publication
+from tracker.queue import run_pending
 
 pytestmark = pytest.mark.demo_data
 REGULATION = "Положение об электронном журнале успеваемости"
@@ -174,21 +174,20 @@ def test_a_signed_republication_supersedes_the_first_and_keeps_it_as_history(app
 
 def test_while_libreoffice_converts_another_request_can_still_write(sqlite_app, monkeypatch):
     """The conversion may take a minute; other schools' logins and records must not wait. On
-    SQLite a write transaction locks the whole file, so the test runs there on every backend."""
+    SQLite a write transaction locks the whole file, so the test runs there on every backend:
+    the worker holds no transaction while LibreOffice runs."""
     app = sqlite_app
     act = act_titled(DATA_ACT)
     put_in_force(act)
     db.session.commit()
     school_id = act.school_id
-    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
-    if other.dialect.name == "sqlite":
-        other = create_engine(
-            app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, connect_args={"timeout": 0.3}
-        )
+    other = create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, connect_args={"timeout": 0.3}
+    )
     written = []
 
     def slow_libreoffice(docx: bytes):
-        with other.begin() as connection:  # "database is locked" if publish had written already
+        with other.begin() as connection:  # "database is locked" if the worker held a write
             connection.execute(
                 text("UPDATE schools SET city = city WHERE id = :id"), {"id": school_id}
             )
@@ -198,32 +197,41 @@ def test_while_libreoffice_converts_another_request_can_still_write(sqlite_app, 
     monkeypatch.setattr(publication, "to_pdf", slow_libreoffice)
     published = publication.publish(act, person("director"))
     db.session.commit()
+    assert written == [] and published.pdf_state == "pending"  # not in the request
+    assert run_pending() == 1
     other.dispose()
+    db.session.refresh(published)
     assert written == [b"PK"]
-    assert published.pdf == b"%PDF-1.4 converted" and published.document.content[:2] == b"PK"
+    assert published.pdf == b"%PDF-1.4 converted" and published.pdf_state == "ready"
 
 
-def test_an_act_changed_while_its_pdf_was_made_is_kept_new_and_its_pdf_made_again(app, monkeypatch):
-    """The DOCX kept is the act as it is at the moment of publishing; a PDF made from an older
-    build is not offered with it: the page says so and the retry makes it."""
+def test_publishing_answers_at_once_and_the_pdf_appears_once_the_worker_has_run(
+    app, client, monkeypatch
+):
     act = act_titled(DATA_ACT)
     put_in_force(act)
-    db.session.commit()
-    real = act_bytes
+    converted = []
     monkeypatch.setattr(
-        publication,
-        "act_bytes",
-        lambda act: Prebuilt("built-before-an-edit", real(act).content),
+        publication, "to_pdf", lambda docx: converted.append(docx) or (b"%PDF-1.4 made", "")
     )
-    monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 of the older build", ""))
-    published = publication.publish(act, person("director"))
-    db.session.commit()
-    assert published.pdf is None and published.pdf_state == "failed"
-    assert "документ изменился" in published.pdf_error
-    assert published.document.fingerprint != "built-before-an-edit"  # built again, not reused
-    monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 remade", ""))
-    publication.retry_pdf(published, person("director"))
-    assert published.pdf == b"%PDF-1.4 remade"
+    login(client, "director")
+    page = f"/acts/{act.id}"
+    response = post(client, f"{page}/publish", page=page)
+    assert response.status_code == 302 and converted == []
+    assert "DOCX; PDF готовится" in page_text(client.get(page))
+    public = page_text(client.get(PAGE))
+    assert DATA_ACT in public and "PDF готовится" in public
+    published = publication.current_publication(act)
+    assert client.get(f"/public/school20/files/{published.id}.pdf").status_code == 404
+    assert run_pending() == 1 and len(converted) == 1
+    assert converted[0] == published.document.content  # the PDF of the very DOCX published
+    public = page_text(client.get(PAGE))
+    assert "PDF готовится" not in public.split(DATA_ACT, 1)[1].split("Положение", 1)[0]
+    pdf = client.get(f"/public/school20/files/{published.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data == b"%PDF-1.4 made"
+    assert run_pending() == 0
+    publication.make_pdf.call_local(published.id)  # a job run twice changes nothing
+    assert len(converted) == 1
 
 
 def test_without_libreoffice_publishing_goes_on_with_docx_and_the_director_is_told(
@@ -236,15 +244,19 @@ def test_without_libreoffice_publishing_goes_on_with_docx_and_the_director_is_to
     page = f"/acts/{act.id}"
     response = post(client, f"{page}/publish", page=page)
     assert response.status_code == 302
+    assert run_pending(retries_too=True) == 3  # the job and its two retries
     text = page_text(client.get(page))
     assert "PDF сделать не удалось (LibreOffice не установлен)" in text
-    assert "только DOCX: PDF не готов" in text
     public = page_text(client.get(PAGE))
     assert DATA_ACT in public and "PDF готовится" in public
+    outbox = page_text(client.get("/outbox"))
+    assert "PDF опубликованного акта" in outbox and "LibreOffice не установлен" in outbox
     monkeypatch.undo()
     published = publication.current_publication(act)
     response = post(client, f"/publications/{published.id}/pdf", page=page)
-    assert "PDF готов" in page_text(client.get(page))
+    assert "PDF готовится заново" in page_text(client.get(page))
+    assert run_pending() == 1
+    assert "DOCX и PDF" in page_text(client.get(page))
 
 
 def test_the_plans_publication_item_completes_when_every_act_is_published(app):

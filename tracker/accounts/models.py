@@ -104,6 +104,9 @@ class Person(UserMixin, Model):
     # Returned by get_id() and changed on logout, so a replayed session cookie stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
     locale: Mapped[str] = mapped_column(String(8), default="ru")
+    # The kinds of notice the person switched off (accounts.notices.KINDS); each e-mail has a
+    # one-click link that adds its kind here.
+    mail_off: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # A password someone else chose (an initial one) must be replaced at the next login.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # A right the director gives one person: to publish the acts in force on the school site.

@@ -33,6 +33,7 @@ from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.jobs import services as jobs
 from tracker.mail import services as mail
 from tracker.views_common import attempt, own, safe_back, school_today
 
@@ -114,6 +115,8 @@ def outbox():
     return render_template(
         "accounts/outbox.html",
         messages=mail.recent(current_user.school_id),
+        failures=jobs.failures_of(current_user.school_id),
+        job_title=jobs.title,
         local=not current_app.config.get("SMTP_URL"),
     )
 

@@ -31,6 +31,10 @@ class OutgoingMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # Taken by a worker until then (mail.services.deliver); a killed worker's claim lapses.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One message per key ("digest:2026-W50:17"): the same digest scheduled twice is sent once.
+    key: Mapped[str | None] = mapped_column(String(120), unique=True)
 
     @property
     def failed(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_escape
 import smtplib
 import ssl
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -17,13 +18,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import CursorResult, or_, select, update
 
 from tracker.extensions import db
 from tracker.mail.models import MAX_ATTEMPTS, OutgoingMessage
+from tracker.queue import after_commit, crontab, job, periodic
 from tracker.types import utcnow
 
-SMTP_TIMEOUT = 15  # seconds: a server that hangs does not hold a worker for longer
+CLAIM = timedelta(minutes=5)  # a message being sent is not taken by another worker meanwhile
 
 
 def queue(
@@ -49,6 +51,7 @@ def queue(
     )
     db.session.add(message)
     db.session.flush()
+    after_commit(send_message, message.id, school_id=school_id)
     return message
 
 
@@ -94,34 +97,79 @@ def outbox_folder() -> Path:
     return Path(current_app.instance_path) / "outbox"
 
 
+def _waiting(now):
+    """Not sent, not given up on, and not being sent by another worker right now."""
+    return (
+        OutgoingMessage.sent_at.is_(None),
+        OutgoingMessage.attempts < MAX_ATTEMPTS,
+        or_(OutgoingMessage.claimed_until.is_(None), OutgoingMessage.claimed_until < now),
+    )
+
+
+def deliver(message_id: int) -> bool | None:
+    """Send one message: True when sent, False when the server refused it (the attempt is
+    counted), None when it is not to be sent (sent already, given up on, or being sent by
+    another worker). The message is claimed in its own committed statement first, so two
+    workers never send it both; a worker killed while sending leaves a claim that lapses."""
+    now = utcnow()
+    claimed: CursorResult = db.session.execute(  # type: ignore[assignment]
+        update(OutgoingMessage)
+        .where(OutgoingMessage.id == message_id, *_waiting(now))
+        .values(claimed_until=now + CLAIM)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    message = db.session.get(OutgoingMessage, message_id)
+    assert message is not None  # claimed just now
+    message.attempts += 1
+    message.claimed_until = None
+    try:
+        _send(build(message), message, current_app.config.get("SMTP_URL") or "")
+    except (OSError, smtplib.SMTPException) as error:
+        message.last_error = f"{type(error).__name__}: {error}"[:500]
+        db.session.commit()
+        return False
+    message.sent_at = utcnow()
+    message.last_error = ""
+    db.session.commit()
+    return True
+
+
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Send what waits (oldest first, those not given up on); returns (sent, failed). Each
-    message is committed on its own, so a crash in the middle sends none twice to completion
-    and loses none."""
-    pending = list(
+    """Send what waits (oldest first); returns (sent, failed). Each message is committed on its
+    own, so a crash in the middle sends none twice to completion and loses none."""
+    ids = list(
         db.session.scalars(
-            select(OutgoingMessage)
-            .where(OutgoingMessage.sent_at.is_(None), OutgoingMessage.attempts < MAX_ATTEMPTS)
+            select(OutgoingMessage.id)
+            .where(*_waiting(utcnow()))
             .order_by(OutgoingMessage.id)
             .limit(limit)
         )
     )
-    sent = failed = 0
-    url = current_app.config.get("SMTP_URL") or ""
-    for message in pending:
-        try:
-            _send(build(message), message, url)
-        except (OSError, smtplib.SMTPException) as error:
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:500]
-            failed += 1
-        else:
-            message.attempts += 1
-            message.sent_at = utcnow()
-            message.last_error = ""
-            sent += 1
-        db.session.commit()
-    return sent, failed
+    db.session.commit()
+    results = [deliver(message_id) for message_id in ids]
+    return results.count(True), results.count(False)
+
+
+class NotSent(Exception):
+    """The mail server refused or did not answer: the queue tries again later."""
+
+
+@job(retries=MAX_ATTEMPTS, retry_delay=60)
+def send_message(message_id: int, school_id: int | None = None) -> None:
+    """The queue's job for one message: sent at once, retried a minute later while the server
+    refuses, until the message is given up on (the director sees it on the outbox page)."""
+    if deliver(message_id) is False:
+        message = db.session.get(OutgoingMessage, message_id)
+        if message is not None and not message.failed:
+            raise NotSent(message.last_error)
+
+
+@periodic(crontab(minute="*/5"))
+def send_waiting() -> None:
+    """Every five minutes: whatever a lost job left in the outbox."""
+    deliver_pending(limit=500)
 
 
 def _send(email: EmailMessage, message: OutgoingMessage, url: str) -> None:
@@ -131,16 +179,17 @@ def _send(email: EmailMessage, message: OutgoingMessage, url: str) -> None:
         (folder / f"{message.id:06d}-{message.kind}.eml").write_bytes(email.as_bytes())
         return
     parts = urlsplit(url)
+    timeout = current_app.config["SMTP_TIMEOUT"]  # a server that hangs holds a worker no longer
     port = parts.port or (465 if parts.scheme == "smtps" else 587)
     if parts.scheme == "smtps":
         server: smtplib.SMTP = smtplib.SMTP_SSL(
             parts.hostname or "localhost",
             port,
-            timeout=SMTP_TIMEOUT,
+            timeout=timeout,
             context=ssl.create_default_context(),
         )
     else:
-        server = smtplib.SMTP(parts.hostname or "localhost", port, timeout=SMTP_TIMEOUT)
+        server = smtplib.SMTP(parts.hostname or "localhost", port, timeout=timeout)
     with server:
         if parts.scheme == "smtp" and server.has_extn("starttls"):
             server.starttls(context=ssl.create_default_context())

@@ -15,6 +15,7 @@ from tracker.types import UTCDateTime, utcnow
 
 
 class PdfState(StrEnum):
+    PENDING = "pending"  # the worker is to make it
     READY = "ready"
     FAILED = "failed"  # LibreOffice missing or the conversion failed: DOCX only, retry later
 
@@ -36,6 +37,7 @@ class Publication(Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_state: Mapped[PdfState] = mapped_column(String(16), default=PdfState.FAILED)
     pdf_error: Mapped[str] = mapped_column(Text, default="")
+    pdf_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the worker was asked
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     signature_name: Mapped[str] = mapped_column(String(255), default="")
     signed_by: Mapped[str] = mapped_column(String(300), default="")  # as the school entered it

@@ -1,8 +1,9 @@
 """Publishing acts in force on the school's site: the act's last step, with its files.
 
 Only what is published and not withdrawn is ever reachable from outside; a draft has no
-publication and therefore no public file. The PDF is made by LibreOffice at publish time and
-kept; when that fails, publishing goes on with the DOCX and the director can retry.
+publication and therefore no public file. The PDF is made by LibreOffice in the worker
+(`make_pdf`), off the request, and kept; until then the public page says «PDF готовится»; when it
+fails, the act's page says why and the director can retry.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shutil
 import subprocess  # nosec B404 -- LibreOffice is run with a fixed argument list, no shell
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -27,10 +28,11 @@ from tracker.acts.services import sync_plan_for
 from tracker.acts.signals import plan_step_done_on
 from tracker.approvals.queries import current_rounds, enacting_order, in_force_on, requisites
 from tracker.audit import services as audit
-from tracker.documents.generation import DOCX, act_bytes, generate_act, safe_filename
+from tracker.documents.generation import DOCX, generate_act, safe_filename
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.publication.models import PdfState, Publication, SimpleSignature
+from tracker.queue import after_commit, crontab, job, periodic
 from tracker.types import local_day, utcnow
 
 MAX_SIGNATURE = 1024 * 1024  # a detached CMS signature is a few kilobytes
@@ -128,13 +130,7 @@ def publish(
             raise DomainError(_("Файл подписи больше 1 МБ"), field="signature")
         if not signed_by:
             raise DomainError(_("Укажите, кем подписан документ"), field="signed_by")
-    # LibreOffice may take a minute: it runs before the first write, so that no other
-    # school's request waits behind this transaction's lock meanwhile.
-    prebuilt = act_bytes(act)
-    pdf, error = to_pdf(prebuilt.content) if convert else (None, "")
-    document = generate_act(act, actor, prebuilt)
-    if document.fingerprint != prebuilt.fingerprint:  # its text or template changed meanwhile
-        pdf, error = None, _("документ изменился, пока готовился PDF; повторите")
+    document = generate_act(act, actor)
     earlier = [
         p for p in (current_publication(act), replaces and current_publication(replaces)) if p
     ]
@@ -148,10 +144,10 @@ def publish(
         published_by_id=actor.id,
         sequence=1 + len(publications_of(act)),
     )
-    if convert:
-        _set_pdf(publication, pdf, error)
     db.session.add(publication)
     db.session.flush()
+    if convert:
+        _ask_for_pdf(publication)
     for old in earlier:
         old.superseded_by_id = publication.id
         old.superseded_at = utcnow()
@@ -171,16 +167,79 @@ def publish(
     return publication
 
 
-def _set_pdf(publication: Publication, pdf: bytes | None, error: str) -> None:
+def _ask_for_pdf(publication: Publication) -> None:
+    """The PDF is made by the worker once this transaction commits; until then the public page
+    says «PDF готовится»."""
+    publication.pdf = None
+    publication.pdf_state = PdfState.PENDING
+    publication.pdf_error = ""
+    publication.pdf_asked_at = utcnow()
+    after_commit(make_pdf, publication.id, school_id=publication.school_id)
+
+
+class PdfNotMade(Exception):
+    """LibreOffice failed: the queue tries again later."""
+
+
+@job(retries=2, retry_delay=120)
+def make_pdf(publication_id: int, school_id: int | None = None) -> None:
+    """The worker's job: convert the publication's DOCX (the one kept at publishing, so the PDF
+    is the same document) and keep the PDF. Idempotent: a publication with its PDF is left
+    alone. A failure is kept on the publication (the act's page says why
+    and offers a retry) and retried twice."""
+    publication = db.session.get(Publication, publication_id)
+    if publication is None or publication.pdf_state == PdfState.READY:
+        return
+    content = publication.document.content
+    db.session.commit()  # LibreOffice may take a minute: no transaction held meanwhile
+    pdf, error = to_pdf(content)
+    publication = db.session.get(Publication, publication_id)
+    if publication is None or publication.pdf_state == PdfState.READY:
+        return
+    keep_pdf(publication, pdf, error)
+    # An entry of the act's history, made by no one; it moves the school's records version, so
+    # the public page, kept by that version, shows the PDF at once.
+    audit.record_new(
+        "act.publish.pdf",
+        "act",
+        publication.act_id,
+        publication.school_id,
+        None,
+        pdf=str(publication.pdf_state),
+        error=error or None,
+    )
+    db.session.commit()
+    if pdf is None:
+        raise PdfNotMade(error)
+
+
+def keep_pdf(publication: Publication, pdf: bytes | None, error: str) -> None:
+    """The PDF made of the publication's DOCX, or why there is none."""
     publication.pdf = pdf
-    publication.pdf_state = PdfState.READY if pdf else PdfState.FAILED
     publication.pdf_error = error
+    publication.pdf_state = PdfState.READY if pdf else PdfState.FAILED
+
+
+@periodic(crontab(minute="*/10"))
+def make_missing_pdfs() -> None:
+    """Every ten minutes: publications whose PDF was asked for over ten minutes ago and not made
+    (the job lost with a killed worker) are asked for again."""
+    stale = utcnow() - timedelta(minutes=10)
+    for publication in db.session.scalars(
+        select(Publication).where(
+            Publication.pdf_state == PdfState.PENDING, Publication.pdf_asked_at < stale
+        )
+    ):
+        publication.pdf_asked_at = utcnow()
+        after_commit(make_pdf, publication.id, school_id=publication.school_id)
+    db.session.commit()
 
 
 def retry_pdf(publication: Publication, actor: Person) -> None:
+    """The director asks again for a PDF that failed (or that waits too long)."""
     if publication.pdf_state == PdfState.READY:
         raise DomainError(_("PDF уже готов"))
-    _set_pdf(publication, *to_pdf(publication.document.content))
+    _ask_for_pdf(publication)
     db.session.flush()
     audit.record_new(
         "act.publish.pdf",

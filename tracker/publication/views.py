@@ -233,7 +233,7 @@ def publish(act_id: int):
             form.signature.data.read() if getattr(form.signature.data, "filename", "") else None
         )
         replaces = db.session.get(LocalAct, form.replaces.data) if form.replaces.data else None
-        done, publication = attempt(
+        if attempt(
             form,
             lambda: services.publish(
                 act,
@@ -243,20 +243,11 @@ def publish(act_id: int):
                 signature_name=getattr(form.signature.data, "filename", "") or "",
                 signed_by=form.signed_by.data or "",
             ),
-        )
-        if done:
-            assert publication is not None  # done: the publication publish made
-            if publication.pdf_state == "ready":
-                flash(_("Акт опубликован на сайте: DOCX и PDF"), "success")
-            else:
-                flash(
-                    _(
-                        "Акт опубликован с DOCX; PDF сделать не удалось (%(reason)s). "
-                        "На странице сказано, что PDF готовится; повторите позже.",
-                        reason=publication.pdf_error,
-                    ),
-                    "error",
-                )
+        ).done:
+            flash(
+                _("Акт опубликован на сайте: DOCX сразу, PDF — через минуту, когда будет готов"),
+                "success",
+            )
             return redirect(url_for("acts.act", act_id=act.id, _anchor="publication"))
     flash_errors(form)
     return redirect(url_for("acts.act", act_id=act.id, _anchor="publication"))
@@ -286,10 +277,7 @@ def retry_pdf(publication_id: int):
     publication = _own_publication(publication_id)
     form = posted_button()
     if attempt(form, lambda: services.retry_pdf(publication, current_user)).done:
-        if publication.pdf_state == "ready":
-            flash(_("PDF готов"), "success")
-        else:
-            flash(_("PDF снова не получился: %(reason)s", reason=publication.pdf_error), "error")
+        flash(_("PDF готовится заново: он появится через минуту"), "success")
     else:
         flash_errors(form)
     return redirect(url_for("acts.act", act_id=publication.act_id, _anchor="publication"))
