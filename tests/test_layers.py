@@ -22,6 +22,7 @@ DOMAIN = (
     "documents",
     "publication",
     "ical",
+    "reminders",
 )
 KERNEL = frozenset(
     {"tracker.types", "tracker.errors", "tracker.extensions", "tracker.config", "tracker.queue"}

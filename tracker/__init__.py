@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.mail import models as _mail_models  # noqa: F401
     from tracker.publication import models as _publication_models  # noqa: F401
     from tracker.publication import services as _publication_days  # noqa: F401
+    from tracker.reminders import services as _reminders  # noqa: F401
 
     web.init_app(app)
 

@@ -4,6 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import InputRequired, Length
 
 from tracker.accounts.models import Role
+from tracker.accounts.notices import KINDS
 from tracker.forms import IdListField
 
 ROLE_LABELS = {
@@ -127,3 +128,33 @@ class ForgotForm(FlaskForm):
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Прислать ссылку"))
+
+
+class EmailForm(FlaskForm):
+    """A person's own address: a new one is kept once confirmed by the link sent to it."""
+
+    email = StringField(
+        _l("Адрес почты"),
+        validators=[Length(max=254, message=_l("Адрес длиннее 254 символов"))],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
+    )
+    submit = SubmitField(_l("Сохранить адрес"))
+
+
+class MailForm(FlaskForm):
+    """Which notices the person gets: one box per kind (accounts.notices.KINDS)."""
+
+    submit = SubmitField(_l("Сохранить настройки писем"))
+
+    def chosen_off(self) -> set[str]:
+        return {kind for kind in KINDS if not self[kind].data}
+
+
+for _kind, _label in KINDS.items():
+    setattr(MailForm, _kind, BooleanField(_label))
+
+
+class ConfirmForm(FlaskForm):
+    """One button: confirm what the page says (a new address, switching a kind of mail off)."""
+
+    submit = SubmitField(_l("Подтвердить"))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.accounts import notices
 from tracker.accounts.models import (
     MANAGING_ROLES,
     LoginAttempt,
@@ -311,6 +312,35 @@ def clean_email(email: str, school: School, person: Person | None = None) -> str
     if taken:
         raise DomainError(_("Этот адрес уже указан у другого сотрудника"), field="email")
     return email
+
+
+def change_own_email(person: Person, email: str) -> bool:
+    """The person's own address: removed at once; a new one kept only once confirmed by the
+    link sent to it. Returns whether a link was sent."""
+    email = clean_email(email, person.school, person)
+    if email.lower() == (person.email or "").lower():
+        raise DomainError(_("Этот адрес у вас уже указан"), field="email")
+    if not email:
+        set_email(person, "", person)
+        return False
+    notices.ask_to_confirm(person, email)
+    return True
+
+
+def set_email(person: Person, email: str, actor: Person | None) -> None:
+    """Keep an address (checked again: another person may have taken it meanwhile)."""
+    email = clean_email(email, person.school, person)
+    if email == person.email:
+        return
+    audit.record(
+        "person.update",
+        "person",
+        person.id,
+        school_id=person.school_id,
+        actor=actor,
+        changes={"email": [person.email, email]},
+    )
+    person.email = email
 
 
 def request_reset(identifier: str, address: str, base_url: str) -> bool:

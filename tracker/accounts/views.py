@@ -15,13 +15,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from tracker.accounts import services
+from tracker.accounts import notices, services
 from tracker.accounts.forms import (
+    ConfirmForm,
+    EmailForm,
     FillPositionForm,
     ForgotForm,
     LanguageForm,
     LoginForm,
     LogoutForm,
+    MailForm,
     PasswordForm,
     PersonCreateForm,
     PersonEditForm,
@@ -32,7 +35,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import Person, Position, Role
 from tracker.accounts.permissions import can_manage_person, can_manage_school
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import csrf, db
 from tracker.jobs import services as jobs
 from tracker.mail import services as mail
 from tracker.views_common import attempt, own, safe_back, school_today
@@ -135,6 +138,94 @@ def start_session(person: Person) -> None:
     login_user(person)
     now = int(time.time())
     session["login_at"] = session["seen_at"] = now
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """«Мой профиль»: my address (a new one confirmed by a link sent to it) and which notices
+    I get by e-mail."""
+    person = current_user._get_current_object()
+    email_form = EmailForm(prefix="email")
+    mail_form = MailForm(prefix="mail")
+    if request.method == "POST" and "email-submit" in request.form:
+        if email_form.validate_on_submit():
+            outcome = attempt(
+                email_form, lambda: services.change_own_email(person, email_form.email.data or "")
+            )
+            if outcome.done:
+                if outcome.value:
+                    flash(
+                        _(
+                            "На %(email)s отправлена ссылка: адрес сохранится, когда вы её "
+                            "откроете (в течение двух дней).",
+                            email=(email_form.email.data or "").strip(),
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(_("Адрес почты убран: письма приходить не будут."), "success")
+                return redirect(url_for("accounts.profile"))
+    elif request.method == "POST" and "mail-submit" in request.form:
+        if mail_form.validate_on_submit():
+            if attempt(
+                mail_form, lambda: notices.switch(person, mail_form.chosen_off(), person)
+            ).done:
+                flash(_("Настройки писем сохранены."), "success")
+                return redirect(url_for("accounts.profile"))
+    elif request.method == "POST":
+        abort(400)
+    if request.method == "GET":
+        email_form.email.data = person.email
+        for kind in notices.KINDS:
+            mail_form[kind].data = kind not in (person.mail_off or [])
+    status = 400 if email_form.errors or mail_form.errors else 200
+    return render_template(
+        "accounts/profile.html", person=person, email_form=email_form, mail_form=mail_form
+    ), status
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link sent to a new address: the address is kept once its owner presses the button
+    (opening a link changes nothing: mail scanners open links too)."""
+    found = notices.read_confirmation(token)
+    form = ConfirmForm()
+    if found is None:
+        return render_template("accounts/confirm_email.html", form=None), 404
+    person, email = found
+    if form.validate_on_submit():
+        if attempt(form, lambda: services.set_email(person, email, person)).done:
+            flash(_("Адрес %(email)s подтверждён: письма будут приходить на него.", email=email))
+            return redirect(
+                url_for("accounts.profile" if current_user.is_authenticated else "accounts.login")
+            )
+    return render_template(
+        "accounts/confirm_email.html", form=form, person=person, email=email
+    ), 400 if form.errors else 200
+
+
+@bp.route("/mail/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click" with no form of ours
+def unsubscribe(token: str):
+    """One click switches one kind of notice off for the person the link was made for; the
+    signed link is the only credential (it does nothing but this)."""
+    found = notices.read_unsubscribe(token)
+    if found is None:
+        return render_template("accounts/unsubscribe.html", person=None), 404
+    person, kind = found
+    done = False
+    if request.method == "POST":
+        notices.switch(person, {*(person.mail_off or []), kind}, person)
+        db.session.commit()
+        done = True
+    return render_template(
+        "accounts/unsubscribe.html",
+        person=person,
+        kind=notices.KINDS[kind],
+        done=done,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -37,6 +37,7 @@ from tracker.approvals.models import (
     StepStatus,
     numbering_year,
 )
+from tracker.approvals.notices import tell_waiting
 from tracker.approvals.queries import (
     acts_awaiting,
     check_after_decisions,
@@ -595,6 +596,7 @@ def _record_item(
     item.recorded_at = datetime.now().astimezone()
     _apply(item, day)
     db.session.flush()
+    tell_waiting(act, actor)
     audit.record_new(
         "act.decision",
         "act",

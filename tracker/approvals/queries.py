@@ -189,19 +189,21 @@ def running_discussion(act: LocalAct) -> Discussion | None:
 PEDAGOGICAL = {"director", "deputy_uvr", "deputy_vr", "ej_officer", "class_teacher", "teacher"}
 
 
-def member_bodies(person: Person) -> list[int]:
-    """The ids of the bodies a person belongs to: those they chair or keep the minutes of,
-    and the pedagogical council for the teaching and leading staff."""
+def belongs(person: Person, body: CollegialBody) -> bool:
+    """Whether a person is a member of a body: its chair or secretary, or, for the pedagogical
+    council, one of the teaching and leading staff."""
+    if person.id in (body.chair_id, body.secretary_id):
+        return True
     codes = {position.code for position in person.positions}
+    return body.kind == BodyKind.PED_COUNCIL and bool(codes & PEDAGOGICAL)
+
+
+def member_bodies(person: Person) -> list[int]:
+    """The ids of the bodies a person belongs to (`belongs`)."""
     bodies = db.session.scalars(
         select(CollegialBody).where(CollegialBody.school_id == person.school_id)
     )
-    return [
-        body.id
-        for body in bodies
-        if person.id in (body.chair_id, body.secretary_id)
-        or (body.kind == BodyKind.PED_COUNCIL and bool(codes & PEDAGOGICAL))
-    ]
+    return [body.id for body in bodies if belongs(person, body)]
 
 
 def coming_meetings(person: Person, today: date) -> list[Meeting]:

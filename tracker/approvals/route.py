@@ -19,6 +19,7 @@ from tracker.approvals.models import (
     StepKind,
     StepStatus,
 )
+from tracker.approvals.notices import tell_waiting
 from tracker.approvals.queries import body_of_kind, current_round
 from tracker.audit import services as audit
 from tracker.errors import DomainError, check_fresh
@@ -49,6 +50,7 @@ def submit_for_review(act: LocalAct, actor: Person, expected_version: int | None
     act.remarks = ""
     db.session.flush()
     audit.record_new("act.submit", "act", act.id, act.school_id, actor, version=act.version_number)
+    tell_waiting(act, actor)
 
 
 def _start_round(act: LocalAct) -> None:

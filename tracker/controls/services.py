@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from tracker.accounts import notices
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
 from tracker.controls import rules, work
@@ -36,6 +37,7 @@ from tracker.controls.models import (
 )
 from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.plans import services as plans
 from tracker.plans.models import Task
 from tracker.plans.uploads import Upload, check_upload, store_upload
@@ -842,7 +844,7 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
         label=occurrence.label,
         text=recommendation.text.strip()[:600],
     )
-    return plans.create_task(
+    task = plans.create_task(
         plan,
         phase,
         actor,
@@ -850,6 +852,23 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
         due_on=due_on,
         assignees=[person],
     )
+    if person.id != actor.id:
+        notices.notify(
+            person,
+            "recommendation",
+            _("Рекомендация по итогам проверки"),
+            _(
+                "%(actor)s по итогам проверки «%(check)s» (%(label)s) рекомендует: %(text)s\n\n"
+                "Это ваша задача плана со сроком до %(due)s.",
+                actor=actor.full_name,
+                check=check.title,
+                label=occurrence.label,
+                text=recommendation.text.strip(),
+                due=f"{due_on:%d.%m.%Y}",
+            ),
+            mail.link("plans.task", task_id=task.id),
+        )
+    return task
 
 
 def recommendation_tasks(occurrence: Occurrence) -> dict[int, Task]:

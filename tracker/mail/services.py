@@ -37,10 +37,16 @@ def queue(
     school_id: int | None,
     html: str = "",
     unsubscribe_url: str = "",
-) -> OutgoingMessage:
+    key: str | None = None,
+) -> OutgoingMessage | None:
     """A message to send once the current transaction commits (the caller's change and the
-    message are kept together or not at all)."""
+    message are kept together or not at all). With a `key`, a message of that key already
+    queued is not queued again (None): a digest scheduled twice is sent once."""
+    if key is not None:
+        if db.session.scalar(select(OutgoingMessage.id).where(OutgoingMessage.key == key)):
+            return None
     message = OutgoingMessage(
+        key=key,
         school_id=school_id,
         kind=kind,
         to_address=to,
@@ -53,6 +59,16 @@ def queue(
     db.session.flush()
     after_commit(send_message, message.id, school_id=school_id)
     return message
+
+
+def link(endpoint: str, **values) -> str:
+    """A full link for a message, always from TRACKER_BASE_URL (never from a request's Host
+    header: a message outlives the request and may be forwarded)."""
+    base = urlsplit(current_app.config.get("BASE_URL") or "http://127.0.0.1:5000/")
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _html_of(text: str) -> str:

@@ -17,11 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
+from tracker.accounts import notices
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.plans.models import (
     CLOSED_STATUSES,
     Phase,
@@ -106,6 +108,63 @@ def _audit_changes(task: Task, before: dict, actor: Person | None, action: str) 
     return bool(changes)
 
 
+def owners(task: Task) -> list[Person]:
+    """Whose the task is: the people named on it, else the active holders of its positions."""
+    if task.assignees:
+        return [person for person in task.assignees if person.is_active]
+    people = {p.id: p for position in task.positions for p in position.people if p.is_active}
+    return list(people.values())
+
+
+def _window_text(starts_on: date | None, due_on: date | None) -> str:
+    if due_on is None:
+        return _("без срока")
+    if starts_on and starts_on != due_on:
+        return _("с %(start)s по %(end)s", start=f"{starts_on:%d.%m.%Y}", end=f"{due_on:%d.%m.%Y}")
+    return _("до %(end)s", end=f"{due_on:%d.%m.%Y}")
+
+
+def _tell_owners(task: Task, before: dict, owners_before: set[int], actor: Person) -> None:
+    """A notice to whoever the task became theirs, and to its other owners when its window
+    moved (never to the one who made the change)."""
+    window = _window_text(task.starts_on, task.due_on)
+    old_window = _window_text(
+        date.fromisoformat(before["starts_on"]) if before["starts_on"] else None,
+        date.fromisoformat(before["due_on"]) if before["due_on"] else None,
+    )
+    link = mail.link("plans.task", task_id=task.id)
+    for person in owners(task):
+        if person.id == actor.id:
+            continue
+        if person.id not in owners_before:
+            notices.notify(
+                person,
+                "assigned",
+                _("Вам поручена задача плана"),
+                _(
+                    "%(actor)s поручил(а) вам задачу плана перехода «%(title)s». Срок: %(window)s.",
+                    actor=actor.full_name,
+                    title=task.title,
+                    window=window,
+                ),
+                link,
+            )
+        elif window != old_window:
+            notices.notify(
+                person,
+                "assigned",
+                _("Изменён срок вашей задачи"),
+                _(
+                    "%(actor)s изменил(а) срок задачи «%(title)s»: было %(old)s, теперь %(new)s.",
+                    actor=actor.full_name,
+                    title=task.title,
+                    old=old_window,
+                    new=window,
+                ),
+                link,
+            )
+
+
 def _same_school(task: Task, items: Iterable, what: str) -> None:
     for item in items:
         if item.school_id != task.plan.school_id:
@@ -148,6 +207,7 @@ def edit_task(
             raise DomainError(_("Задача из другого плана"), field="blocked_by")
     _check_no_cycle(task, blocked_by)
     before = _snapshot(task)
+    owners_before = {person.id for person in owners(task)}
     task.title = title
     task.starts_on, task.due_on = starts_on, due_on
     task.positions = list(positions)
@@ -155,6 +215,8 @@ def edit_task(
     task.blocked_by = list(blocked_by)
     db.session.flush()
     changed = _audit_changes(task, before, actor, "task.edit")
+    if changed:
+        _tell_owners(task, before, owners_before, actor)
     if changed and (before["positions"], before["assignees"]) != (
         _names(task.positions),
         _names(task.assignees),
@@ -308,12 +370,15 @@ def assign_tasks(
     for task in tasks:
         _same_school(task, people, _("Сотрудник из другой школы"))
         before = _snapshot(task)
+        owners_before = {person.id for person in owners(task)}
         if replace:
             task.assignees = list(people)
         else:
             task.assignees = list(dict.fromkeys([*task.assignees, *people]))
         db.session.flush()
-        changed += _audit_changes(task, before, actor, "task.assign")
+        if _audit_changes(task, before, actor, "task.assign"):
+            changed += 1
+            _tell_owners(task, before, owners_before, actor)
     if changed:
         staff_changed.send(tasks[0].plan.school)
     return changed
@@ -331,9 +396,12 @@ def redate_tasks(
     changed = 0
     for task in tasks:
         before = _snapshot(task)
+        owners_before = {person.id for person in owners(task)}
         task.starts_on, task.due_on = starts_on, due_on
         db.session.flush()
-        changed += _audit_changes(task, before, actor, "task.redate")
+        if _audit_changes(task, before, actor, "task.redate"):
+            changed += 1
+            _tell_owners(task, before, owners_before, actor)
     return changed
 
 
