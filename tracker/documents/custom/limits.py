@@ -82,7 +82,7 @@ def fill_limited(content: bytes, context: dict, strict: bool) -> bytes:
             process.kill()
         process.join(5)
     kind, value = outcome
-    if kind == "ok":
+    if kind == "ok" and isinstance(value, bytes):
         return value
     if kind == "error":
         raise ValueError(value)
