@@ -125,6 +125,32 @@ def objects() -> dict:
 
 CASES = [
     Case("accounts.password", "GET", lambda o: "/password", everyone(200)),
+    # Everyone's own profile; a POST that names neither of its forms is a bad request.
+    Case("accounts.profile", "GET", lambda o: "/profile", everyone(200)),
+    Case(
+        "accounts.profile",
+        "POST",
+        lambda o: "/profile",
+        everyone(400),
+        data=lambda o: {"email-email": "not an address", "email-submit": "1"},
+    ),
+    # Links sent by mail are their own credentials: a link that is not one is «not found» for
+    # anybody, logged in or not.
+    Case(
+        "accounts.confirm_email", "GET", lambda o: "/email/confirm/not-a-token", everyone(404, 404)
+    ),
+    Case(
+        "accounts.confirm_email", "POST", lambda o: "/email/confirm/not-a-token", everyone(404, 404)
+    ),
+    Case(
+        "accounts.unsubscribe", "GET", lambda o: "/mail/unsubscribe/not-a-token", everyone(404, 404)
+    ),
+    Case(
+        "accounts.unsubscribe",
+        "POST",
+        lambda o: "/mail/unsubscribe/not-a-token",
+        everyone(404, 404),
+    ),
     Case(
         "accounts.password",
         "POST",

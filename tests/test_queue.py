@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.accounts.test_forgot import Collect, free_port
 from tests.conftest import person
@@ -89,3 +89,26 @@ def test_tracker_worker_once_runs_what_waits(app, storage):
     [path] = (Path(app.instance_path) / "outbox").glob("*-assigned.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "teacher@school20.example"
+
+
+def test_the_scheduled_jobs_run_at_their_hours_and_change_nothing_when_run_twice(app):
+    from datetime import datetime
+
+    from tracker.controls import services as controls
+    from tracker.controls.models import Occurrence
+
+    due = {
+        task.name: task.validate_datetime
+        for task in queue_module.queue._registry.periodic_tasks  # what the scheduler looks at
+    }
+    assert set(due) == {"remind", "send_waiting", "make_missing_pdfs", "generate_everywhere"}
+    assert due["remind"](datetime(2026, 12, 7, 5, 0)) and not due["remind"](
+        datetime(2026, 12, 7, 5, 1)
+    )
+    assert due["generate_everywhere"](datetime(2026, 12, 7, 1, 30))
+    assert not due["generate_everywhere"](datetime(2026, 12, 7, 2, 30))
+    before = db.session.scalar(select(func.count()).select_from(Occurrence))
+    controls.generate_everywhere.call_local()
+    after = db.session.scalar(select(func.count()).select_from(Occurrence))
+    controls.generate_everywhere.call_local()
+    assert db.session.scalar(select(func.count()).select_from(Occurrence)) == after >= before

@@ -366,3 +366,36 @@ def test_two_workers_racing_for_one_message_send_it_once(app, smtp):
         thread.join()
     assert sorted(results, key=str) == [None, None, None, True]
     assert len(smtp.messages) == 1
+
+
+def test_each_person_gets_mail_in_the_language_they_read_the_app_in(app, client):
+    """The director works in English; her Russian-reading teacher gets Russian mail, her
+    English-reading deputy English mail."""
+    person("deputy_uvr").locale = "en"
+    db.session.commit()
+    login(client, "director")
+    post(client, "/language", {"locale": "en"}, page="/")
+    first = last_id()
+    task = a_task("Публикация всей")
+    from tests.conftest import csrf_token
+
+    page = "/assign"
+    for username in ("teacher", "deputy_uvr"):
+        answer = client.post(
+            "/assign",
+            data={
+                "csrf_token": csrf_token(client, page),
+                "task_ids": str(task.id),
+                "person": str(person(username).id),
+                "replace": "add",
+                "assign": "1",
+            },
+        )
+        assert answer.status_code == 302, page_text(answer)[:300]
+    by_address = {m.to_address: m for m in new_since(first)}
+    russian = by_address["teacher@school20.example"]
+    english = by_address["deputy_uvr@school20.example"]
+    assert russian.subject.startswith("Вам поручена задача плана")
+    assert "поручил(а) вам задачу" in russian.text and "Здравствуйте" in russian.text
+    assert english.subject.startswith("A task of the plan is given to you")
+    assert english.text.startswith("Hello, ") and "Stop these messages" in english.text

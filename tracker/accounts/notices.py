@@ -6,6 +6,7 @@ into the outbox in the transaction of the change it tells of."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -26,6 +27,12 @@ KINDS = {
 CONFIRM_VALID = 2 * 24 * 3600  # seconds a link confirming a new address works
 
 
+def in_language(person: Person):
+    """Write what follows in the language the person reads the app in (a director working in
+    English does not send her teachers English mail)."""
+    return force_locale(person.locale if person.locale in ("ru", "en") else "ru")
+
+
 def wants(person: Person, kind: str) -> bool:
     return bool(person.email) and person.is_active and kind not in (person.mail_off or [])
 
@@ -39,18 +46,19 @@ def notify(
     if not wants(person, kind):
         return False
     unsubscribe = mail.link("accounts.unsubscribe", token=unsubscribe_token(person, kind))
-    text = _(
-        "Здравствуйте, %(name)s!\n\n%(body)s\n\n%(link)s\n\n--\n%(school)s, план перехода.\n"
-        "Больше не получать такие письма («%(kind)s»): %(unsubscribe)s\n"
-        "Все настройки писем: %(profile)s",
-        name=person.full_name,
-        body=body,
-        link=link,
-        school=person.school.short_name,
-        kind=KINDS[kind],
-        unsubscribe=unsubscribe,
-        profile=mail.link("accounts.profile"),
-    )
+    with in_language(person):
+        text = _(
+            "Здравствуйте, %(name)s!\n\n%(body)s\n\n%(link)s\n\n--\n%(school)s, план перехода.\n"
+            "Больше не получать такие письма («%(kind)s»): %(unsubscribe)s\n"
+            "Все настройки писем: %(profile)s",
+            name=person.full_name,
+            body=body,
+            link=link,
+            school=person.school.short_name,
+            kind=str(KINDS[kind]),
+            unsubscribe=unsubscribe,
+            profile=mail.link("accounts.profile"),
+        )
     return (
         mail.queue(
             to=person.email,

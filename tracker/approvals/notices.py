@@ -33,26 +33,32 @@ def tell_waiting(act: LocalAct, actor: Person | None) -> None:
         return
     if step.kind == StepKind.ENACT:
         people = directors(act.school_id)
-        subject = _("Акт ждёт приказа")
-        body = _(
-            "Акт «%(title)s» прошёл все советы своего маршрута и ждёт приказа об утверждении и "
-            "введении в действие.",
-            title=act.title,
-        )
     else:
         assert step.body is not None  # a council's step names its council
         secretary = step.body.secretary
         people = [secretary] if secretary is not None else directors(act.school_id)
-        subject = _("Акт ждёт рассмотрения: %(body)s", body=step.body.title)
-        body = _(
-            "Акт «%(title)s» (редакция %(version)d) ждёт рассмотрения: %(body)s. Включите его в "
-            "повестку ближайшего заседания.",
-            title=act.title,
-            version=step.version_number,
-            body=step.body.title,
-        )
     link = mail.link("acts.act", act_id=act.id)
     for person in people:
         if actor is not None and person.id == actor.id:
             continue
-        notices.notify(person, "waiting", subject, body, link, key=f"waiting:{step.id}:{person.id}")
+        with notices.in_language(person):
+            if step.kind == StepKind.ENACT:
+                subject = _("Акт ждёт приказа")
+                body = _(
+                    "Акт «%(title)s» прошёл все советы своего маршрута и ждёт приказа об "
+                    "утверждении и введении в действие.",
+                    title=act.title,
+                )
+            else:
+                assert step.body is not None
+                subject = _("Акт ждёт рассмотрения: %(body)s", body=step.body.title)
+                body = _(
+                    "Акт «%(title)s» (редакция %(version)d) ждёт рассмотрения: %(body)s. "
+                    "Включите его в повестку ближайшего заседания.",
+                    title=act.title,
+                    version=step.version_number,
+                    body=step.body.title,
+                )
+            notices.notify(
+                person, "waiting", subject, body, link, key=f"waiting:{step.id}:{person.id}"
+            )

@@ -41,7 +41,8 @@ from tracker.mail import services as mail
 from tracker.plans import services as plans
 from tracker.plans.models import Task
 from tracker.plans.uploads import Upload, check_upload, store_upload
-from tracker.types import ru_date
+from tracker.queue import crontab, periodic
+from tracker.types import ru_date, today_in
 
 MAX_YEAR_DAYS = 400
 
@@ -487,6 +488,18 @@ class GenerateReport:
         self.notes.extend(note for note in other.notes if note not in self.notes)
 
 
+@periodic(crontab(minute="30", hour="1"))
+def generate_everywhere() -> None:
+    """Every night: each school's checks for its current and next school year, so a year entered
+    in the calendar (or a school year that has just begun) has its occurrences without anyone
+    pressing a button. Idempotent: what exists is kept."""
+    for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
+        school = db.session.get(School, school_id)
+        assert school is not None
+        generate(school, None, today_in(school.timezone))
+        db.session.commit()
+
+
 def generate(
     school: School,
     actor: Person | None,
@@ -853,6 +866,15 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
         assignees=[person],
     )
     if person.id != actor.id:
+        _tell_recommended(person, actor, occurrence, recommendation.text, task, due_on)
+    return task
+
+
+def _tell_recommended(
+    person: Person, actor: Person, occurrence: Occurrence, text: str, task: Task, due_on: date
+) -> None:
+    """The person named in a recommendation is told it is now their task, in their language."""
+    with notices.in_language(person):
         notices.notify(
             person,
             "recommendation",
@@ -861,14 +883,13 @@ def _follow_up(occurrence: Occurrence, actor: Person, recommendation: Recommenda
                 "%(actor)s по итогам проверки «%(check)s» (%(label)s) рекомендует: %(text)s\n\n"
                 "Это ваша задача плана со сроком до %(due)s.",
                 actor=actor.full_name,
-                check=check.title,
+                check=occurrence.check.title,
                 label=occurrence.label,
-                text=recommendation.text.strip(),
-                due=f"{due_on:%d.%m.%Y}",
+                text=text.strip(),
+                due=ru_date(due_on),
             ),
             mail.link("plans.task", task_id=task.id),
         )
-    return task
 
 
 def recommendation_tasks(occurrence: Occurrence) -> dict[int, Task]:

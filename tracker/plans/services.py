@@ -127,42 +127,45 @@ def _window_text(starts_on: date | None, due_on: date | None) -> str:
 def _tell_owners(task: Task, before: dict, owners_before: set[int], actor: Person) -> None:
     """A notice to whoever the task became theirs, and to its other owners when its window
     moved (never to the one who made the change)."""
-    window = _window_text(task.starts_on, task.due_on)
-    old_window = _window_text(
-        date.fromisoformat(before["starts_on"]) if before["starts_on"] else None,
-        date.fromisoformat(before["due_on"]) if before["due_on"] else None,
-    )
     link = mail.link("plans.task", task_id=task.id)
     for person in owners(task):
         if person.id == actor.id:
             continue
-        if person.id not in owners_before:
-            notices.notify(
-                person,
-                "assigned",
-                _("Вам поручена задача плана"),
-                _(
-                    "%(actor)s поручил(а) вам задачу плана перехода «%(title)s». Срок: %(window)s.",
-                    actor=actor.full_name,
-                    title=task.title,
-                    window=window,
-                ),
-                link,
+        with notices.in_language(person):
+            window = _window_text(task.starts_on, task.due_on)
+            old_window = _window_text(
+                date.fromisoformat(before["starts_on"]) if before["starts_on"] else None,
+                date.fromisoformat(before["due_on"]) if before["due_on"] else None,
             )
-        elif window != old_window:
-            notices.notify(
-                person,
-                "assigned",
-                _("Изменён срок вашей задачи"),
-                _(
-                    "%(actor)s изменил(а) срок задачи «%(title)s»: было %(old)s, теперь %(new)s.",
-                    actor=actor.full_name,
-                    title=task.title,
-                    old=old_window,
-                    new=window,
-                ),
-                link,
-            )
+            if person.id not in owners_before:
+                notices.notify(
+                    person,
+                    "assigned",
+                    _("Вам поручена задача плана"),
+                    _(
+                        "%(actor)s поручил(а) вам задачу плана перехода «%(title)s». "
+                        "Срок: %(window)s.",
+                        actor=actor.full_name,
+                        title=task.title,
+                        window=window,
+                    ),
+                    link,
+                )
+            elif window != old_window:
+                notices.notify(
+                    person,
+                    "assigned",
+                    _("Изменён срок вашей задачи"),
+                    _(
+                        "%(actor)s изменил(а) срок задачи «%(title)s»: было %(old)s, "
+                        "теперь %(new)s.",
+                        actor=actor.full_name,
+                        title=task.title,
+                        old=old_window,
+                        new=window,
+                    ),
+                    link,
+                )
 
 
 def _same_school(task: Task, items: Iterable, what: str) -> None:

@@ -96,27 +96,34 @@ def meeting_reminders(school: School, today: date) -> int:
     sent = 0
     for person in _people(school):
         for meeting in meetings:
-            if not belongs(person, meeting.body):
-                continue
-            agenda = "\n".join(f"• {item.step.act.title}" for item in meeting.items)
-            body = _(
-                "Завтра, %(when)s, заседание: %(body)s, протокол № %(number)d.%(place)s",
-                when=_when(meeting),
-                body=meeting.body.title,
-                number=meeting.protocol_number,
-                place=f" {_('Место')}: {meeting.place}." if meeting.place else "",
-            )
-            if agenda:
-                body += "\n\n" + _("Повестка:") + "\n" + agenda
-            sent += notices.notify(
-                person,
-                "meeting",
-                _("Завтра заседание: %(body)s", body=meeting.body.title),
-                body,
-                mail.link("approvals.meeting", meeting_id=meeting.id),
-                key=f"meeting:{meeting.id}:{meeting.held_at:%Y%m%d%H%M}:{person.id}",
-            )
+            if belongs(person, meeting.body):
+                with notices.in_language(person):
+                    sent += _remind_of(person, meeting)
     return sent
+
+
+def _remind_of(person: Person, meeting: Meeting) -> int:
+    """One member's reminder of tomorrow's meeting, with its agenda; 1 when queued."""
+    agenda = "\n".join(f"• {item.step.act.title}" for item in meeting.items)
+    body = _(
+        "Завтра, %(when)s, заседание: %(body)s, протокол № %(number)d.%(place)s",
+        when=_when(meeting),
+        body=meeting.body.title,
+        number=meeting.protocol_number,
+        place=f" {_('Место')}: {meeting.place}." if meeting.place else "",
+    )
+    if agenda:
+        body += "\n\n" + _("Повестка:") + "\n" + agenda
+    return int(
+        notices.notify(
+            person,
+            "meeting",
+            _("Завтра заседание: %(body)s", body=meeting.body.title),
+            body,
+            mail.link("approvals.meeting", meeting_id=meeting.id),
+            key=f"meeting:{meeting.id}:{meeting.held_at:%Y%m%d%H%M}:{person.id}",
+        )
+    )
 
 
 @dataclass
@@ -203,7 +210,6 @@ def digest_of(
 def weekly_digests(school: School, today: date) -> int:
     """Monday's digest for every person of the school with an address who wants it and has
     something in it (an empty digest is not sent)."""
-    year, week, _day = today.isocalendar()
     people = [p for p in _people(school) if notices.wants(p, "digest")]
     if not people:
         return 0
@@ -214,15 +220,23 @@ def weekly_digests(school: School, today: date) -> int:
     running = running_discussions(school)
     sent = 0
     for person in people:
-        digest = digest_of(person, today, tasks, loaded, meetings, running)
-        if not digest:
-            continue
-        sent += notices.notify(
+        with notices.in_language(person):
+            sent += _send_digest(person, today, tasks, loaded, meetings, running)
+    return sent
+
+
+def _send_digest(person, today, tasks, loaded, meetings, running) -> int:
+    year, week, _day = today.isocalendar()
+    digest = digest_of(person, today, tasks, loaded, meetings, running)
+    if not digest:
+        return 0
+    return int(
+        notices.notify(
             person,
             "digest",
-            _("Ваша неделя: %(count)d дел", count=len(digest.overdue) + len(digest.due)),
+            _("Сводка на неделю с %(day)s", day=f"{today:%d.%m.%Y}"),
             digest.text(today),
             mail.link("plans.dashboard"),
             key=f"digest:{year}-W{week:02d}:{person.id}",
         )
-    return sent
+    )
