@@ -51,6 +51,8 @@ def test_seed_twice_then_demo_then_export(tracker):
     data = json.loads(tracker("export", "--format", "json").stdout)
     [school] = data["schools"]
     assert {p["username"] for p in school["people"]} >= {"director", "teacher", "deputy_uvr"}
+    [teacher] = [p for p in school["people"] if p["username"] == "teacher"]
+    assert teacher["email"] == "teacher@school20.example" and teacher["mail_off"] == []
     statuses = [
         task["status"]
         for phase in school["plan"]["phases"]

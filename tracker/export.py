@@ -42,6 +42,8 @@ def export_schools(schools: list[School], today: date) -> dict:
                     {
                         "username": person.username,
                         "full_name": person.full_name,
+                        "email": person.email,
+                        "mail_off": sorted(person.mail_off or []),
                         "role": str(person.role),
                         "is_active": person.is_active,
                         "positions": [position.code for position in person.positions],

@@ -393,3 +393,28 @@ def test_a_school_site_polling_the_list_gets_304_until_the_records_change(app, c
     # Another school's list is its own, however the kept pages are keyed.
     other = client.get("/public/school7/documents").get_data(as_text=True)
     assert DATA_ACT not in other and REGULATION not in other
+
+
+def test_a_pdf_whose_job_was_lost_is_asked_for_again_by_the_sweep(app, monkeypatch):
+    """A worker killed while converting: the publication stays «pending»; ten minutes on, the
+    sweep asks again and the PDF is made once."""
+    from datetime import UTC, timedelta
+
+    from tracker.queue import queue
+
+    act = act_titled(DATA_ACT)
+    put_in_force(act)
+    published = publication.publish(act, person("director"))
+    db.session.commit()
+    queue.flush()  # the job is lost with the worker
+    monkeypatch.setattr(publication, "to_pdf", lambda docx: (b"%PDF-1.4 at last", ""))
+    publication.make_missing_pdfs.call_local()
+    assert run_pending() == 0  # asked only minutes ago: the first job may still be running
+    published.pdf_asked_at = datetime.now(UTC) - timedelta(minutes=11)
+    db.session.commit()
+    publication.make_missing_pdfs.call_local()
+    assert run_pending() == 1
+    db.session.refresh(published)
+    assert published.pdf_state == "ready" and published.pdf == b"%PDF-1.4 at last"
+    publication.make_missing_pdfs.call_local()
+    assert run_pending() == 0
