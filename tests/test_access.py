@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import copy_database, drop_database, login, make_app, post
-from tracker.accounts.models import Position, School
+from tracker.accounts.models import Person, Position, School
 from tracker.acts.models import LocalAct
 from tracker.approvals.models import CollegialBody, Order
 from tracker.controls.models import AcademicYear, Attachment, ControlCheck, PartDone
-from tracker.documents.models import DocumentTemplate, GeneratedDocument
+from tracker.documents.models import DocumentTemplate, GeneratedDocument, PreparedFile
 from tracker.extensions import db
 from tracker.ical.services import create_token
 from tracker.plans import services as plans
@@ -98,7 +99,21 @@ def objects() -> dict:
     publication = db.session.scalars(
         select(Publication).where(Publication.school_id == school.id)
     ).first()
+    class_teacher = db.session.scalar(select(Person).where(Person.username == "class_teacher"))
+    prepared = PreparedFile(
+        school_id=school.id,
+        person_id=class_teacher.id,
+        kind="consents",
+        state="ready",
+        filename="Согласия.docx",
+        media_type="application/octet-stream",
+        content=b"PK",
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
+    db.session.add(prepared)
+    db.session.commit()
     return {
+        "prepared": prepared,
         "publication": publication,
         "feed": feed,
         "check": check,
@@ -535,8 +550,27 @@ CASES += [
         "documents.consents",
         "POST",
         lambda o: "/documents/consents",
-        everyone(200),
+        everyone(302),
         data=lambda o: {"output": "docx"},
+    ),
+    Case(
+        "plans.prepare_export",
+        "POST",
+        lambda o: "/plan/export/xlsx",
+        everyone(302),
+    ),
+    # A file made for one person: nobody else reaches it, whatever its id.
+    Case(
+        "documents.prepared",
+        "GET",
+        lambda o: f"/documents/prepared/{o['prepared'].id}",
+        {"guest": LOGIN, "staff": 404, "director": 404, "other_director": 404},
+    ),
+    Case(
+        "documents.prepared_file",
+        "GET",
+        lambda o: f"/documents/prepared/{o['prepared'].id}/file",
+        {"guest": LOGIN, "staff": 404, "director": 404, "other_director": 404},
     ),
     Case(
         "documents.act_docx",

@@ -101,7 +101,13 @@ def test_the_scheduled_jobs_run_at_their_hours_and_change_nothing_when_run_twice
         task.name: task.validate_datetime
         for task in queue_module.queue._registry.periodic_tasks  # what the scheduler looks at
     }
-    assert set(due) == {"remind", "send_waiting", "make_missing_pdfs", "generate_everywhere"}
+    assert set(due) == {
+        "remind",
+        "send_waiting",
+        "make_missing_pdfs",
+        "generate_everywhere",
+        "forget_expired",
+    }
     assert due["remind"](datetime(2026, 12, 7, 5, 0)) and not due["remind"](
         datetime(2026, 12, 7, 5, 1)
     )

@@ -53,6 +53,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "ru",
     "SMTP_TIMEOUT": 15,  # seconds a mail server may keep silent before the attempt fails
+    "BIG_EXPORT": 500,  # tasks: a plan export bigger than this is written by the worker
     "BABEL_DEFAULT_TIMEZONE": "Europe/Moscow",
     "LANGUAGES": ("ru", "en"),
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

@@ -62,6 +62,11 @@ def test_a_class_teacher_makes_consents_from_a_cp1251_list(page, live_server, tm
     csv = tmp_path / "5а.csv"
     csv.write_bytes("Петров Пётр Ильич;5А\r\n\r\nСидорова Анна;5А\r\n".encode("cp1251"))
     page.get_by_label("Список класса").set_input_files(csv)
-    text = all_text(downloaded(page, page.get_by_role("button", name="Сформировать согласия")))
+    # The worker makes them; the page waits, then the download starts by itself.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Сформировать согласия").click()
+    text = all_text(Document(download.value.path()))
     assert text.count("СОГЛАСИЕ") == 2 and "Петров Пётр Ильич, 5А класс" in text
+    expect(page.get_by_role("heading", name="Файл готов")).to_be_visible()
+    page.get_by_role("link", name="К документам").click()
     expect(page.get_by_role("button", name="Сформировать план-график")).to_have_count(0)

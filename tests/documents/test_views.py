@@ -1,20 +1,23 @@
 """The documents pages as the staff use them: generate, download, consents from a class list."""
 
 import zipfile
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from tests.conftest import login, person, post
+from tests.conftest import login, person, post, switch_to
 from tests.documents.test_builders import all_text
 from tests.plans.test_views import page_text
 from tracker.acts.models import LocalAct
 from tracker.acts.services import act_sections
 from tracker.approvals.route import new_version
-from tracker.documents.models import GeneratedDocument
+from tracker.documents import prepared
+from tracker.documents.models import GeneratedDocument, PreparedFile
 from tracker.extensions import db
+from tracker.queue import run_pending
 
 pytestmark = pytest.mark.demo_data
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,9 +52,24 @@ def test_consents_from_a_cp1251_class_list_one_docx_or_a_zip(app, client):
         page="/documents",
         content_type="multipart/form-data",
     )
-    assert response.status_code == 200 and response.mimetype == DOCX
-    text = all_text(Document(BytesIO(response.data)))
+    # The request answers at once with a page that waits for the worker.
+    assert response.status_code == 302
+    waiting = response.headers["Location"]
+    page = client.get(waiting)
+    assert "Файл готовится" in page_text(page) and 'http-equiv="refresh"' in page.text
+    assert client.get(waiting + "/file").status_code == 404  # not made yet
+    assert run_pending() == 1
+    page = client.get(waiting)
+    assert "Файл готов" in page_text(page)
+    download = client.get(waiting + "/file")
+    assert download.status_code == 200 and download.mimetype == DOCX
+    text = all_text(Document(BytesIO(download.data)))
     assert text.count("СОГЛАСИЕ") == 2 and "Сидорова Анна, 5А класс" in text
+    # Only the teacher who asked can see it: the director gets «not found».
+    switch_to(client, "director")
+    assert client.get(waiting).status_code == 404
+    assert client.get(waiting + "/file").status_code == 404
+    switch_to(client, "class_teacher")
     response = post(
         client,
         "/documents/consents",
@@ -59,9 +77,20 @@ def test_consents_from_a_cp1251_class_list_one_docx_or_a_zip(app, client):
         page="/documents",
         content_type="multipart/form-data",
     )
-    names = zipfile.ZipFile(BytesIO(response.data)).namelist()
+    run_pending()
+    zipped = client.get(response.headers["Location"] + "/file")
+    names = zipfile.ZipFile(BytesIO(zipped.data)).namelist()
     assert names == ["001 Согласие Петров Пётр Ильич.docx", "002 Согласие Сидорова Анна.docx"]
-    assert count() == before  # pupils' names are not kept
+    assert count() == before  # not kept as the school's documents
+    # The pupils' names are not kept beyond the making; the files themselves an hour.
+    made = db.session.scalars(select(PreparedFile)).all()
+    assert len(made) == 2 and all(file.params == {} for file in made)
+    for file in made:
+        file.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get(waiting + "/file").status_code == 404
+    prepared.forget_expired.call_local()
+    assert db.session.scalars(select(PreparedFile)).all() == []
 
 
 def test_a_file_that_is_not_a_class_list_is_explained_beside_the_field(app, client):

@@ -163,3 +163,29 @@ def test_odd_addresses_and_control_characters_do_not_break_the_plan_or_its_files
     root = ET.fromstring(client.get("/plan/timeline.svg").data)  # well-formed XML
     assert any((t.text or "").startswith("6. График обучения") for t in root.iter(f"{SVG}text"))
     assert client.get("/plan/export.docx").status_code == 200
+
+
+def test_a_big_plan_is_written_by_the_worker_with_the_page_filters_kept(app, client):
+    """Above the limit of tasks (5 here, 500 by default) the export asks the worker: the GET
+    only offers a button, the POST answers at once, the file follows the filters."""
+    from tests.conftest import post
+    from tracker.queue import run_pending
+
+    app.config["BIG_EXPORT"] = 5
+    login(client, "teacher")
+    offer = client.get("/plan/export.xlsx?status=done")
+    assert offer.status_code == 200 and "готовится в фоне" in offer.get_data(as_text=True)
+    done = [task for task in school_tasks() if task.status == "done"]
+    assert len(done) > 5
+    answer = post(client, "/plan/export/xlsx?status=done", page="/plan/export.xlsx?status=done")
+    assert answer.status_code == 302
+    waiting = answer.headers["Location"]
+    assert run_pending() == 1
+    sheet = load_workbook(io.BytesIO(client.get(waiting + "/file").data)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert sorted(row[2] for row in rows) == sorted(task.title for task in done)
+    answer = post(client, "/plan/export/docx", page="/plan/export.docx")
+    assert run_pending() == 1
+    document = Document(io.BytesIO(client.get(answer.headers["Location"] + "/file").data))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "№")
+    assert len(table.rows) > len(done)

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person
@@ -84,3 +84,30 @@ class DocumentTemplate(Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PreparedState(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class PreparedFile(Model):
+    """A file made by the worker for the one person who asked for it (the consents of a class
+    list, say): what to make (`params`), then the file. Kept an hour at most, then forgotten
+    with its parameters (pupils' names among them)."""
+
+    __tablename__ = "prepared_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[PreparedState] = mapped_column(String(16), default=PreparedState.PENDING)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    media_type: Mapped[str] = mapped_column(String(100), default="")
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    error: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -19,6 +19,7 @@ from tracker.approvals.models import Meeting, Order
 from tracker.approvals.permissions import can_edit_act, can_record_for
 from tracker.documents import consents as consent_forms
 from tracker.documents import generation, versions
+from tracker.documents import prepared as prepared_files
 from tracker.documents.custom import services as templates
 from tracker.documents.custom.fields import PLACEHOLDERS
 from tracker.documents.forms import (
@@ -138,17 +139,38 @@ def consents():
     if not form.validate_on_submit():
         return index(consents_form=form, code=400)
     content = form.file.data.read() if form.file.data else b""
-    done, download = attempt(
+    done, prepared = attempt(
         form,
-        lambda: consent_forms.consents(
+        lambda: prepared_files.ask_consents(
             school,
+            current_user,
             consent_forms.parse_class_list(content) if content else (),
             as_zip=form.output.data == "zip",
         ),
     )
-    if not done:
+    if not done or prepared is None:
         return index(consents_form=form, code=400)
-    return _download(download.filename, download.media_type, download.content)
+    return redirect(url_for("documents.prepared", file_id=prepared.id))
+
+
+@bp.get("/documents/prepared/<id:file_id>")
+@login_required
+def prepared(file_id: int):
+    """A file the worker makes for the person who asked: «готовится» (the page looks again
+    every two seconds), then the download starts by itself; only the asker sees it."""
+    prepared = prepared_files.of_person(file_id, current_user)
+    if prepared is None:
+        abort(404)
+    return render_template("documents/prepared.html", prepared=prepared)
+
+
+@bp.get("/documents/prepared/<id:file_id>/file")
+@login_required
+def prepared_file(file_id: int):
+    prepared = prepared_files.of_person(file_id, current_user)
+    if prepared is None or prepared.state != "ready" or prepared.content is None:
+        abort(404)
+    return _download(prepared.filename, prepared.media_type, prepared.content)
 
 
 @bp.post("/acts/<id:act_id>/docx")

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from tracker.accounts.forms import FillPositionForm, VacatePositionForm
 from tracker.accounts.permissions import can_manage_school
@@ -27,6 +28,7 @@ from tracker.audit.services import history
 from tracker.controls import work
 from tracker.controls.models import STATE_LABELS
 from tracker.controls.services import checks_of_task, recommendation_of
+from tracker.documents import prepared as prepared_files
 from tracker.documents.builders import build_plan
 from tracker.documents.data import plan_doc
 from tracker.forms import parse_ru_date
@@ -200,6 +202,8 @@ def export_xlsx():
     if plan is None:
         abort(404)
     _phases, _tasks, _chosen, shown = _shown_tasks(plan, names=True)
+    if len(shown) > current_app.config["BIG_EXPORT"]:
+        return _big_export("xlsx", len(shown))
     today = school_today()
     return _download(
         sheets.plan_xlsx(plan.title, shown, today),
@@ -216,6 +220,8 @@ def export_docx():
     if plan is None:
         abort(404)
     _phases, _tasks, _chosen, shown = _shown_tasks(plan)
+    if len(shown) > current_app.config["BIG_EXPORT"]:
+        return _big_export("docx", len(shown))
     today = school_today()
     document = plan_doc(current_user.school, today, only_ids={task.id for task in shown})
     return _download(
@@ -223,6 +229,47 @@ def export_docx():
         f"План-график {today:%d.%m.%Y}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+def _query() -> str:
+    """The request's query string, to carry the page's filters on."""
+    query = request.query_string.decode("latin-1")
+    return f"?{query}" if query else ""
+
+
+def _big_export(fmt: str, count: int):
+    """A plan too big to write while the person waits: a button that asks the worker (a GET
+    changes nothing)."""
+    return render_template(
+        "plans/export_big.html",
+        fmt=fmt,
+        count=count,
+        form=FlaskForm(),
+        query=_query(),
+        action=url_for("plans.prepare_export", fmt=fmt) + _query(),
+    )
+
+
+@bp.post("/plan/export/<any(xlsx, docx):fmt>")
+@login_required
+def prepare_export(fmt: str):
+    """The worker writes the plan as the page shows it (its filters kept, in the query)."""
+    plan = current_plan()
+    if plan is None:
+        abort(404)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _phases, _tasks, _chosen, shown = _shown_tasks(plan)
+    outcome = attempt(
+        form,
+        lambda: prepared_files.ask_plan(
+            current_user.school, current_user, fmt, [task.id for task in shown], school_today()
+        ),
+    )
+    if not outcome.done or outcome.value is None:
+        abort(400)
+    return redirect(url_for("documents.prepared", file_id=outcome.value.id))
 
 
 @bp.get("/plan/progress.svg")
