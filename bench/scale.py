@@ -349,7 +349,9 @@ def build_schools(n: int, today: date, password: str, *, bulk: bool = True) -> S
     report = ScaleReport(bulk=bulk)
     start = time.perf_counter()
     school_ids: list[int] = []
-    with _one_hash_per_password():
+    from tracker.accounts import notices
+
+    with _one_hash_per_password(), notices.quiet():  # a bulk load tells nobody
         if not bulk:
             for number, ident in enumerate(identities, start=1):
                 school_ids.append(_build_school(ident, seed, today, password, publish=True))

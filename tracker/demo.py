@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tracker.accounts import notices
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Role
 from tracker.acts.models import ActStatus, PlanRole
@@ -103,6 +104,11 @@ def demo_password() -> str:
 def load_demo(today: date, password: str | None = None) -> DemoReport:
     """Create the demo people and tell the school's story up to `today`: the plan under way,
     the acts on their routes, the checks recorded. A second run only lists the logins."""
+    with notices.quiet():  # the story of the past weeks: its notices went out back then
+        return _load(today, password)
+
+
+def _load(today: date, password: str | None) -> DemoReport:
     school = load_seed(SEEDS).school
     report = _people(school, password)
     if report.created:

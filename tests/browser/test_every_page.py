@@ -93,6 +93,8 @@ def test_a_class_teacher_finds_their_task_and_comments(page, live_server):
     open_missing_task(page, live_server)
 
     page.get_by_role("banner").get_by_role("link", name="Новикова М. Д.").click()
+    expect(page.get_by_role("heading", name="Мой профиль")).to_be_visible()
+    page.get_by_role("link", name="Сменить пароль").click()
     expect(page.get_by_role("heading", name="Смена пароля")).to_be_visible()
 
 

@@ -5,6 +5,10 @@ into the outbox in the transaction of the change it tells of."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,6 +29,18 @@ KINDS = {
     "digest": _l("Сводка на неделю (по понедельникам в 8:00)"),
 }
 CONFIRM_VALID = 2 * 24 * 3600  # seconds a link confirming a new address works
+_quiet: ContextVar[bool] = ContextVar("tracker_notices_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Tell nobody of what happens inside (the demo's story of past weeks, a bulk load): no
+    notice is queued."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def in_language(person: Person):
@@ -34,6 +50,8 @@ def in_language(person: Person):
 
 
 def wants(person: Person, kind: str) -> bool:
+    if _quiet.get():
+        return False
     return bool(person.email) and person.is_active and kind not in (person.mail_off or [])
 
 
