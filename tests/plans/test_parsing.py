@@ -521,3 +521,48 @@ def test_malformed_row_names_its_line(text, line_number):
         parse_plan_text(text)
     assert caught.value.line_number == line_number
     assert isinstance(caught.value, ValueError)
+
+
+# --- misreadings are worse than «не распознано» (issue #18) ---
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["в конце 1 четверти", "В конце II четверти", "в конце 3 четверти 2023 года"],
+)
+def test_the_end_of_one_named_quarter_is_not_every_quarter(phrase):
+    deadline = parse_deadline(phrase)
+    assert deadline.recurrence != END_OF_QUARTER
+    assert not deadline.is_understood  # flagged, until the school calendar can date it
+
+
+@pytest.mark.parametrize(
+    ("phrase", "starts_on", "due_on"),
+    [
+        ("в течение 2023 года", date(2023, 1, 1), date(2023, 12, 31)),
+        ("В течении 2024 г. года", date(2024, 1, 1), date(2024, 12, 31)),
+        ("в конце 2023 года", date(2023, 12, 1), date(2023, 12, 31)),
+    ],
+)
+def test_a_calendar_year_is_that_year_not_a_school_year(phrase, starts_on, due_on):
+    assert parse_deadline(phrase) == Deadline(phrase, starts_on, due_on, None)
+
+
+def test_a_school_year_with_its_years_is_still_the_school_year():
+    assert parse_deadline("В течение 2023-2024 учебного года").recurrence == DURING_YEAR
+    assert parse_deadline("в конце 2023/2024 учебного года").recurrence == END_OF_YEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "заместитель директора по ИКТ",
+        "Заместитель директора по НМР",
+        "зам. директора по ИКТ",
+        "руководитель ШМО",
+        "Руководитель МО",
+    ],
+)
+def test_a_position_the_school_has_not_is_not_guessed_as_a_near_one(text):
+    match = parse_responsible(text, ALIASES)
+    assert match.position_codes == () and match.unmatched == (text,)

@@ -320,15 +320,38 @@ def _parse_window(text: str) -> tuple[date | None, date]:
     return starts_on, due_on
 
 
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+# «В течение 2023 года», «в конце 2023 года»: a calendar year (not a school year), and its end.
+_CALENDAR_YEAR_RE = re.compile(
+    r"^в (течение|течении|конце) ((?:19|20)\d\d) (?:г |гг )?(?:года|году)$"
+)
+
+
 def _recurrence_of(text: str) -> str | None:
     normalized = normalize_phrase(text)
     if normalized in _RECURRENCE_PHRASES:
         return _RECURRENCE_PHRASES[normalized]
     # «В течение 2023-2024 учебного года»: the years add nothing the recurrence does not say.
+    # Only years, and only of a school year: «в конце 1 четверти» is one quarter, not every
+    # one, and «в течение 2023 года» a calendar year (`_calendar_year`), not a school year.
+    words = normalized.split()
+    if "учебного" not in words:
+        return None
     without_years = " ".join(
-        word for word in normalized.split() if not word.isdigit() and word not in ("г", "гг")
+        word for word in words if not _YEAR_RE.match(word) and word not in ("г", "гг")
     )
     return _RECURRENCE_PHRASES.get(without_years)
+
+
+def _calendar_year(text: str) -> tuple[date, date] | None:
+    """«В течение 2023 года»: 01.01–31.12; «в конце 2023 года»: December."""
+    found = _CALENDAR_YEAR_RE.match(normalize_phrase(text))
+    if found is None:
+        return None
+    year = int(found.group(2))
+    if found.group(1) == "конце":
+        return date(year, 12, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def parse_deadline(text: str) -> Deadline:
@@ -349,6 +372,9 @@ def parse_deadline(text: str) -> Deadline:
     recurrence = _recurrence_of(text)
     if recurrence is not None:
         return Deadline(text=text, starts_on=None, due_on=None, recurrence=recurrence)
+    year = _calendar_year(text)
+    if year is not None:
+        return Deadline(text=text, starts_on=year[0], due_on=year[1], recurrence=None)
     try:
         starts_on, due_on = _parse_window(text)
     except (_NotUnderstood, ValueError, OverflowError):
@@ -417,10 +443,35 @@ class _AliasIndex:
                 best_ratio, best_codes = ratio, {code}
             elif ratio == best_ratio:
                 best_codes.add(code)
-        # A typo equally close to two different positions is a guess, not a match.
+        # A typo equally close to two different positions is a guess, not a match; and the
+        # closest alias must be the phrase's own words, each misspelt a little at most.
         if best_ratio >= FUZZY_CUTOFF and len(best_codes) == 1:
-            return next(iter(best_codes))
+            code = next(iter(best_codes))
+            if any(_same_words(key, alias) for alias, c in self.exact.items() if c == code):
+                return code
         return None
+
+
+WORD_CUTOFF = 0.75  # how close a misspelt word must be to its alias's word
+SHORT_WORD = 3  # words this short (УВР, ИКТ, НМР, ШМО, ОУ) must be exact: they name the area
+
+
+def _same_words(phrase: str, alias: str) -> bool:
+    """Whether a phrase is an alias with its words misspelt a little: as many words, each equal
+    or close, and every short word (an abbreviation naming the area) exact. «Заместитель
+    директра по УВР» is; «заместитель директора по ИКТ» is not the deputy for ВР, nor
+    «руководитель ШМО» the head of the school (руководитель ОУ)."""
+    ours, theirs = phrase.split(), alias.split()
+    if len(ours) != len(theirs):
+        return False
+    for word, other in zip(ours, theirs, strict=True):
+        if word == other:
+            continue
+        if min(len(word), len(other)) <= SHORT_WORD:
+            return False
+        if difflib.SequenceMatcher(a=word, b=other, autojunk=False).ratio() < WORD_CUTOFF:
+            return False
+    return True
 
 
 def _match_part(part: str, index: _AliasIndex) -> tuple[list[str], list[str]]:
