@@ -140,3 +140,68 @@ def test_import_plan_reports_what_needs_review(tracker, tmp_path):
     result = tracker("import-plan", "plan.txt")
     assert "Импортировано: мероприятий — 1, задач — 1." in result.stdout
     assert "Проверьте задачу 1: «когда-нибудь»" in result.stdout
+
+
+def test_a_new_school_with_its_positions_first_director_and_the_template_plan(tracker):
+    created = tracker(
+        "schools",
+        "create",
+        "--slug",
+        "school7",
+        "--name",
+        "Муниципальное бюджетное общеобразовательное учреждение «СОШ № 7»",
+        "--short",
+        "МБОУ СОШ № 7",
+        "--city",
+        "Ставрополь",
+        "--director-login",
+        "petrov7",
+        "--director-name",
+        "Петров Иван Сергеевич",
+        "--director-email",
+        "petrov@school7.example",
+        "--plan",
+        "template",
+    )
+    assert "Школа «МБОУ СОШ № 7» (school7): должностей — 18" in created.stdout
+    assert "Ссылка для первого входа (72 часа, один раз): http" in created.stdout
+    data = json.loads(tracker("export", "--format", "json", "--school", "school7").stdout)
+    [school] = data["schools"]
+    codes = {position["code"] for position in school["positions"]}
+    assert {"director", "deputy_ikt", "deputy_nmr", "head_mo", "psychologist"} <= codes
+    [director] = school["people"]
+    assert director["username"] == "petrov7" and director["positions"] == ["director"]
+    assert director["email"] == "petrov@school7.example"
+    # The template plan moved to come: nothing of it is overdue on the school's first day.
+    from datetime import date
+
+    today = date.today().replace(day=1).isoformat()
+    dated = [
+        task
+        for phase in school["plan"]["phases"]
+        for child in phase["phases"]
+        for task in child["tasks"]
+        if task["window"] and task["window"]["due_on"]
+    ]
+    assert len(dated) > 10 and all(task["window"]["starts_on"] >= today for task in dated)
+    assert not any(task["is_overdue"] for task in dated)
+    for args, said in (
+        (["--slug", "school7"], "Школа с кодом «school7» уже есть"),
+        (["--slug", "Школа 8"], "Код школы — латинские буквы"),
+        (["--slug", "school8", "--timezone", "Mars/Olympus"], "Неизвестный часовой пояс"),
+    ):
+        refused = tracker(
+            "schools",
+            "create",
+            *args,
+            "--name",
+            "Школа",
+            "--director-login",
+            "x8",
+            "--director-name",
+            "Иванов Иван",
+            check=False,
+        )
+        assert refused.returncode == 1 and said in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    assert len(json.loads(tracker("export", "--format", "json").stdout)["schools"]) == 1

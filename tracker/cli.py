@@ -21,8 +21,9 @@ from tracker.export import export_schools
 from tracker.extensions import db
 from tracker.ical import services as feeds
 from tracker.mail import services as mail_services
+from tracker.plans import services as plans_services
 from tracker.plans.importer import import_plan
-from tracker.seed import load_seed
+from tracker.seed import SEEDS, load_seed, read_toml
 from tracker.types import today_in
 
 
@@ -264,6 +265,85 @@ def ical_url_command(username: str, alarm_days: int):
     click.echo(f"{base}/ical/{raw}.ics")
 
 
+@click.group("schools")
+def schools_group():
+    """Schools of this installation."""
+
+
+@schools_group.command("create")
+@click.option("--slug", required=True, help="Код школы латиницей: school7")
+@click.option("--name", "full_name", required=True, help="Полное название")
+@click.option("--short", "short_name", default="", help="Краткое название: МБОУ СОШ № 7")
+@click.option("--city", default="")
+@click.option("--address", default="")
+@click.option("--timezone", default="Europe/Moscow", show_default=True)
+@click.option("--director-login", "director_login", required=True)
+@click.option("--director-name", "director_name", required=True, help="Фамилия Имя Отчество")
+@click.option("--director-email", "director_email", default="")
+@click.option(
+    "--plan",
+    type=click.Choice(["none", "template"]),
+    default="none",
+    show_default=True,
+    help="template: план-график школы № 20 как образец, перенесённый на этот год",
+)
+@with_appcontext
+@user_errors
+def schools_create_command(
+    slug,
+    full_name,
+    short_name,
+    city,
+    address,
+    timezone,
+    director_login,
+    director_name,
+    director_email,
+    plan,
+):
+    """Create a school with the usual catalogue of positions and its first director, who gets
+    a single-use link (72 hours) to set a password: printed, and sent when an address is given."""
+    from flask import current_app
+
+    from tracker.plans.importer import import_plan
+    from tracker.types import today_in
+
+    catalogue = read_toml(SEEDS / "catalogue.toml")["position"]
+    school = accounts.create_school(
+        slug=slug,
+        full_name=full_name,
+        short_name=short_name,
+        city=city,
+        address=address,
+        timezone=timezone,
+        positions=catalogue,
+    )
+    director, _password = accounts.create_person(
+        school,
+        username=director_login,
+        full_name=director_name,
+        role=Role.DIRECTOR,
+        email=director_email,
+        must_change_password=True,
+    )
+    accounts.fill_position(
+        next(p for p in school.positions if p.code == "director"), director, actor=None
+    )
+    click.echo(f"Школа «{school.short_name}» ({school.slug}): должностей — {len(catalogue)}")
+    if plan == "template":
+        text = (SEEDS / read_toml(SEEDS / "school20.toml")["plan_file"]).read_text("utf-8")
+        result = import_plan(school, text, title="План-график перехода на электронный журнал")
+        years = plans_services.years_to_come(result.tasks, today_in(school.timezone))
+        plans_services.shift_plan(result.tasks, years, None)
+        click.echo(
+            f"План-образец: задач — {len(result.tasks)}, сроки перенесены на {years} г. вперёд; "
+            f"без распознанных ответственных — {len(result.needs_review)}"
+        )
+    link = accounts.first_login_link(director, current_app.config.get("BASE_URL") or "")
+    click.echo(f"Директор {director.full_name}, логин {director.username}.")
+    click.echo(f"Ссылка для первого входа (72 часа, один раз): {link}")
+
+
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, help="Сколько заданий выполнять сразу")
 @click.option("--once", is_flag=True, help="Выполнить то, что ждёт, и выйти")
@@ -283,6 +363,7 @@ def worker_command(threads: int, once: bool):
 
 
 COMMANDS = [
+    schools_group,
     worker_command,
     ical_url_command,
     controls_group,

@@ -4,7 +4,6 @@ Everything goes through the same services the pages use, so the demo obeys the s
 leaves the same audit trail.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -47,6 +46,7 @@ from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
 from tracker.publication.services import keep_pdf, publish, to_pdf
 from tracker.seed import SEEDS, load_seed, position_specs
+from tracker.types import shift_years
 
 # A second class teacher shows that one position can be filled by several people.
 EXTRA_PEOPLE = [("class_teacher", "class_teacher2", "Орлов Дмитрий Павлович", "7Б класс")]
@@ -57,11 +57,6 @@ class DemoReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, position
     password: str | None = None
     created: bool = False
-
-
-def shift_years(day: date, years: int) -> date:
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def plan_year_shift(tasks: list[Task], today: date) -> int:
@@ -166,16 +161,7 @@ def _first_holder(task: Task, fallback: Person) -> Person:
 def _plan_under_way(tasks: list[Task], director: Person, today: date) -> None:
     """The plan moved into this year; what is past done (one left late), what has begun in
     progress, one item re-dated to come soon, a comment from the director."""
-    years = plan_year_shift(tasks, today)
-    if years:
-        for task in tasks:
-            if task.due_on:
-                plans.redate_tasks(
-                    [task],
-                    shift_years(task.starts_on, years) if task.starts_on else None,
-                    shift_years(task.due_on, years),
-                    director,
-                )
+    plans.shift_plan(tasks, plan_year_shift(tasks, today), director)
     late_left = False
     for task in tasks:
         actor = _first_holder(task, director)

@@ -1,5 +1,6 @@
 """Column types and time helpers shared by every part."""
 
+import calendar
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +23,12 @@ def today_in(timezone: str) -> date:
     if has_app_context() and current_app.config.get("TODAY"):
         return current_app.config["TODAY"]
     return datetime.now(ZoneInfo(timezone)).date()
+
+
+def shift_years(day: date, years: int) -> date:
+    """The same day `years` later (29 February becomes the 28th in a common year)."""
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 def ru_date(day: date) -> str:

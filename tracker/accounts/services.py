@@ -5,6 +5,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -312,6 +313,101 @@ def clean_email(email: str, school: School, person: Person | None = None) -> str
     if taken:
         raise DomainError(_("Этот адрес уже указан у другого сотрудника"), field="email")
     return email
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+FIRST_LINK_VALID = timedelta(hours=72)
+
+
+def create_school(
+    *,
+    slug: str,
+    full_name: str,
+    short_name: str,
+    city: str = "",
+    address: str = "",
+    timezone: str = "Europe/Moscow",
+    positions: list[dict],
+) -> School:
+    """A new school with its requisites and a catalogue of positions (code, title, aliases);
+    each refusal names its field."""
+    slug = (slug or "").strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        raise DomainError(
+            _("Код школы — латинские буквы, цифры и дефис, от 2 до 63 знаков (school7)"),
+            field="slug",
+        )
+    if db.session.scalar(select(School.id).where(School.slug == slug)):
+        raise DomainError(_("Школа с кодом «%(slug)s» уже есть", slug=slug), field="slug")
+    full_name = " ".join((full_name or "").split())
+    short_name = " ".join((short_name or "").split()) or full_name
+    if not full_name or len(full_name) > 500:
+        raise DomainError(_("Укажите полное название школы (до 500 знаков)"), field="full_name")
+    if len(short_name) > 200:
+        raise DomainError(_("Краткое название — до 200 знаков"), field="short_name")
+    if timezone not in available_timezones():
+        raise DomainError(
+            _("Неизвестный часовой пояс «%(zone)s» (например, Europe/Moscow)", zone=timezone),
+            field="timezone",
+        )
+    school = School(
+        slug=slug,
+        full_name=full_name,
+        short_name=short_name,
+        city=" ".join((city or "").split())[:200],
+        address=" ".join((address or "").split())[:500],
+        timezone=timezone,
+    )
+    for order, spec in enumerate(positions, start=1):
+        school.positions.append(
+            Position(
+                code=spec["code"],
+                title=spec["title"],
+                aliases=list(spec.get("aliases", [])),
+                sort_order=order,
+            )
+        )
+    db.session.add(school)
+    db.session.flush()
+    audit.record_new(
+        "school.create", "school", school.id, school.id, None, slug=slug, name=short_name
+    )
+    return school
+
+
+def first_login_link(person: Person, base_url: str) -> str:
+    """A single-use link for a new person to set their own password (72 hours); sent to their
+    address when they have one. Returns the link, to be handed over once."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        PasswordReset(
+            person=person,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            address="first-login",
+            created_at=now,
+            expires_at=now + FIRST_LINK_VALID,
+        )
+    )
+    link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    if person.email:
+        mail.queue(
+            to=person.email,
+            subject=_("Вход в план перехода — %(school)s", school=person.school.short_name),
+            text=_(
+                "Здравствуйте, %(name)s!\n\nДля %(school)s открыт план перехода на "
+                "электронный журнал; ваш логин — %(username)s. Задайте свой пароль по ссылке "
+                "(она действует трое суток и один раз):\n\n%(link)s",
+                name=person.full_name,
+                school=person.school.short_name,
+                username=person.username,
+                link=link,
+            ),
+            kind="first_login",
+            school_id=person.school_id,
+        )
+    db.session.flush()
+    return link
 
 
 def change_own_email(person: Person, email: str) -> bool:

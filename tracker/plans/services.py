@@ -35,7 +35,7 @@ from tracker.plans.models import (
     task_positions,
 )
 from tracker.plans.uploads import Upload, store_upload
-from tracker.types import today_in, xml_safe
+from tracker.types import shift_years, today_in, xml_safe
 
 MAX_TITLE = 1000
 MAX_TEXT = 10000
@@ -124,9 +124,12 @@ def _window_text(starts_on: date | None, due_on: date | None) -> str:
     return _("до %(end)s", end=f"{due_on:%d.%m.%Y}")
 
 
-def _tell_owners(task: Task, before: dict, owners_before: set[int], actor: Person) -> None:
+def _tell_owners(task: Task, before: dict, owners_before: set[int], actor: Person | None) -> None:
     """A notice to whoever the task became theirs, and to its other owners when its window
-    moved (never to the one who made the change)."""
+    moved (never to the one who made the change; a change made by no one, such as a template
+    moved to this year, tells nobody)."""
+    if actor is None:
+        return
     link = mail.link("plans.task", task_id=task.id)
     for person in owners(task):
         if person.id == actor.id:
@@ -388,7 +391,7 @@ def assign_tasks(
 
 
 def redate_tasks(
-    tasks: Sequence[Task], starts_on: date | None, due_on: date | None, actor: Person
+    tasks: Sequence[Task], starts_on: date | None, due_on: date | None, actor: Person | None
 ) -> int:
     """Set one window on several tasks."""
     if not tasks:
@@ -406,6 +409,35 @@ def redate_tasks(
             changed += 1
             _tell_owners(task, before, owners_before, actor)
     return changed
+
+
+def shift_plan(tasks: Sequence[Task], years: int, actor: Person | None) -> int:
+    """Move every dated task by whole years (a plan written for another year, a template);
+    each move is a re-dating in the task's history. Returns how many moved."""
+    if not years:
+        return 0
+    moved = 0
+    for task in tasks:
+        if task.due_on:
+            moved += redate_tasks(
+                [task],
+                shift_years(task.starts_on, years) if task.starts_on else None,
+                shift_years(task.due_on, years),
+                actor,
+            )
+    return moved
+
+
+def years_to_come(tasks: Sequence[Task], today: date) -> int:
+    """Whole years to move a template plan by so that it begins this month or later."""
+    starts = [task.starts_on or task.due_on for task in tasks if task.due_on]
+    if not starts:
+        return 0
+    first, month = min(d for d in starts if d), today.replace(day=1)
+    years = 0
+    while shift_years(first, years) < month:
+        years += 1
+    return years
 
 
 # --- reads for the pages ---
