@@ -132,14 +132,33 @@ def test_import_plan_of_garbage_writes_nothing(tracker, tmp_path):
 
 
 def test_import_plan_reports_what_needs_review(tracker, tmp_path):
-    tracker("seed")
-    (tmp_path / "plan.txt").write_text(
-        "\tМероприятия\tСроки\tОтветственный\nЭтап\t\t\t\n1\tСобрать согласия\tкогда-нибудь\tДиректор\n",
-        encoding="utf-8",
+    """A plan saved by Word on a Russian PC (Windows-1251) into a new school; a second import
+    into a school that has a plan is refused (it would be a plan no page shows)."""
+    tracker(
+        "schools",
+        "create",
+        "--slug",
+        "school7",
+        "--name",
+        "Школа № 7",
+        "--director-login",
+        "petrov7",
+        "--director-name",
+        "Петров Иван Сергеевич",
     )
-    result = tracker("import-plan", "plan.txt")
+    (tmp_path / "plan.txt").write_bytes(
+        "\tМероприятия\tСроки\tОтветственный\nЭтап\t\t\t\n1\tСобрать согласия\tкогда-нибудь\tДиректор\n".encode(
+            "cp1251"
+        )
+    )
+    result = tracker("import-plan", "plan.txt", "--school", "school7")
     assert "Импортировано: мероприятий — 1, задач — 1." in result.stdout
     assert "Проверьте задачу 1: «когда-нибудь»" in result.stdout
+    again = tracker("import-plan", "plan.txt", "--school", "school7", check=False)
+    assert again.returncode == 1 and "У школы уже есть план" in again.stderr
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    image = tracker("import-plan", "scan.png", "--school", "school7", check=False)
+    assert image.stderr.strip() == "Ошибка: scan.png: это не текст, а рисунок PNG"
 
 
 def test_a_new_school_with_its_positions_first_director_and_the_template_plan(tracker):

@@ -24,7 +24,7 @@ from tracker.mail import services as mail_services
 from tracker.plans import services as plans_services
 from tracker.plans.importer import import_plan
 from tracker.seed import SEEDS, load_seed, read_toml
-from tracker.types import today_in
+from tracker.types import decode_text, today_in
 
 
 def user_errors(command):
@@ -116,11 +116,16 @@ def export_command(fmt: str, slug: str | None):
 @with_appcontext
 @user_errors
 def import_plan_command(path: Path, slug: str | None, title: str | None):
-    """Import a plan-schedule text (tab-separated, as exported from Word)."""
+    """Import a plan-schedule text (tab-separated, as exported from Word), in UTF-8, UTF-16 or
+    Windows-1251."""
     if not path.is_file():
         raise DomainError(f"Файл не найден: {path}")
     school = find_school(slug)
-    result = import_plan(school, path.read_text(encoding="utf-8-sig"), title=title)
+    try:
+        text = decode_text(path.read_bytes())
+    except ValueError as error:
+        raise DomainError(f"{path.name}: {error}") from None
+    result = import_plan(school, text, title=title)
     click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
     for task in result.needs_review:
         click.echo(

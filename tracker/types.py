@@ -80,3 +80,50 @@ def whole_number(text: str | None, digits: int = 18) -> int | None:
     if not text or len(text) > digits or not (text.isascii() and text.isdigit()):
         return None
     return int(text)
+
+
+# What a file is when it is not text: its first bytes.
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "архив ZIP (DOCX, XLSX)",
+    b"\xd0\xcf\x11\xe0": "документ Word или Excel старого формата (DOC, XLS)",
+    b"%PDF": "PDF",
+    b"\x89PNG": "рисунок PNG",
+    b"\xff\xd8\xff": "фотография JPEG",
+    b"GIF8": "рисунок GIF",
+    b"{\\rtf": "документ RTF",
+}
+
+
+def _utf16_order(content: bytes) -> str | None:
+    """UTF-16 without a BOM: Russian text has nearly every other byte 0x00 (Latin, digits,
+    punctuation) or 0x04 (Cyrillic): at odd places little-endian, at even ones big-endian."""
+    sample = content[:4000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    for order, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if sum(byte in (0, 4) for byte in high) >= 0.9 * len(high):
+            return order
+    return None
+
+
+def decode_text(content: bytes) -> str:
+    """A text file as Russian PCs write it: UTF-8 (with or without its BOM), UTF-16 (Word's
+    «Юникод», with or without a BOM) or Windows-1251. ValueError, in Russian, for what is not
+    text (saying what it looks like) or is empty."""
+    if not content.strip():
+        raise ValueError("файл пуст")
+    for signature, what in _BINARY_SIGNATURES.items():
+        if content.startswith(signature):
+            raise ValueError(f"это не текст, а {what}")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = content.decode("utf-16")
+    elif (order := _utf16_order(content)) is not None:
+        text = content.decode(order)
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("cp1251", errors="replace")
+    if any(ord(c) < 32 and c not in "\t\r\n\f" for c in text[:20000]) or "\ufffd" in text:
+        raise ValueError("это не текст в кодировке UTF-8, UTF-16 или Windows-1251")
+    return text.lstrip("\ufeff")

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
@@ -79,7 +80,23 @@ def test_second_seed_changes_nothing(school):
     assert table_counts() == before
 
 
+def school_positions(school) -> list[dict]:
+    return [{"code": p.code, "title": p.title, "aliases": p.aliases} for p in school.positions]
+
+
+def test_a_second_plan_is_refused_not_hidden(school):
+    with pytest.raises(ValueError, match="У школы уже есть план"):
+        import_plan(
+            school, "\tМероприятия\tСроки\tОтветственный\nЭтап\t\t\t\n1\tА\tМай 2024г.\tДиректор\n"
+        )
+
+
 def test_unknown_phrases_are_kept_and_listed_for_the_director(school):
+    from tracker.accounts.services import create_school
+
+    school = create_school(
+        slug="school7", full_name="Школа № 7", short_name="", positions=school_positions(school)
+    )
     text = (
         "\tМероприятия\tСроки\tОтветственный\n"
         "Этап\t\t\t\n"

@@ -323,7 +323,7 @@ def create_school(
     *,
     slug: str,
     full_name: str,
-    short_name: str,
+    short_name: str = "",
     city: str = "",
     address: str = "",
     timezone: str = "Europe/Moscow",

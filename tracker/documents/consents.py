@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from tracker import types
 from tracker.accounts.models import School
 from tracker.documents import builders
 from tracker.documents.custom.services import renderer
@@ -36,15 +37,13 @@ class Download:
 
 
 def decode_text(content: bytes) -> str:
-    """A CSV as Russian schools save it: UTF-8 (with or without BOM) or Windows-1251."""
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise DomainError(_("Файл не похож на текстовый список (CSV)"), field="file")
+    """A CSV as Russian schools save it (`types.decode_text`), or why it is not one."""
+    try:
+        return types.decode_text(content)
+    except ValueError as error:
+        raise DomainError(
+            _("Файл не похож на текстовый список (CSV): %(why)s", why=str(error)), field="file"
+        ) from None
 
 
 def parse_class_list(content: bytes) -> tuple[builders.Consent, ...]:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.extensions import db
@@ -9,6 +11,7 @@ from tracker.plans.models import Phase, Plan, Task
 from tracker.plans.parsing import (
     ParsedItem,
     ParsedSection,
+    PlanFormatError,
     parse_deadline,
     parse_plan_text,
     parse_responsible,
@@ -42,6 +45,13 @@ def import_plan(
 
     Raises PlanFormatError (a ValueError with a Russian message) when the text holds no items.
     """
+    existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
+    if existing is not None:
+        raise PlanFormatError(
+            f"У школы уже есть план «{existing}»: второй план не был бы виден ни на одной "
+            "странице. Повторный импорт с показом различий пока не сделан; измените задачи "
+            "на странице плана."
+        )
     parsed = parse_plan_text(text)
     plan = Plan(school=school, title=(title or parsed.title)[:500], source_text=text)
     db.session.add(plan)
