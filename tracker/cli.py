@@ -22,9 +22,9 @@ from tracker.extensions import db
 from tracker.ical import services as feeds
 from tracker.mail import services as mail_services
 from tracker.plans import services as plans_services
-from tracker.plans.importer import import_plan
+from tracker.plans.importer import import_plan, import_plan_file
 from tracker.seed import SEEDS, load_seed, read_toml
-from tracker.types import decode_text, today_in
+from tracker.types import today_in
 
 
 def user_errors(command):
@@ -116,16 +116,12 @@ def export_command(fmt: str, slug: str | None):
 @with_appcontext
 @user_errors
 def import_plan_command(path: Path, slug: str | None, title: str | None):
-    """Import a plan-schedule text (tab-separated, as exported from Word), in UTF-8, UTF-16 or
-    Windows-1251."""
+    """Import a plan-schedule: a Word table (DOCX), an Excel sheet (XLSX), CSV, or text from
+    Word (tab-separated) in UTF-8, UTF-16 or Windows-1251; its columns found by their headers."""
     if not path.is_file():
         raise DomainError(f"Файл не найден: {path}")
     school = find_school(slug)
-    try:
-        text = decode_text(path.read_bytes())
-    except ValueError as error:
-        raise DomainError(f"{path.name}: {error}") from None
-    result = import_plan(school, text, title=title)
+    result = import_plan_file(school, path.name, path.read_bytes(), title=title)
     click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
     for task in result.needs_review:
         click.echo(
@@ -310,7 +306,6 @@ def schools_create_command(
     a single-use link (72 hours) to set a password: printed, and sent when an address is given."""
     from flask import current_app
 
-    from tracker.plans.importer import import_plan
     from tracker.types import today_in
 
     catalogue = read_toml(SEEDS / "catalogue.toml")["position"]

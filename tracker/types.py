@@ -85,7 +85,7 @@ def whole_number(text: str | None, digits: int = 18) -> int | None:
 # What a file is when it is not text: its first bytes.
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "архив ZIP (DOCX, XLSX)",
-    b"\xd0\xcf\x11\xe0": "документ Word или Excel старого формата (DOC, XLS)",
+    b"\xd0\xcf\x11\xe0": "документ Word или Excel старого формата (DOC, XLS) или под паролем",
     b"%PDF": "PDF",
     b"\x89PNG": "рисунок PNG",
     b"\xff\xd8\xff": "фотография JPEG",

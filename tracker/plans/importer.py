@@ -7,13 +7,14 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.extensions import db
+from tracker.plans.files import rows_of, text_rows
 from tracker.plans.models import Phase, Plan, Task
 from tracker.plans.parsing import (
     ParsedItem,
     ParsedSection,
     PlanFormatError,
     parse_deadline,
-    parse_plan_text,
+    parse_plan_rows,
     parse_responsible,
 )
 
@@ -45,6 +46,26 @@ def import_plan(
 
     Raises PlanFormatError (a ValueError with a Russian message) when the text holds no items.
     """
+    return import_plan_rows(school, text_rows(text), text, title, actor)
+
+
+def import_plan_file(
+    school: School, filename: str, content: bytes, title: str | None = None, actor=None
+) -> ImportResult:
+    """Create a plan from a file: DOCX, XLSX, CSV or text (`files.rows_of`)."""
+    rows = rows_of(filename, content)
+    source = "\n".join("\t".join(cells) for _number, cells in rows)
+    return import_plan_rows(school, rows, source, title, actor)
+
+
+def import_plan_rows(
+    school: School,
+    rows: list[tuple[int, list[str]]],
+    text: str,
+    title: str | None = None,
+    actor: Person | None = None,
+) -> ImportResult:
+    """Create a plan from its table's rows; `text` is kept as the plan's source."""
     existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
     if existing is not None:
         raise PlanFormatError(
@@ -52,7 +73,7 @@ def import_plan(
             "странице. Повторный импорт с показом различий пока не сделан; измените задачи "
             "на странице плана."
         )
-    parsed = parse_plan_text(text)
+    parsed = parse_plan_rows(rows)
     plan = Plan(school=school, title=(title or parsed.title)[:500], source_text=text)
     db.session.add(plan)
     by_code = {position.code: position for position in school.positions}
@@ -80,6 +101,7 @@ def import_plan(
                 recurrence=deadline.recurrence,
                 responsible_text=item.responsible_text,
                 responsible_unmatched=", ".join(responsible.unmatched),
+                expected_result=item.result_text,
                 positions=[by_code[code] for code in responsible.position_codes if code in by_code],
             )
             db.session.add(task)

@@ -117,6 +117,8 @@ class Task(Model):
     responsible_text: Mapped[str] = mapped_column(String(1000), default="")
     # Parts of the responsible cell that matched no position: kept for the director to fix.
     responsible_unmatched: Mapped[str] = mapped_column(String(1000), default="")
+    # «Ожидаемый результат», «Форма отчётности» of the plan's table, as written.
+    expected_result: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[TaskStatus] = mapped_column(String(16), default=TaskStatus.PLANNED, index=True)
     completion_note: Mapped[str] = mapped_column(Text, default="")
     # The day the work was done (for a council's task: the day of its meeting).

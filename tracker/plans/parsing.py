@@ -533,6 +533,7 @@ class ParsedItem:
     deadline_text: str
     responsible_text: str
     checks: tuple[str, ...]
+    result_text: str = ""  # «Результат», «Форма отчётности»: what the item is to produce
 
 
 @dataclass(frozen=True)
@@ -561,8 +562,11 @@ class PlanFormatError(ValueError):
 
 
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
-_COLUMN_HEADER_CELLS = frozenset(
-    {
+# The words a plan's header row uses for each column, after normalize_phrase; a header cell is
+# one of them, or one of them followed by more words («сроки исполнения (дата)»).
+COLUMN_WORDS: dict[str, tuple[str, ...]] = {
+    "number": ("№", "n", "no", "номер", "п п", "№ п п", "n п п", "номер п п"),
+    "title": (
         "мероприятия",
         "мероприятие",
         "мероприятий",
@@ -571,8 +575,132 @@ _COLUMN_HEADER_CELLS = frozenset(
         "перечень мероприятий",
         "содержание мероприятия",
         "содержание мероприятий",
-    }
-)
+        "содержание работы",
+        "содержание работ",
+        "содержание деятельности",
+        "задача",
+        "задачи",
+        "наименование работ",
+        "вид работы",
+        "виды работ",
+    ),
+    "deadline": (
+        "сроки",
+        "срок",
+        "сроки исполнения",
+        "срок исполнения",
+        "сроки проведения",
+        "срок проведения",
+        "сроки реализации",
+        "срок реализации",
+        "дата",
+        "даты",
+        "период",
+        "период исполнения",
+        "время проведения",
+    ),
+    "start": ("дата начала", "начало", "срок начала", "начало работ"),
+    "end": ("дата окончания", "окончание", "срок окончания", "срок завершения", "завершение"),
+    "responsible": (
+        "ответственный",
+        "ответственные",
+        "ответственный исполнитель",
+        "ответственные исполнители",
+        "исполнитель",
+        "исполнители",
+        "ответственные лица",
+        "ответственное лицо",
+    ),
+    "result": (
+        "результат",
+        "результаты",
+        "ожидаемый результат",
+        "ожидаемые результаты",
+        "форма отчетности",
+        "форма отчета",
+        "итоговый документ",
+        "выход",
+        "продукт",
+        "форма представления результата",
+    ),
+}
+_WORD_COLUMN = {
+    normalize_phrase(word) or word: column
+    for column, words in COLUMN_WORDS.items()
+    for word in words
+}
+
+
+def column_of(cell: str) -> str | None:
+    """Which column a header cell names, or None."""
+    key = normalize_phrase(cell) or cell.strip()
+    if key in _WORD_COLUMN:
+        return _WORD_COLUMN[key]
+    words = key.split()
+    for length in range(len(words) - 1, 0, -1):
+        column = _WORD_COLUMN.get(" ".join(words[:length]))
+        if column is not None and column != "number":
+            return column
+    return None
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each column of the table is (cell indexes): found from its header row, or the
+    classic order «№ | Мероприятия | Сроки | Ответственный» when the table has none."""
+
+    number: int | None = 0
+    title: int = 1
+    deadline: int | None = 2
+    start: int | None = None
+    end: int | None = None
+    responsible: int | None = 3
+    result: int | None = None
+    width: int = 4  # cells past the header's last one are added to the responsible cell
+    unused: tuple[str, ...] = ()  # header cells no column was found for
+
+    def cell(self, cells: list[str], index: int | None) -> str:
+        return cells[index] if index is not None and index < len(cells) else ""
+
+
+def detect_columns(cells: list[str]) -> Columns | None:
+    """The columns a header row names, or None when it is not a header row: it must name the
+    items' column and one more, and not begin with an item's number."""
+    if cells and _NUMBER_RE.match(cells[0]):
+        return None
+    found: dict[str, int] = {}
+    unused = []
+    for index, cell in enumerate(cells):
+        column = column_of(cell) if cell else None
+        if column is None:
+            if cell:
+                unused.append(_collapse(cell))
+            continue
+        found.setdefault(column, index)
+    if "title" not in found or len(found) < 2:
+        return None
+    number = found.get("number")
+    if number is None and found["title"] > 0 and 0 not in found.values():
+        number = 0  # an unnamed first column before the items' one holds their numbers
+    return Columns(
+        number=number,
+        title=found["title"],
+        deadline=found.get("deadline"),
+        start=found.get("start"),
+        end=found.get("end"),
+        responsible=found.get("responsible"),
+        result=found.get("result"),
+        width=len(cells),
+        unused=tuple(unused),
+    )
+
+
+def _is_column_numbers(cells: list[str]) -> bool:
+    """The row of column numbers under a header: «1 2 3 4 5»."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 3 and filled == [str(n) for n in range(1, len(filled) + 1)]
+
+
 _CHECK_DASHES = "-‐‑‒–—―−•"
 _QUOTE_PAIRS = (("«", "»"), ('"', '"'), ("„", "“"), ("“", "”"))
 
@@ -582,11 +710,16 @@ def _collapse(text: str) -> str:
 
 
 def _is_column_header(cells: list[str]) -> bool:
-    # Whole-cell comparison, so that an item titled «Третье мероприятие» or «Провести
-    # мероприятия ...» is never taken for the header and silently dropped.
+    # Whole-cell comparison (or a column word followed by more words), so that an item titled
+    # «Третье мероприятие» or «Провести мероприятия ...» is never taken for the header.
     if _NUMBER_RE.match(cells[0]):
         return False
-    return any(normalize_phrase(cell) in _COLUMN_HEADER_CELLS for cell in cells)
+    if detect_columns(cells) is not None:
+        return True
+    # A header row of the items' column alone (the classic table's merged first line).
+    return sum(1 for cell in cells if cell) == 1 and any(
+        column_of(cell) == "title" and normalize_phrase(cell) in _WORD_COLUMN for cell in cells
+    )
 
 
 def _header_title(cell: str) -> str:
@@ -631,35 +764,49 @@ class _SectionBuilder:
         )
 
 
-def _classify(line_number: int, cells: list[str]) -> _Line:
+def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) -> _Line:
     filled = [cell for cell in cells if cell]
     # Checked before items: Word exports a merged header row with a leading empty cell too
     # (the title lines of the seed plan start with a tab), so a lone text cell is a header
     # wherever it sits.
     if len(filled) == 1 and not _NUMBER_RE.match(filled[0]):
         return _Line(line_number, "header", header=_header_title(filled[0]))
-    number = cells[0]
+    number = columns.cell(cells, columns.number)
+    if number and normalize_phrase(number) in ("", "n", "no", "номер", "п п", "n п п", "№ п п"):
+        named = ", ".join(f"«{_collapse(cell)}»" for cell in cells[1:] if cell)
+        raise PlanFormatError(
+            f"не найден столбец мероприятий: заголовки {named} не узнаны; назовите столбец "
+            "мероприятий «Мероприятие», «Содержание работы» или «Задача»",
+            line_number,
+        )
     if number and not _NUMBER_RE.match(number):
         raise PlanFormatError(
             "не удалось разобрать строку: ожидался заголовок раздела (одна ячейка с текстом) "
             "или мероприятие (№, мероприятие, сроки, ответственный)",
             line_number,
         )
-    title = _collapse(cells[1]) if len(cells) > 1 else ""
+    title = _collapse(columns.cell(cells, columns.title))
     if not title:
         raise PlanFormatError(
             f"у мероприятия № {number or '(без номера)'} нет названия", line_number
         )
-    deadline = cells[2] if len(cells) > 2 else ""
+    deadline = _collapse(columns.cell(cells, columns.deadline))
+    start, end = (_collapse(columns.cell(cells, i)) for i in (columns.start, columns.end))
+    if not deadline and end:  # separate start and end columns: the phrase parser reads them
+        deadline = f"с {start} по {end}" if start else f"до {end}"
     # Extra cells are usually a stray tab or an extra column; keeping them in the responsible
     # cell shows them to the user instead of losing them.
-    responsible = ", ".join(cell for cell in cells[3:] if cell)
+    extra = cells[columns.width :] if columns.width < len(cells) else []
+    responsible = ", ".join(
+        cell for cell in [columns.cell(cells, columns.responsible), *extra] if cell
+    )
     item = ParsedItem(
         number=number,
         title=title,
         deadline_text=deadline,
         responsible_text=responsible,
         checks=_split_checks(title),
+        result_text=_collapse(columns.cell(cells, columns.result)),
     )
     return _Line(line_number, "item", item=item)
 
@@ -692,18 +839,29 @@ def parse_plan_text(text: str) -> ParsedPlan:
     Raises :class:`PlanFormatError` (message in Russian, with the line number) for a line that is
     neither, and when the text holds no item at all.
     """
-    rows = _split_lines(text)
+    return parse_plan_rows(_split_lines(text))
+
+
+def parse_plan_rows(rows: list[tuple[int, list[str]]]) -> ParsedPlan:
+    """Parse a plan-schedule table given as numbered rows of cells (from text, CSV, a Word
+    table or a sheet): see `parse_plan_text`. The header row's words say which column is which
+    (`COLUMN_WORDS`); a table without one is read as «№ | Мероприятия | Сроки | Ответственный»."""
     header_index = next(
         (index for index, (_, cells) in enumerate(rows) if _is_column_header(cells)), None
     )
     title = ""
+    columns = Columns()
     if header_index is not None:
         title = _collapse(" ".join(cell for _, cells in rows[:header_index] for cell in cells))
+        columns = detect_columns(rows[header_index][1]) or Columns()
         rows = rows[header_index + 1 :]
 
-    # A page break in Word can repeat the column header inside the body.
+    # A page break in Word can repeat the column header inside the body; the row of column
+    # numbers under the header is no item.
     lines = [
-        _classify(line_number, cells) for line_number, cells in rows if not _is_column_header(cells)
+        _classify(line_number, cells, columns)
+        for line_number, cells in rows
+        if not _is_column_header(cells) and not _is_column_numbers(cells)
     ]
     if not any(line.kind == "item" for line in lines):
         raise PlanFormatError("В тексте плана не найдено ни одного мероприятия")

@@ -1,0 +1,123 @@
+"""A plan-schedule as schools keep it, read into numbered rows of cells for the table parser
+(`parsing.parse_plan_rows`): a Word table (DOCX: merged cells once, several lines of a cell
+kept together), an Excel sheet (XLSX: dates as дд.мм.гггг), CSV with «;» or «,» (quotes kept),
+or text from Word (tab-separated) in UTF-8, UTF-16 or Windows-1251."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from tracker.plans.parsing import PlanFormatError, detect_columns
+from tracker.types import decode_text
+
+Rows = list[tuple[int, list[str]]]
+MAX_ROWS = 20_000
+
+
+def rows_of(filename: str, content: bytes) -> Rows:
+    """The file's rows (1-based numbers as the school sees them: a table's row, a sheet's row,
+    a text's line); PlanFormatError in Russian for what is none of these."""
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+        except zipfile.BadZipFile:
+            raise PlanFormatError("файл повреждён: архив DOCX или XLSX не читается") from None
+        if "word/document.xml" in names:
+            return _docx_rows(content)
+        if "xl/workbook.xml" in names:
+            return _xlsx_rows(content)
+        raise PlanFormatError("это архив ZIP, но не документ Word (DOCX) и не таблица Excel (XLSX)")
+    try:
+        text = decode_text(content)
+    except ValueError as error:
+        raise PlanFormatError(f"{filename}: {error}") from None
+    return text_rows(text)
+
+
+def text_rows(text: str) -> Rows:
+    """Text from Word (tab-separated) or CSV («;» or «,», as its first lines show)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any("\t" in line for line in lines[:50]):
+        sample = "\n".join(lines[:50])
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        if sample.count(delimiter):
+            reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter)
+            return _numbered([[cell.strip() for cell in row] for row in reader])
+    # Not str.splitlines(): Word puts \x0b for a manual line break inside a cell.
+    return _numbered([[cell.strip() for cell in line.split("\t")] for line in lines])
+
+
+def _numbered(rows: list[list[str]]) -> Rows:
+    if len(rows) > MAX_ROWS:
+        raise PlanFormatError(f"в файле больше {MAX_ROWS} строк")
+    return [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+
+
+def _docx_rows(content: bytes) -> Rows:
+    """The Word table that holds the plan (the first with a header row naming its columns,
+    else the largest), each merged cell once, with the paragraphs above it as the title."""
+    from docx import Document
+
+    try:
+        document = Document(io.BytesIO(content))
+    except Exception:  # a damaged or foreign package: python-docx raises many kinds
+        raise PlanFormatError(
+            "документ Word не читается: он повреждён или защищён паролем"
+        ) from None
+    if not document.tables:
+        raise PlanFormatError("в документе Word нет таблицы: план-график должен быть таблицей")
+    tables = [[_row_cells(row) for row in table.rows] for table in document.tables]
+    chosen = next(
+        (t for t in tables if any(detect_columns(cells) for cells in t[:10])),
+        max(tables, key=len),
+    )
+    title = [p.text.strip() for p in document.paragraphs if p.text.strip()][:6]
+    return _numbered([[" ".join(title)]] * bool(title) + chosen)
+
+
+def _row_cells(row) -> list[str]:
+    """A table row's cells, a horizontally merged cell once (python-docx repeats it)."""
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        cells.append("\n".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+    return cells
+
+
+def _xlsx_rows(content: bytes) -> Rows:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # a damaged or encrypted workbook
+        raise PlanFormatError(
+            "таблица Excel не читается: она повреждена или защищена паролем"
+        ) from None
+    sheet: Any = book.active
+    if sheet is None or not hasattr(sheet, "iter_rows"):  # a chart sheet, or none
+        raise PlanFormatError("в книге Excel нет листа с таблицей")
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append([_cell_text(value) for value in values])
+        if len(rows) > MAX_ROWS:
+            break
+    book.close()
+    return _numbered(rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
