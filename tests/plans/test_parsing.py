@@ -8,15 +8,21 @@ from pathlib import Path
 import pytest
 
 from tracker.plans.parsing import (
+    AS_NEEDED,
     CONTINUOUS,
+    DAILY,
     DURING_YEAR,
     END_OF_QUARTER,
     END_OF_QUARTER_HALF_YEAR,
     END_OF_QUARTER_HALF_YEAR_YEAR,
     END_OF_YEAR,
+    HALF_YEARLY,
     INTERNAL_CONTROL_PLAN,
     MONTHLY,
+    QUARTERLY,
     RECURRENCES,
+    WEEKLY,
+    YEARLY,
     Deadline,
     PlanFormatError,
     normalize_phrase,
@@ -173,6 +179,12 @@ def test_every_recurrence_has_a_label_that_parses_back_to_it():
         MONTHLY,
         DURING_YEAR,
         CONTINUOUS,
+        DAILY,
+        WEEKLY,
+        QUARTERLY,
+        HALF_YEARLY,
+        YEARLY,
+        AS_NEEDED,
     }
     assert RECURRENCES[END_OF_QUARTER] == "В конце каждой четверти"
     assert END_OF_YEAR == "end_of_school_year"
@@ -200,7 +212,7 @@ def test_every_recurrence_has_a_label_that_parses_back_to_it():
         "с 01.09.2023",
         "Май 2023г. (уточнить)",
         "01.09.2023 -",
-        "по мере необходимости",
+        "по мере необходимости (уточнить)",
     ],
 )
 def test_not_understood_keeps_only_the_text(phrase):
@@ -566,3 +578,45 @@ def test_a_school_year_with_its_years_is_still_the_school_year():
 def test_a_position_the_school_has_not_is_not_guessed_as_a_near_one(text):
     match = parse_responsible(text, ALIASES)
     assert match.position_codes == () and match.unmatched == (text,)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("Ежедневно", DAILY),
+        ("еженедельно", WEEKLY),
+        ("1 раз в неделю", WEEKLY),
+        ("1 раз в месяц", MONTHLY),
+        ("Ежеквартально", QUARTERLY),
+        ("1 раз в четверть", QUARTERLY),
+        ("Раз в полугодие", HALF_YEARLY),
+        ("Ежегодно", YEARLY),
+        ("ежегодно с 2024 года", YEARLY),
+        ("Конец года", END_OF_YEAR),
+        ("По мере необходимости", AS_NEEDED),
+    ],
+)
+def test_frequent_recurrences_of_other_schools(phrase, code):
+    assert parse_deadline(phrase) == Deadline(phrase, None, None, code)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "starts_on", "due_on"),
+    [
+        ("в срок до 01.09.2023", None, date(2023, 9, 1)),
+        ("В срок до 1 сентября 2023 г.", None, date(2023, 9, 1)),
+        ("01.09.23", date(2023, 9, 1), date(2023, 9, 1)),
+        ("с 01.09.23 по 15.09.23", date(2023, 9, 1), date(2023, 9, 15)),
+        ("01.09.23 - 30.09.23", date(2023, 9, 1), date(2023, 9, 30)),
+        ("II квартал 2024 г.", date(2024, 4, 1), date(2024, 6, 30)),
+        ("IV кв. 2023", date(2023, 10, 1), date(2023, 12, 31)),
+        ("в I квартале 2024 года", date(2024, 1, 1), date(2024, 3, 31)),
+    ],
+)
+def test_more_date_forms(phrase, starts_on, due_on):
+    assert parse_deadline(phrase) == Deadline(phrase, starts_on, due_on, None)
+
+
+@pytest.mark.parametrize("phrase", ["01.09.2", "01.09.123", "V квартал 2024", "ежегодно с весны"])
+def test_near_misses_are_not_understood_rather_than_misread(phrase):
+    assert not parse_deadline(phrase).is_understood

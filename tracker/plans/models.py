@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
 from tracker.extensions import Model, db
-from tracker.plans.parsing import RECURRENCES
+from tracker.plans.parsing import AS_NEEDED, RECURRENCES
 from tracker.types import UTCDateTime, utcnow
 
 
@@ -191,8 +191,13 @@ class Task(Model):
 
     @property
     def needs_review(self) -> bool:
-        """The plan text said something neither parser knew: the director should fix it."""
-        return not self.is_deadline_understood or bool(self.responsible_unmatched)
+        """The plan text said something neither parser knew, or «по мере необходимости» (no
+        date at all): the director should fix it."""
+        return (
+            not self.is_deadline_understood
+            or self.recurrence == AS_NEEDED
+            or bool(self.responsible_unmatched)
+        )
 
     @property
     def recurrence_label(self) -> str:

@@ -51,6 +51,12 @@ INTERNAL_CONTROL_PLAN = "internal_control_plan"
 MONTHLY = "monthly"
 DURING_YEAR = "during_year"
 CONTINUOUS = "continuous"
+DAILY = "daily"
+WEEKLY = "weekly"
+QUARTERLY = "quarterly"
+HALF_YEARLY = "half_yearly"
+YEARLY = "yearly"
+AS_NEEDED = "as_needed"
 
 RECURRENCES: dict[str, str] = {
     END_OF_QUARTER: "В конце каждой четверти",
@@ -61,6 +67,12 @@ RECURRENCES: dict[str, str] = {
     MONTHLY: "Ежемесячно",
     DURING_YEAR: "В течение учебного года",
     CONTINUOUS: "Постоянно",
+    DAILY: "Ежедневно",
+    WEEKLY: "Еженедельно",
+    QUARTERLY: "Ежеквартально",
+    HALF_YEARLY: "Раз в полугодие",
+    YEARLY: "Ежегодно",
+    AS_NEEDED: "По мере необходимости",
 }
 
 # Keys are already normalised (see normalize_phrase), so case, commas and extra spaces in the
@@ -86,6 +98,33 @@ _RECURRENCE_PHRASES: dict[str, str] = {
     "в течении года": DURING_YEAR,
     "в течении учебного года": DURING_YEAR,
     "постоянно": CONTINUOUS,
+    "ежедневно": DAILY,
+    "каждый день": DAILY,
+    "еженедельно": WEEKLY,
+    "каждую неделю": WEEKLY,
+    "раз в неделю": WEEKLY,
+    "1 раз в неделю": WEEKLY,
+    "раз в месяц": MONTHLY,
+    "1 раз в месяц": MONTHLY,
+    "ежеквартально": QUARTERLY,
+    "раз в квартал": QUARTERLY,
+    "1 раз в квартал": QUARTERLY,
+    "раз в четверть": QUARTERLY,
+    "1 раз в четверть": QUARTERLY,
+    "каждую четверть": QUARTERLY,
+    "раз в полугодие": HALF_YEARLY,
+    "1 раз в полугодие": HALF_YEARLY,
+    "каждое полугодие": HALF_YEARLY,
+    "по полугодиям": HALF_YEARLY,
+    "ежегодно": YEARLY,
+    "раз в год": YEARLY,
+    "1 раз в год": YEARLY,
+    "каждый год": YEARLY,
+    "конец года": END_OF_YEAR,
+    "конец учебного года": END_OF_YEAR,
+    "по окончании учебного года": END_OF_YEAR,
+    "по мере необходимости": AS_NEEDED,
+    "по необходимости": AS_NEEDED,
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +184,7 @@ _DUE_PREFIXES = frozenset({"до", "к", "по"})
 _RANGE_SEPARATORS = frozenset({"по", "до"})
 
 _TOKEN_RE = re.compile(
-    r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
+    r"(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?!\d))"
     r"|(?P<num>\d+)"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<dash>[-‐‑‒–—―−])"
@@ -222,6 +261,8 @@ class _Reader:
         if token.kind == "date":
             self.pos += 1
             day, month, year = (int(part) for part in token.text.split("."))
+            if year < 100:  # «01.09.23»: the years of this century
+                year += 2000
             return _Point(day, month, year)
         day = month = year = None
         if token.kind == "num" and len(token.text) <= 2:
@@ -271,6 +312,8 @@ def _complete_range(start: _Point, end: _Point) -> None:
 
 def _parse_window(text: str) -> tuple[date | None, date]:
     reader = _Reader(_tokenize(text))
+    if reader.word() == "в" and reader.word(1) == "срок":  # «в срок до 01.09.2023»
+        reader.pos += 2
     due_only = month_end = from_marker = False
     if reader.word() == "не" and reader.word(1) in ("позднее", "позже"):
         reader.pos += 2
@@ -343,6 +386,24 @@ def _recurrence_of(text: str) -> str | None:
     return _RECURRENCE_PHRASES.get(without_years)
 
 
+_YEARLY_FROM_RE = re.compile(r"^ежегодно (?:с|начиная с) ((?:19|20)\d\d) (?:г |года|году|г)?$")
+_QUARTER_OF_YEAR_RE = re.compile(
+    r"^(?:в )?(i|ii|iii|iv|1|2|3|4) (?:квартал|квартале|кв) ((?:19|20)\d\d)(?: г| года| году)?$"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _quarter_of_year(text: str) -> tuple[date, date] | None:
+    """«II квартал 2024 г.»: April to June of 2024 (a calendar quarter, not a school one)."""
+    found = _QUARTER_OF_YEAR_RE.match(normalize_phrase(text))
+    if found is None:
+        return None
+    quarter, year = _ROMAN[found.group(1)], int(found.group(2))
+    first = 3 * quarter - 2
+    last = calendar.monthrange(year, first + 2)[1]
+    return date(year, first, 1), date(year, first + 2, last)
+
+
 def _calendar_year(text: str) -> tuple[date, date] | None:
     """«В течение 2023 года»: 01.01–31.12; «в конце 2023 года»: December."""
     found = _CALENDAR_YEAR_RE.match(normalize_phrase(text))
@@ -372,9 +433,11 @@ def parse_deadline(text: str) -> Deadline:
     recurrence = _recurrence_of(text)
     if recurrence is not None:
         return Deadline(text=text, starts_on=None, due_on=None, recurrence=recurrence)
-    year = _calendar_year(text)
-    if year is not None:
-        return Deadline(text=text, starts_on=year[0], due_on=year[1], recurrence=None)
+    if _YEARLY_FROM_RE.match(normalize_phrase(text)):
+        return Deadline(text=text, starts_on=None, due_on=None, recurrence=YEARLY)
+    window = _calendar_year(text) or _quarter_of_year(text)
+    if window is not None:
+        return Deadline(text=text, starts_on=window[0], due_on=window[1], recurrence=None)
     try:
         starts_on, due_on = _parse_window(text)
     except (_NotUnderstood, ValueError, OverflowError):
