@@ -18,7 +18,7 @@ from tracker.documents.models import DocumentTemplate, GeneratedDocument, Prepar
 from tracker.extensions import db
 from tracker.ical.services import create_token
 from tracker.plans import services as plans
-from tracker.plans.models import Task, TaskStatus
+from tracker.plans.models import PlanDraft, Task, TaskStatus
 from tracker.plans.uploads import Upload, store_upload
 from tracker.publication.models import Publication
 
@@ -111,8 +111,16 @@ def objects() -> dict:
         expires_at=datetime.now(UTC) + timedelta(hours=1),
     )
     db.session.add(prepared)
+    draft = PlanDraft(
+        school_id=school.id,
+        person_id=db.session.scalar(select(Person.id).where(Person.username == "director")),
+        filename="план.txt",
+        content="№\tМероприятие\tСроки\tОтветственный\n1\tДело\tМай 2027\tДиректор\n".encode(),
+    )
+    db.session.add(draft)
     db.session.commit()
     return {
+        "draft": draft,
         "prepared": prepared,
         "publication": publication,
         "feed": feed,
@@ -552,6 +560,39 @@ CASES += [
         lambda o: "/documents/consents",
         everyone(302),
         data=lambda o: {"output": "docx"},
+    ),
+    # The plan import: the director's; a draft of school № 20 is not found for anyone else.
+    Case(
+        "plans.import_plan",
+        "GET",
+        lambda o: "/plan/import",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
+    ),
+    Case(
+        "plans.import_plan",
+        "POST",
+        lambda o: "/plan/import",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"title": ""},
+    ),
+    Case(
+        "plans.import_preview",
+        "GET",
+        lambda o: f"/plan/import/{o['draft'].id}",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 404},
+    ),
+    Case(
+        "plans.import_columns",
+        "POST",
+        lambda o: f"/plan/import/{o['draft'].id}/columns",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 404},
+        data=lambda o: {"column-0": "number"},
+    ),
+    Case(
+        "plans.import_confirm",
+        "POST",
+        lambda o: f"/plan/import/{o['draft'].id}/confirm",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 404},
     ),
     Case(
         "plans.prepare_export",

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker.forms import IdListField, RuDateField
@@ -52,3 +52,14 @@ class BulkAssignForm(FlaskForm):
     due_on = RuDateField(_l("Срок"))
     assign = SubmitField(_l("Назначить отмеченные"))
     redate = SubmitField(_l("Установить срок отмеченным"))
+
+
+class PlanUploadForm(FlaskForm):
+    """A plan-schedule file to preview before importing."""
+
+    file = FileField(_l("Файл плана: DOCX (таблица Word), XLSX, CSV или текст, до 5 МБ"))
+    title = StringField(
+        _l("Название плана (необязательно: иначе — заголовок из файла)"),
+        validators=[Length(max=500)],
+    )
+    submit = SubmitField(_l("Показать, как он будет загружен"))

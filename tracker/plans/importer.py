@@ -10,6 +10,7 @@ from tracker.extensions import db
 from tracker.plans.files import rows_of, text_rows
 from tracker.plans.models import Phase, Plan, Task
 from tracker.plans.parsing import (
+    Columns,
     ParsedItem,
     ParsedSection,
     PlanFormatError,
@@ -64,8 +65,10 @@ def import_plan_rows(
     text: str,
     title: str | None = None,
     actor: Person | None = None,
+    columns: Columns | None = None,
 ) -> ImportResult:
-    """Create a plan from its table's rows; `text` is kept as the plan's source."""
+    """Create a plan from its table's rows; `text` is kept as the plan's source; `columns`
+    when the director said which column is which."""
     existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
     if existing is not None:
         raise PlanFormatError(
@@ -73,7 +76,7 @@ def import_plan_rows(
             "странице. Повторный импорт с показом различий пока не сделан; измените задачи "
             "на странице плана."
         )
-    parsed = parse_plan_rows(rows)
+    parsed = parse_plan_rows(rows, columns)
     plan = Plan(school=school, title=(title or parsed.title)[:500], source_text=text)
     db.session.add(plan)
     by_code = {position.code: position for position in school.positions}

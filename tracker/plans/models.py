@@ -6,7 +6,19 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person, Position, School
@@ -241,3 +253,19 @@ class TaskComment(Model):
 
     task: Mapped[Task] = relationship(back_populates="comments")
     author: Mapped[Person | None] = relationship()
+
+
+class PlanDraft(Model):
+    """A plan file uploaded by the director and shown as a preview before anything is written:
+    the file, and the columns as she corrected them (None: as found from the header)."""
+
+    __tablename__ = "plan_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    columns: Mapped[dict | None] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -726,6 +726,11 @@ class Columns:
         return cells[index] if index is not None and index < len(cells) else ""
 
 
+def header_of(rows: list[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:
+    """The table's header row (its number and cells), or None."""
+    return next(((n, cells) for n, cells in rows if _is_column_header(cells)), None)
+
+
 def detect_columns(cells: list[str]) -> Columns | None:
     """The columns a header row names, or None when it is not a header row: it must name the
     items' column and one more, and not begin with an item's number."""
@@ -905,18 +910,22 @@ def parse_plan_text(text: str) -> ParsedPlan:
     return parse_plan_rows(_split_lines(text))
 
 
-def parse_plan_rows(rows: list[tuple[int, list[str]]]) -> ParsedPlan:
+def parse_plan_rows(
+    rows: list[tuple[int, list[str]]], columns: Columns | None = None
+) -> ParsedPlan:
     """Parse a plan-schedule table given as numbered rows of cells (from text, CSV, a Word
     table or a sheet): see `parse_plan_text`. The header row's words say which column is which
-    (`COLUMN_WORDS`); a table without one is read as «№ | Мероприятия | Сроки | Ответственный»."""
+    (`COLUMN_WORDS`); a table without one is read as «№ | Мероприятия | Сроки | Ответственный»;
+    `columns`, when given, says it instead (the director's correction on the preview)."""
     header_index = next(
         (index for index, (_, cells) in enumerate(rows) if _is_column_header(cells)), None
     )
     title = ""
-    columns = Columns()
+    chosen = columns
+    columns = columns or Columns()
     if header_index is not None:
         title = _collapse(" ".join(cell for _, cells in rows[:header_index] for cell in cells))
-        columns = detect_columns(rows[header_index][1]) or Columns()
+        columns = chosen or detect_columns(rows[header_index][1]) or Columns()
         rows = rows[header_index + 1 :]
 
     # A page break in Word can repeat the column header inside the body; the row of column

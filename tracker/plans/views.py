@@ -32,9 +32,23 @@ from tracker.documents import prepared as prepared_files
 from tracker.documents.builders import build_plan
 from tracker.documents.data import plan_doc
 from tracker.forms import parse_ru_date
-from tracker.plans import services, sheets, timeline
-from tracker.plans.forms import BulkAssignForm, CommentForm, StatusForm, TaskEditForm
-from tracker.plans.models import OVERDUE, OVERDUE_LABEL, STATUS_LABELS, Plan, Task, TaskStatus
+from tracker.plans import drafts, services, sheets, timeline
+from tracker.plans.forms import (
+    BulkAssignForm,
+    CommentForm,
+    PlanUploadForm,
+    StatusForm,
+    TaskEditForm,
+)
+from tracker.plans.models import (
+    OVERDUE,
+    OVERDUE_LABEL,
+    STATUS_LABELS,
+    Plan,
+    PlanDraft,
+    Task,
+    TaskStatus,
+)
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
 from tracker.plans.uploads import Upload
 from tracker.types import whole_number
@@ -284,6 +298,96 @@ def progress_image():
             phases, tasks, school_today(), title=_("Ход работ по этапам во времени")
         )
     )
+
+
+def _importer() -> None:
+    if not can_manage_school(current_user, current_user.school):
+        abort(403)
+
+
+@bp.route("/plan/import", methods=["GET", "POST"])
+@login_required
+def import_plan():
+    """The director uploads the school's plan-schedule; it is shown before anything is kept."""
+    _importer()
+    form = PlanUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        outcome = attempt(
+            form,
+            lambda: drafts.upload(
+                current_user.school,
+                current_user,
+                getattr(upload, "filename", "") or "plan",
+                upload.read() if upload else b"",
+                form.title.data or "",
+            ),
+        )
+        if outcome.done and outcome.value is not None:
+            return redirect(url_for("plans.import_preview", draft_id=outcome.value.id))
+    has_plan = current_plan() is not None
+    return render_template("plans/import.html", form=form, has_plan=has_plan), (
+        400 if form.errors else 200
+    )
+
+
+def _draft(draft_id: int) -> PlanDraft:
+    _importer()
+    return own(PlanDraft, draft_id)
+
+
+@bp.get("/plan/import/<id:draft_id>")
+@login_required
+def import_preview(draft_id: int, form=None, status: int = 200):
+    draft = _draft(draft_id)
+    preview = drafts.preview(draft, current_user.school)
+    return render_template(
+        "plans/import_preview.html",
+        draft=draft,
+        preview=preview,
+        labels=drafts.COLUMN_LABELS,
+        form=form or FlaskForm(),
+    ), status
+
+
+@bp.post("/plan/import/<id:draft_id>/columns")
+@login_required
+def import_columns(draft_id: int):
+    draft = _draft(draft_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = {}
+    for key, value in request.form.items():
+        index = whole_number(key.removeprefix("column-"), 3) if key.startswith("column-") else None
+        if index is not None:
+            chosen[index] = value
+    if attempt(form, lambda: drafts.set_columns(draft, chosen)).done:
+        flash(_("Столбцы изменены: проверьте строки ниже"), "success")
+        return redirect(url_for("plans.import_preview", draft_id=draft.id))
+    return import_preview(draft.id, form=form, status=400)
+
+
+@bp.post("/plan/import/<id:draft_id>/confirm")
+@login_required
+def import_confirm(draft_id: int):
+    draft = _draft(draft_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = attempt(form, lambda: drafts.confirm(draft, current_user.school, current_user))
+    if outcome.done and outcome.value is not None:
+        result = outcome.value
+        flash(
+            _(
+                "План загружен: задач — %(tasks)d; проверьте отмеченные — %(review)d",
+                tasks=len(result.tasks),
+                review=len(result.needs_review),
+            ),
+            "success",
+        )
+        return redirect(url_for("plans.plan"))
+    return import_preview(draft.id, form=form, status=400)
 
 
 @bp.get("/plan")

@@ -1,0 +1,162 @@
+"""A new school's director imports her plan on the web: the file is previewed row by row
+(what was not understood flagged), one column's meaning corrected, nothing written until she
+confirms; bad files are refused beside the field; another school's draft is not found."""
+
+import io
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from tests.conftest import login, post, switch_to
+from tests.plans.test_views import page_text
+from tracker.accounts import services as accounts
+from tracker.accounts.models import Role
+from tracker.extensions import db
+from tracker.plans.models import Plan, PlanDraft, Task
+from tracker.seed import SEEDS, read_toml
+
+pytestmark = pytest.mark.demo_data
+
+
+def word_plan() -> bytes:
+    """Its columns in another order, and the responsible column headed «Кто» (not known)."""
+    document = Document()
+    document.add_paragraph("Дорожная карта перехода на электронный журнал")
+    table = document.add_table(rows=0, cols=4)
+    for values in (
+        ["№", "Содержание работы", "Кто", "Срок"],
+        ["Подготовка"] * 4,
+        ["1", "Издать приказ о переходе", "Директор", "до 15.09.2026"],
+        ["2", "Обучить педагогов", "Зам. директора по ИКТ", "Сентябрь-октябрь 2026 г."],
+        ["3", "Провести педсовет", "Секретарь педсовета", "в конце 1 четверти"],
+    ):
+        row = table.add_row()
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    merged = table.rows[1].cells
+    merged[0].merge(merged[3])
+    merged[0].text = "Подготовка"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def new_school(app):
+    school = accounts.create_school(
+        slug="school9",
+        full_name="МБОУ СОШ № 9",
+        positions=read_toml(SEEDS / "catalogue.toml")["position"],
+    )
+    director, _ = accounts.create_person(
+        school,
+        username="director9",
+        full_name="Орлова Анна Павловна",
+        role=Role.DIRECTOR,
+        password="Зелёный-трамвай-идёт-9",
+        must_change_password=False,
+    )
+    db.session.commit()
+    return school
+
+
+def upload(client, content: bytes, name: str = "карта.docx"):
+    return post(
+        client,
+        "/plan/import",
+        {"file": (io.BytesIO(content), name), "title": ""},
+        page="/plan/import",
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_new_schools_director_previews_corrects_and_imports_her_plan(client, new_school):
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    assert "Загрузить план-график" in page_text(client.get("/"))
+    answer = upload(client, word_plan())
+    assert answer.status_code == 302
+    preview_url = answer.headers["Location"]
+    text = page_text(client.get(preview_url))
+    assert "Задачи: 3, требуют проверки: 3" in text  # «Кто» unknown: nobody is responsible yet
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Plan).where(Plan.school_id == new_school.id)
+        )
+        == 0
+    )
+    # She says the third column is the responsible one.
+    columns = {
+        "column-0": "number",
+        "column-1": "title",
+        "column-2": "responsible",
+        "column-3": "deadline",
+    }
+    answer = post(client, preview_url + "/columns", columns, page=preview_url)
+    assert answer.status_code == 302
+    text = page_text(client.get(preview_url))
+    assert "Задачи: 3, требуют проверки: 1" in text  # the end of one named quarter is flagged
+    assert "Заместитель директора по ИКТ" in text and "не распознан" in text
+    answer = post(client, preview_url + "/confirm", page=preview_url)
+    assert answer.status_code == 302
+    assert "План загружен: задач — 3; проверьте отмеченные — 1" in page_text(client.get("/plan"))
+    plan = db.session.scalar(select(Plan).where(Plan.school_id == new_school.id))
+    tasks = {
+        task.title: task for task in db.session.scalars(select(Task).where(Task.plan_id == plan.id))
+    }
+    order = tasks["Издать приказ о переходе"]
+    assert [p.code for p in order.positions] == [
+        "director"
+    ] and order.due_on.isoformat() == "2026-09-15"
+    training = tasks["Обучить педагогов"]
+    assert [p.code for p in training.positions] == ["deputy_ikt"]
+    assert (training.starts_on.isoformat(), training.due_on.isoformat()) == (
+        "2026-09-01",
+        "2026-10-31",
+    )
+    council = tasks["Провести педсовет"]
+    assert council.needs_review and council.recurrence is None
+    assert db.session.scalar(select(func.count()).select_from(PlanDraft)) == 0
+    # A second import is refused beside the field, with nothing written.
+    again = upload(client, word_plan())
+    assert again.status_code == 400 and "У школы уже есть план" in page_text(again)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "said"),
+    [
+        (b"", "plan.docx", "Выберите файл плана"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(40), "scan.png", "рисунок PNG"),
+        (b"PK\x03\x04broken", "plan.docx", "повреждён"),
+        ("просто текст без таблицы".encode(), "plan.txt", "ни одного мероприятия"),
+    ],
+)
+def test_bad_files_are_refused_beside_the_field(client, new_school, content, name, said):
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    answer = upload(client, content, name)
+    if answer.status_code == 302:  # read as a table: the preview says what is wrong
+        answer = client.get(answer.headers["Location"])
+        assert said in page_text(answer)
+        return
+    assert answer.status_code == 400 and said in page_text(answer)
+    assert db.session.scalar(select(func.count()).select_from(PlanDraft)) == 0
+
+
+def test_a_column_chosen_twice_is_refused_and_others_cannot_see_the_draft(client, new_school):
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    preview_url = upload(client, word_plan()).headers["Location"]
+    answer = post(
+        client,
+        preview_url + "/columns",
+        {"column-0": "title", "column-1": "title"},
+        page=preview_url,
+    )
+    assert (
+        answer.status_code == 400
+        and "«Мероприятие» выбран для двух столбцов (1 и 2)" in page_text(answer)
+    )
+    switch_to(client, "director")  # school № 20's director
+    assert client.get(preview_url).status_code == 404
+    assert post(client, preview_url + "/confirm", page="/").status_code == 404
+    switch_to(client, "teacher")
+    assert client.get("/plan/import").status_code == 403

@@ -1,0 +1,216 @@
+"""A plan imported on the web: the file uploaded as a draft, shown as a preview (every row as
+the task it will become, what was not understood flagged, the columns as found from the header
+and editable one by one), and written only when the director confirms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from tracker.accounts.models import Person, School
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans.files import rows_of
+from tracker.plans.importer import ImportResult, import_plan_rows, position_aliases
+from tracker.plans.models import RECURRENCES, Plan, PlanDraft
+from tracker.plans.parsing import (
+    Columns,
+    PlanFormatError,
+    detect_columns,
+    header_of,
+    parse_deadline,
+    parse_plan_rows,
+    parse_responsible,
+)
+
+MAX_FILE = 5 * 1024 * 1024
+# What a column of the table can be, as the preview's choices name it.
+COLUMN_LABELS = {
+    "": _l("не использовать"),
+    "number": _l("№"),
+    "title": _l("Мероприятие"),
+    "deadline": _l("Сроки"),
+    "start": _l("Дата начала"),
+    "end": _l("Дата окончания"),
+    "responsible": _l("Ответственный"),
+    "result": _l("Результат"),
+}
+
+
+@dataclass
+class PreviewRow:
+    phase: str
+    number: str
+    title: str
+    deadline: str
+    when: str  # the window or recurrence understood, "" when not
+    positions: list[str]
+    unmatched: str
+    result: str
+
+    @property
+    def flagged(self) -> bool:
+        """A deadline not understood, a responsible phrase not found, or nobody at all."""
+        return not self.when or bool(self.unmatched) or not self.positions
+
+
+@dataclass
+class Preview:
+    header: list[tuple[int, str, str]] = field(default_factory=list)  # index, cell, column
+    rows: list[PreviewRow] = field(default_factory=list)
+    title: str = ""
+    error: str = ""
+
+    @property
+    def flagged(self) -> int:
+        return sum(row.flagged for row in self.rows)
+
+
+def _no_plan_yet(school: School) -> None:
+    existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
+    if existing is not None:
+        raise DomainError(
+            _(
+                "У школы уже есть план «%(title)s». Повторный импорт с показом различий пока "
+                "не сделан: измените задачи на странице плана.",
+                title=existing,
+            ),
+            field="file",
+        )
+
+
+def upload(school: School, person: Person, filename: str, content: bytes, title: str) -> PlanDraft:
+    """Keep the file as a draft once it reads as a table; nothing of the plan is written."""
+    _no_plan_yet(school)
+    if not content:
+        raise DomainError(_("Выберите файл плана"), field="file")
+    if len(content) > MAX_FILE:
+        raise DomainError(_("Файл больше 5 МБ"), field="file")
+    try:
+        rows_of(filename, content)
+    except PlanFormatError as error:
+        raise DomainError(str(error), field="file") from None
+    draft = PlanDraft(
+        school_id=school.id,
+        person_id=person.id,
+        filename=filename[-255:],
+        content=content,
+        title=" ".join((title or "").split())[:500],
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def _columns(draft: PlanDraft, cells: list[str] | None) -> Columns | None:
+    if not draft.columns:
+        return None
+    chosen = {kind: int(index) for kind, index in draft.columns.items()}
+    return Columns(
+        number=chosen.get("number"),
+        title=chosen["title"],
+        deadline=chosen.get("deadline"),
+        start=chosen.get("start"),
+        end=chosen.get("end"),
+        responsible=chosen.get("responsible"),
+        result=chosen.get("result"),
+        width=len(cells) if cells else 1 + max(chosen.values()),
+    )
+
+
+def preview(draft: PlanDraft, school: School) -> Preview:
+    """Every row as the task it will become, with the columns used."""
+    rows = rows_of(draft.filename, draft.content)
+    header = header_of(rows)
+    cells = header[1] if header else (rows[0][1] if rows else [])
+    columns = _columns(draft, cells) or (detect_columns(cells) if header else None) or Columns()
+    by_index = {
+        index: kind
+        for kind in ("number", "title", "deadline", "start", "end", "responsible", "result")
+        if (index := getattr(columns, kind)) is not None
+    }
+    result = Preview(header=[(i, cell, by_index.get(i, "")) for i, cell in enumerate(cells)])
+    try:
+        parsed = parse_plan_rows(rows, _columns(draft, cells))
+    except PlanFormatError as error:
+        result.error = str(error)
+        return result
+    result.title = draft.title or parsed.title
+    titles = {p.code: p.title for p in school.positions}
+    aliases = position_aliases(school)
+    for phase in parsed.sections:
+        for section in (phase, *phase.sections):
+            for item in section.items:
+                deadline = parse_deadline(item.deadline_text)
+                responsible = parse_responsible(item.responsible_text, aliases)
+                when = ""
+                if deadline.due_on:
+                    start = deadline.starts_on
+                    when = (
+                        f"{start:%d.%m.%Y}–{deadline.due_on:%d.%m.%Y}"
+                        if start and start != deadline.due_on
+                        else f"{deadline.due_on:%d.%m.%Y}"
+                    )
+                elif deadline.recurrence:
+                    when = RECURRENCES[deadline.recurrence]
+                result.rows.append(
+                    PreviewRow(
+                        phase=section.title,
+                        number=item.number,
+                        title=item.title,
+                        deadline=item.deadline_text,
+                        when=when,
+                        positions=[titles.get(code, code) for code in responsible.position_codes],
+                        unmatched=", ".join(responsible.unmatched),
+                        result=item.result_text,
+                    )
+                )
+    return result
+
+
+def set_columns(draft: PlanDraft, chosen: dict[int, str]) -> None:
+    """The director's columns: each kind at most once, the items' column exactly once."""
+    kinds: dict[str, int] = {}
+    for index, kind in sorted(chosen.items()):
+        if not kind:
+            continue
+        if kind not in COLUMN_LABELS:
+            raise DomainError(_("Неизвестный вид столбца"), field="columns")
+        if kind in kinds:
+            raise DomainError(
+                _(
+                    "«%(kind)s» выбран для двух столбцов (%(first)d и %(second)d)",
+                    kind=COLUMN_LABELS[kind],
+                    first=kinds[kind] + 1,
+                    second=index + 1,
+                ),
+                field="columns",
+            )
+        kinds[kind] = index
+    if "title" not in kinds:
+        raise DomainError(_("Укажите, в каком столбце мероприятия"), field="columns")
+    draft.columns = kinds
+
+
+def confirm(draft: PlanDraft, school: School, actor: Person) -> ImportResult:
+    """Write the plan as the preview shows it; the draft goes."""
+    _no_plan_yet(school)
+    rows = rows_of(draft.filename, draft.content)
+    header = header_of(rows)
+    source = "\n".join("\t".join(cells) for _number, cells in rows)
+    try:
+        result = import_plan_rows(
+            school,
+            rows,
+            source,
+            draft.title or None,
+            actor,
+            columns=_columns(draft, header[1] if header else None),
+        )
+    except PlanFormatError as error:
+        raise DomainError(str(error), field="columns") from None
+    db.session.delete(draft)
+    return result
