@@ -82,7 +82,11 @@ def _in_app(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
         if has_app_context():
-            return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except BaseException:
+                db.session.rollback()  # nothing half-written is committed with what follows
+                raise
         with in_queue_app():
             return function(*args, **kwargs)
 

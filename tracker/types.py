@@ -116,14 +116,18 @@ def decode_text(content: bytes) -> str:
         if content.startswith(signature):
             raise ValueError(f"это не текст, а {what}")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = content.decode("utf-16")
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("файл в кодировке UTF-16 обрезан или повреждён") from None
     elif (order := _utf16_order(content)) is not None:
-        text = content.decode(order)
+        text = content.decode(order, errors="replace")
     else:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1251", errors="replace")
-    if any(ord(c) < 32 and c not in "\t\r\n\f" for c in text[:20000]) or "\ufffd" in text:
+    # \x0b: Word's line break inside a table cell, kept within its row.
+    if any(ord(c) < 32 and c not in "\t\r\n\f\x0b" for c in text[:20000]) or "\ufffd" in text:
         raise ValueError("это не текст в кодировке UTF-8, UTF-16 или Windows-1251")
     return text.lstrip("\ufeff")

@@ -400,3 +400,14 @@ def test_each_person_gets_mail_in_the_language_they_read_the_app_in(app, client)
     assert "поручил(а) вам задачу" in russian.text and "Здравствуйте" in russian.text
     assert english.subject.startswith("A task of the plan is given to you")
     assert english.text.startswith("Hello, ") and "Stop these messages" in english.text
+
+
+def test_confirmation_links_are_limited_to_three_an_hour(app):
+    from tracker.accounts import services as accounts
+
+    teacher = person("teacher")
+    for n in range(3):
+        assert accounts.change_own_email(teacher, f"new{n}@mail.example")
+    db.session.commit()
+    with pytest.raises(Exception, match="не больше трёх в час"):
+        accounts.change_own_email(teacher, "new4@mail.example")

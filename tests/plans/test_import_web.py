@@ -160,3 +160,27 @@ def test_a_column_chosen_twice_is_refused_and_others_cannot_see_the_draft(client
     assert post(client, preview_url + "/confirm", page="/").status_code == 404
     switch_to(client, "teacher")
     assert client.get("/plan/import").status_code == 403
+
+
+def test_a_table_without_a_header_previews_as_it_imports(client, new_school):
+    """No header row: every column of the widest row can be chosen, and what the preview shows
+    is what is written."""
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    text = "Дорожная карта\n1\tПровести совещание\tсентябрь 2026\tДиректор\n".encode()
+    preview_url = upload(client, text, "plan.txt").headers["Location"]
+    page = page_text(client.get(preview_url))
+    assert "Столбец 4" in page
+    columns = {
+        "column-0": "number",
+        "column-1": "title",
+        "column-2": "deadline",
+        "column-3": "responsible",
+    }
+    post(client, preview_url + "/columns", columns, page=preview_url)
+    page = page_text(client.get(preview_url))
+    assert "Задачи: 1, требуют проверки: 0" in page and "Директор" in page
+    post(client, preview_url + "/confirm", page=preview_url)
+    [task] = db.session.scalars(
+        select(Task).join(Plan).where(Plan.school_id == new_school.id)
+    ).all()
+    assert task.responsible_text == "Директор" and task.due_on.isoformat() == "2026-09-30"

@@ -620,3 +620,26 @@ def test_more_date_forms(phrase, starts_on, due_on):
 @pytest.mark.parametrize("phrase", ["01.09.2", "01.09.123", "V квартал 2024", "ежегодно с весны"])
 def test_near_misses_are_not_understood_rather_than_misread(phrase):
     assert not parse_deadline(phrase).is_understood
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("в течение 2023-2024 года", DURING_YEAR),
+        ("в течение 2023/24 учебного года", DURING_YEAR),
+        ("Ежегодно с 2025", YEARLY),
+    ],
+)
+def test_school_years_written_as_two_years_and_yearly_without_the_word_year(phrase, code):
+    assert parse_deadline(phrase).recurrence == code
+
+
+@pytest.mark.parametrize(
+    ("phrase", "starts_on", "due_on"),
+    [
+        ("в течение 2023 г.", date(2023, 1, 1), date(2023, 12, 31)),
+        ("в конце 2023 г.", date(2023, 12, 1), date(2023, 12, 31)),
+    ],
+)
+def test_a_calendar_year_with_the_abbreviation(phrase, starts_on, due_on):
+    assert parse_deadline(phrase) == Deadline(phrase, starts_on, due_on, None)

@@ -181,3 +181,42 @@ def test_a_word_document_without_a_table_is_refused():
     document.save(buffer)
     with pytest.raises(PlanFormatError, match="нет таблицы"):
         rows_of("plan.docx", buffer.getvalue())
+
+
+def test_an_item_that_begins_like_a_header_is_kept_not_dropped():
+    rows = rows_of(
+        "plan.txt",
+        (
+            "№\tМероприятие\tСрок\tОтветственный\n"
+            "1\tСовещание\tМай 2024\tДиректор\n"
+            "\tМероприятия для родителей\tсентябрь 2024\tИсполнитель - директор\n"
+            "№\tМероприятие\tСрок\tОтветственный\n"  # repeated after a page break: skipped
+        ).encode(),
+    )
+    plan = parse_plan_rows(rows)
+    assert [i.title for _phase, i in items(plan)] == ["Совещание", "Мероприятия для родителей"]
+
+
+def test_a_line_break_inside_a_word_cell_is_text():
+    rows = rows_of(
+        "plan.txt",
+        "№\tМероприятие\tСрок\n1\tСовещание\x0bс педагогами\tМай 2024\n".encode("cp1251"),
+    )
+    [(_phase, item)] = items(parse_plan_rows(rows))
+    assert item.title == "Совещание с педагогами"
+
+
+def test_a_csv_with_an_unclosed_quote_is_refused_not_a_crash():
+    text = ('№;Мероприятие;Срок\n1;"Совещание;Май 2024\n' + "2;Дело;Май 2024\n" * 20000).encode()
+    with pytest.raises(PlanFormatError, match="проверьте кавычки"):
+        rows_of("plan.csv", text)
+
+
+def test_a_zip_that_unpacks_into_gigabytes_is_refused():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (101 * 1024 * 1024))
+    with pytest.raises(PlanFormatError, match="слишком большой объём"):
+        rows_of("bomb.docx", buffer.getvalue())

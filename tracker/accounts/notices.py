@@ -5,20 +5,26 @@ into the outbox in the transaction of the change it tells of."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import func, select
 
 from tracker.accounts.models import Person
 from tracker.audit import services as audit
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.mail import services as mail
+from tracker.mail.models import OutgoingMessage
+from tracker.types import utcnow
 
 # Each kind of notice, as the person's profile names it.
 KINDS = {
@@ -29,6 +35,7 @@ KINDS = {
     "digest": _l("Сводка на неделю (по понедельникам в 8:00)"),
 }
 CONFIRM_VALID = 2 * 24 * 3600  # seconds a link confirming a new address works
+CONFIRMS_PER_HOUR = 3  # so the school's mail server is nobody's way to write to strangers
 _quiet: ContextVar[bool] = ContextVar("tracker_notices_quiet", default=False)
 
 
@@ -140,8 +147,23 @@ def _confirmer() -> URLSafeTimedSerializer:
 def ask_to_confirm(person: Person, email: str) -> None:
     """The person typed a new address of their own: it is kept only once they open the link
     sent to it (so a typo does not send their notices to a stranger)."""
+    hour_ago = utcnow() - timedelta(hours=1)
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(OutgoingMessage)
+        .where(
+            OutgoingMessage.key.like(f"confirm:{person.id}:%"),
+            OutgoingMessage.created_at > hour_ago,
+        )
+    )
+    if (sent or 0) >= CONFIRMS_PER_HOUR:
+        raise DomainError(
+            _("Ссылок подтверждения — не больше трёх в час: проверьте почту или подождите"),
+            field="email",
+        )
     token = _confirmer().dumps([person.id, email, person.email])
     mail.queue(
+        key=f"confirm:{person.id}:{secrets.token_hex(6)}",
         to=email,
         subject=_("Подтвердите адрес почты — %(school)s", school=person.school.short_name),
         text=_(

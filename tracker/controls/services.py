@@ -7,6 +7,7 @@ a done one is never moved or removed. Every change is audited; services flush, n
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ MAX_YEAR_DAYS = 400
 
 
 # --- the school calendar ---
+
+log = logging.getLogger(__name__)
 
 
 def years_of(school: School) -> list[AcademicYear]:
@@ -496,8 +499,12 @@ def generate_everywhere() -> None:
     for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
         school = db.session.get(School, school_id)
         assert school is not None
-        generate(school, None, today_in(school.timezone))
-        db.session.commit()
+        try:
+            generate(school, None, today_in(school.timezone))
+            db.session.commit()
+        except Exception:  # one school's failure does not stop the others'
+            db.session.rollback()
+            log.exception("generation failed for school %s", school_id)
 
 
 def generate(

@@ -115,6 +115,20 @@ def prepare(file_id: int, school_id: int | None = None) -> None:
     db.session.commit()
 
 
+@periodic(crontab(minute="*/5"))
+def prepare_missing() -> None:
+    """Every five minutes: files asked for over five minutes ago and still not made (the job
+    lost with a killed worker, or the queue down when it was asked) are asked for again."""
+    stale = utcnow() - timedelta(minutes=5)
+    for prepared in db.session.scalars(
+        select(PreparedFile).where(
+            PreparedFile.state == PreparedState.PENDING, PreparedFile.created_at < stale
+        )
+    ):
+        after_commit(prepare, prepared.id, school_id=prepared.school_id)
+    db.session.commit()
+
+
 @periodic(crontab(minute="*/10"))
 def forget_expired() -> None:
     """Every ten minutes: files an hour old are deleted with what they were made from."""

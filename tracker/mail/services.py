@@ -146,7 +146,7 @@ def deliver(message_id: int) -> bool | None:
     message.claimed_until = None
     try:
         _send(build(message), message, current_app.config.get("SMTP_URL") or "")
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:  # noqa: BLE001 -- any failure is an attempt; the next goes on
         message.last_error = f"{type(error).__name__}: {error}"[:500]
         db.session.commit()
         return False

@@ -105,7 +105,7 @@ def upload(school: School, person: Person, filename: str, content: bytes, title:
     return draft
 
 
-def _columns(draft: PlanDraft, cells: list[str] | None) -> Columns | None:
+def _columns(draft: PlanDraft, cells: list[str]) -> Columns | None:
     if not draft.columns:
         return None
     chosen = {kind: int(index) for kind, index in draft.columns.items()}
@@ -117,16 +117,24 @@ def _columns(draft: PlanDraft, cells: list[str] | None) -> Columns | None:
         end=chosen.get("end"),
         responsible=chosen.get("responsible"),
         result=chosen.get("result"),
-        width=len(cells) if cells else 1 + max(chosen.values()),
+        width=max(len(cells), 1 + max(chosen.values())),
     )
 
 
-def preview(draft: PlanDraft, school: School) -> Preview:
-    """Every row as the task it will become, with the columns used."""
-    rows = rows_of(draft.filename, draft.content)
+def _table_cells(rows: list[tuple[int, list[str]]]) -> tuple[list[str], bool]:
+    """The cells that name the columns: the header row's, or, in a table without one, as many
+    empty ones as its widest row has (so every column can be chosen); whether it has a header."""
     header = header_of(rows)
-    cells = header[1] if header else (rows[0][1] if rows else [])
-    columns = _columns(draft, cells) or (detect_columns(cells) if header else None) or Columns()
+    if header is not None:
+        return header[1], True
+    return [""] * max((len(cells) for _number, cells in rows), default=0), False
+
+
+def preview(draft: PlanDraft, school: School) -> Preview:
+    """Every row as the task it will become, with the columns used (the same as `confirm`)."""
+    rows = rows_of(draft.filename, draft.content)
+    cells, has_header = _table_cells(rows)
+    columns = _columns(draft, cells) or (detect_columns(cells) if has_header else None) or Columns()
     by_index = {
         index: kind
         for kind in ("number", "title", "deadline", "start", "end", "responsible", "result")
@@ -199,8 +207,8 @@ def confirm(draft: PlanDraft, school: School, actor: Person) -> ImportResult:
     """Write the plan as the preview shows it; the draft goes."""
     _no_plan_yet(school)
     rows = rows_of(draft.filename, draft.content)
-    header = header_of(rows)
-    source = "\n".join("\t".join(cells) for _number, cells in rows)
+    cells, _has_header = _table_cells(rows)
+    source = "\n".join("\t".join(row) for _number, row in rows)
     try:
         result = import_plan_rows(
             school,
@@ -208,7 +216,7 @@ def confirm(draft: PlanDraft, school: School, actor: Person) -> ImportResult:
             source,
             draft.title or None,
             actor,
-            columns=_columns(draft, header[1] if header else None),
+            columns=_columns(draft, cells),
         )
     except PlanFormatError as error:
         raise DomainError(str(error), field="columns") from None

@@ -16,6 +16,7 @@ from tracker.types import decode_text
 
 Rows = list[tuple[int, list[str]]]
 MAX_ROWS = 20_000
+MAX_UNPACKED = 100 * 1024 * 1024  # a DOCX or XLSX of 5 MB that unpacks into gigabytes is refused
 
 
 def rows_of(filename: str, content: bytes) -> Rows:
@@ -23,9 +24,12 @@ def rows_of(filename: str, content: bytes) -> Rows:
     a text's line); PlanFormatError in Russian for what is none of these."""
     if content.startswith(b"PK\x03\x04"):
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+            entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
         except zipfile.BadZipFile:
             raise PlanFormatError("файл повреждён: архив DOCX или XLSX не читается") from None
+        if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
+            raise PlanFormatError("файл распаковывается в слишком большой объём (больше 100 МБ)")
+        names = {entry.filename for entry in entries}
         if "word/document.xml" in names:
             return _docx_rows(content)
         if "xl/workbook.xml" in names:
@@ -46,7 +50,12 @@ def text_rows(text: str) -> Rows:
         delimiter = ";" if sample.count(";") >= sample.count(",") else ","
         if sample.count(delimiter):
             reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter)
-            return _numbered([[cell.strip() for cell in row] for row in reader])
+            try:
+                return _numbered([[cell.strip() for cell in row] for row in reader])
+            except csv.Error as error:  # an unclosed quote swallowing the rest, say
+                raise PlanFormatError(
+                    f"CSV не читается (строка {reader.line_num}): проверьте кавычки ({error})"
+                ) from None
     # Not str.splitlines(): Word puts \x0b for a manual line break inside a cell.
     return _numbered([[cell.strip() for cell in line.split("\t")] for line in lines])
 
@@ -59,7 +68,8 @@ def _numbered(rows: list[list[str]]) -> Rows:
 
 def _docx_rows(content: bytes) -> Rows:
     """The Word table that holds the plan (the first with a header row naming its columns,
-    else the largest), each merged cell once, with the paragraphs above it as the title."""
+    else the largest), each merged cell once, with the document's first paragraphs (its title
+    block, usually) as the title."""
     from docx import Document
 
     try:

@@ -364,9 +364,10 @@ def _parse_window(text: str) -> tuple[date | None, date]:
 
 
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_TWO_YEARS_RE = re.compile(r"\b((?:19|20)\d\d) ((?:19|20)?\d\d)\b")
 # «В течение 2023 года», «в конце 2023 года»: a calendar year (not a school year), and its end.
 _CALENDAR_YEAR_RE = re.compile(
-    r"^в (течение|течении|конце) ((?:19|20)\d\d) (?:г |гг )?(?:года|году)$"
+    r"^в (течение|течении|конце) ((?:19|20)\d\d)(?: г| года| году| г года)$"
 )
 
 
@@ -377,16 +378,22 @@ def _recurrence_of(text: str) -> str | None:
     # «В течение 2023-2024 учебного года»: the years add nothing the recurrence does not say.
     # Only years, and only of a school year: «в конце 1 четверти» is one quarter, not every
     # one, and «в течение 2023 года» a calendar year (`_calendar_year`), not a school year.
+    # A school year is «учебного» or two years in a row («2023-2024», «2023/24»).
     words = normalized.split()
-    if "учебного" not in words:
+    two_years = _TWO_YEARS_RE.search(normalized)
+    if "учебного" not in words and two_years is None:
         return None
+    if two_years is not None:
+        normalized = normalized.replace(two_years.group(0), " ")
     without_years = " ".join(
-        word for word in words if not _YEAR_RE.match(word) and word not in ("г", "гг")
+        word for word in normalized.split() if not _YEAR_RE.match(word) and word not in ("г", "гг")
     )
     return _RECURRENCE_PHRASES.get(without_years)
 
 
-_YEARLY_FROM_RE = re.compile(r"^ежегодно (?:с|начиная с) ((?:19|20)\d\d) (?:г |года|году|г)?$")
+_YEARLY_FROM_RE = re.compile(
+    r"^ежегодно (?:с|начиная с) ((?:19|20)\d\d)(?: г| года| году| г года)?$"
+)
 _QUARTER_OF_YEAR_RE = re.compile(
     r"^(?:в )?(i|ii|iii|iv|1|2|3|4) (?:квартал|квартале|кв) ((?:19|20)\d\d)(?: г| года| году)?$"
 )
@@ -777,10 +784,14 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+_DATED_RE = re.compile(r"(?:19|20)\d\d|\d{1,2}\.\d{1,2}")
+
+
 def _is_column_header(cells: list[str]) -> bool:
     # Whole-cell comparison (or a column word followed by more words), so that an item titled
-    # «Третье мероприятие» or «Провести мероприятия ...» is never taken for the header.
-    if _NUMBER_RE.match(cells[0]):
+    # «Третье мероприятие» or «Провести мероприятия ...» is never taken for the header; and a
+    # row with a date in it is an item («Мероприятия для родителей | сентябрь 2024 | …»).
+    if _NUMBER_RE.match(cells[0]) or any(_DATED_RE.search(cell) for cell in cells):
         return False
     if detect_columns(cells) is not None:
         return True
@@ -923,17 +934,19 @@ def parse_plan_rows(
     title = ""
     chosen = columns
     columns = columns or Columns()
+    header: list[str] = []
     if header_index is not None:
         title = _collapse(" ".join(cell for _, cells in rows[:header_index] for cell in cells))
+        header = [normalize_phrase(cell) for cell in rows[header_index][1]]
         columns = chosen or detect_columns(rows[header_index][1]) or Columns()
         rows = rows[header_index + 1 :]
 
-    # A page break in Word can repeat the column header inside the body; the row of column
-    # numbers under the header is no item.
+    # A page break in Word repeats the column header inside the body (the same row again, not
+    # any row that begins like a header); the row of column numbers under it is no item.
     lines = [
         _classify(line_number, cells, columns)
         for line_number, cells in rows
-        if not _is_column_header(cells) and not _is_column_numbers(cells)
+        if [normalize_phrase(cell) for cell in cells] != header and not _is_column_numbers(cells)
     ]
     if not any(line.kind == "item" for line in lines):
         raise PlanFormatError("В тексте плана не найдено ни одного мероприятия")

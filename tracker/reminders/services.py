@@ -5,6 +5,7 @@ at in its own time zone, and every message has a key (`digest:<week>:<person>`,
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from tracker.plans.models import Task
 from tracker.queue import crontab, periodic
 from tracker.types import utcnow
 
+log = logging.getLogger(__name__)
 DIGEST_DAYS = 14  # the digest lists what is due within two weeks
 DIGEST_HOURS = range(8, 12)  # Monday from 08:00 (a worker down at 08:00 still sends by noon)
 MEETING_FROM_HOUR = 8  # the day-before reminder goes from 08:00 on
@@ -37,8 +39,12 @@ def remind() -> None:
     for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
         school = db.session.get(School, school_id)
         assert school is not None
-        remind_school(school, now)
-        db.session.commit()
+        try:
+            remind_school(school, now)
+            db.session.commit()
+        except Exception:  # one school's failure does not cost the others their reminders
+            db.session.rollback()
+            log.exception("reminders failed for school %s", school_id)
 
 
 def remind_school(school: School, now: datetime) -> int:

@@ -91,7 +91,12 @@ def fill_limited(content: bytes, context: dict, strict: bool) -> bytes:
             f"шаблону не хватило памяти (предел {MEMORY_BYTES // (1024 * 1024)} МБ): "
             "вероятно, в нём слишком длинная строка или список"
         )
-    if kind == "wall" or process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if kind == "wall":
+        raise TemplateStopped(
+            f"шаблон заполнялся дольше {WALL_SECONDS} с и остановлен: вероятно, в нём слишком "
+            "большой или бесконечный цикл"
+        )
+    if process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise TemplateStopped(
             f"шаблон работал дольше {CPU_SECONDS} с и остановлен: вероятно, в нём слишком "
             "большой или бесконечный цикл"
