@@ -561,6 +561,27 @@ CASES += [
         everyone(302),
         data=lambda o: {"output": "docx"},
     ),
+    # The calendar pasted whole: for those who keep the calendar; empty text is refused.
+    Case(
+        "calendar_pages.import_calendar",
+        "GET",
+        lambda o: "/calendar/import",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
+    ),
+    Case(
+        "calendar_pages.import_calendar",
+        "POST",
+        lambda o: "/calendar/import",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"text": ""},
+    ),
+    Case(
+        "calendar_pages.save_calendar",
+        "POST",
+        lambda o: "/calendar/import/save",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 400},
+        data=lambda o: {"text": ""},
+    ),
     # The plan import: the director's; a draft of school № 20 is not found for anyone else.
     Case(
         "plans.import_plan",

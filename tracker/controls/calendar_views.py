@@ -5,13 +5,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.controls import services
-from tracker.controls.forms import DeleteForm, HolidayForm, TermForm, TermMoveForm, YearForm
+from tracker.controls import calendar_text, services
+from tracker.controls.forms import (
+    CalendarImportForm,
+    DeleteForm,
+    HolidayForm,
+    TermForm,
+    TermMoveForm,
+    YearForm,
+)
 from tracker.controls.models import AcademicYear, Holiday, Term, TermKind
 from tracker.controls.permissions import can_edit_calendar
 from tracker.views_common import attempt, own, school_today
 
 bp = Blueprint("calendar_pages", __name__)
+TERM_LABELS = {"quarter": "четверть", "half_year": "полугодие"}
 
 
 def _year_school(year: AcademicYear) -> int:
@@ -82,6 +90,52 @@ def calendar():
 def _flash_notes(report: services.GenerateReport) -> None:
     for note in report.notes:
         flash(note, "info")
+
+
+@bp.route("/calendar/import", methods=["GET", "POST"])
+@login_required
+def import_calendar():
+    """Paste the school's calendar schedule; a POST shows what it will become, nothing kept."""
+    _editor_only()
+    form = CalendarImportForm()
+    parsed = None
+    if form.validate_on_submit():
+        parsed = calendar_text.parse_calendar(form.text.data or "")
+    return render_template(
+        "controls/calendar_import.html", form=form, parsed=parsed, labels=TERM_LABELS
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/calendar/import/save")
+@login_required
+def save_calendar():
+    _editor_only()
+    form = CalendarImportForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            form,
+            lambda: services.import_calendar(
+                current_user.school, current_user, form.text.data or "", school_today()
+            ),
+        )
+        if outcome.done and outcome.value is not None:
+            saved = outcome.value
+            flash(
+                _(
+                    "Учебный год %(title)s загружен; новых проверок: %(count)d",
+                    title=saved.year.title,
+                    count=saved.report.created,
+                ),
+                "success",
+            )
+            for note in saved.skipped:
+                flash(note, "info")
+            _flash_notes(saved.report)
+            return redirect(url_for("calendar_pages.calendar"))
+    parsed = calendar_text.parse_calendar(form.text.data or "")
+    return render_template(
+        "controls/calendar_import.html", form=form, parsed=parsed, labels=TERM_LABELS
+    ), 400
 
 
 @bp.post("/calendar/years")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker.controls.models import TermKind
@@ -50,3 +50,18 @@ class HolidayForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     submit = SubmitField(_l("Удалить"))
+
+
+class CalendarImportForm(FlaskForm):
+    """The school's calendar schedule, pasted as it is written."""
+
+    text = TextAreaField(
+        _l("Календарный учебный график: четверти, полугодия, каникулы — строка на период"),
+        validators=[
+            InputRequired(_l("Вставьте текст графика")),
+            Length(max=20000, message=_l("Текст длиннее 20 000 знаков")),
+        ],
+        render_kw={"rows": 14},
+    )
+    preview = SubmitField(_l("Показать, что получится"))
+    save = SubmitField(_l("Сохранить учебный год"))

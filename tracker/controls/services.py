@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from tracker.accounts import notices
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
-from tracker.controls import rules, work
+from tracker.controls import calendar_text, rules, work
 from tracker.controls.models import (
     YEAR_END,
     AcademicYear,
@@ -489,6 +489,46 @@ class GenerateReport:
         self.removed += other.removed
         self.kept_done += other.kept_done
         self.notes.extend(note for note in other.notes if note not in self.notes)
+
+
+@dataclass
+class CalendarImport:
+    """A pasted calendar schedule saved: the year, what generation did, what was left out."""
+
+    year: AcademicYear
+    report: GenerateReport
+    skipped: list[str]
+
+
+def import_calendar(school: School, actor: Person, text: str, today: date) -> CalendarImport:
+    """Save a pasted calendar schedule (`calendar_text.parse_calendar`) as one school year with
+    its terms and holidays, in one piece (any refusal writes nothing), then the checks. Lines
+    not understood and holidays outside the year (the summer) are left out and listed."""
+    parsed = calendar_text.parse_calendar(text)
+    fatal = [message for line, message in parsed.problems if line == 0]
+    span = parsed.span
+    if fatal or span is None:
+        raise DomainError(
+            fatal[0] if fatal else _("Не удалось понять начало и конец учебного года"),
+            field="text",
+        )
+    skipped = [_("Строка %(n)d: %(why)s", n=line, why=why) for line, why in parsed.problems]
+    year = create_year(school, actor, span.starts_on, span.ends_on)
+    for kind, _number, term in sorted(parsed.terms, key=lambda t: (t[0], t[2].starts_on)):
+        add_term(year, actor, kind, term.starts_on, term.ends_on)
+    for title, holiday in parsed.holidays:
+        if not (span.starts_on <= holiday.starts_on and holiday.ends_on <= span.ends_on):
+            skipped.append(
+                _(
+                    "%(title)s (%(start)s–%(end)s) вне учебного года и не внесены",
+                    title=title,
+                    start=ru_date(holiday.starts_on),
+                    end=ru_date(holiday.ends_on),
+                )
+            )
+            continue
+        add_holiday(year, actor, title, holiday.starts_on, holiday.ends_on, today)
+    return CalendarImport(year, generate(school, actor, today, years=[year]), skipped)
 
 
 @periodic(crontab(minute="30", hour="1"))
