@@ -107,6 +107,7 @@ def test_the_scheduled_jobs_run_at_their_hours_and_change_nothing_when_run_twice
         "make_missing_pdfs",
         "generate_everywhere",
         "forget_expired",
+        "prepare_missing",
     }
     assert due["remind"](datetime(2026, 12, 7, 5, 0)) and not due["remind"](
         datetime(2026, 12, 7, 5, 1)
