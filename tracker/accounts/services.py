@@ -375,21 +375,26 @@ def create_school(
     return school
 
 
-def first_login_link(person: Person, base_url: str) -> str:
-    """A single-use link for a new person to set their own password (72 hours); sent to their
-    address when they have one. Returns the link, to be handed over once."""
+def _password_link(person: Person, address: str, valid: timedelta, base_url: str) -> str:
+    """A single-use link to set a password, valid for `valid`; only its hash is kept."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
         PasswordReset(
             person=person,
             token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            address="first-login",
+            address=address[:64],
             created_at=now,
-            expires_at=now + FIRST_LINK_VALID,
+            expires_at=now + valid,
         )
     )
-    link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    return f"{base_url.rstrip('/')}/password/reset/{token}"
+
+
+def first_login_link(person: Person, base_url: str) -> str:
+    """A single-use link for a new person to set their own password (72 hours); sent to their
+    address when they have one. Returns the link, to be handed over once."""
+    link = _password_link(person, "first-login", FIRST_LINK_VALID, base_url)
     if person.email:
         mail.queue(
             to=person.email,
@@ -468,18 +473,7 @@ def request_reset(identifier: str, address: str, base_url: str) -> bool:
     )
     if (recent_for_person or 0) >= RESETS_PER_PERSON:
         return False
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    db.session.add(
-        PasswordReset(
-            person=person,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            address=address[:64],
-            created_at=now,
-            expires_at=now + RESET_VALID,
-        )
-    )
-    link = f"{base_url.rstrip('/')}/password/reset/{token}"
+    link = _password_link(person, address, RESET_VALID, base_url)
     mail.queue(
         to=person.email,
         subject=_("Восстановление пароля — %(school)s", school=person.school.short_name),
