@@ -411,3 +411,17 @@ def test_confirmation_links_are_limited_to_three_an_hour(app):
     db.session.commit()
     with pytest.raises(Exception, match="не больше трёх в час"):
         accounts.change_own_email(teacher, "new4@mail.example")
+
+
+def test_a_bulk_change_sends_each_owner_one_message_listing_the_tasks(app):
+    tasks = db.session.scalars(select(Task).where(Task.due_on.is_not(None)).limit(3)).all()
+    plans.assign_tasks(tasks, [person("teacher")], person("director"), replace=True)
+    db.session.commit()
+    first = last_id()
+    plans.redate_tasks(tasks, date(2027, 1, 10), date(2027, 1, 20), person("director"))
+    db.session.commit()
+    [message] = new_since(first)
+    assert message.to_address == "teacher@school20.example"
+    assert message.subject.startswith("Изменения в ваших задачах плана: 3")
+    assert message.text.count("• изменён срок задачи") == 3
+    assert "/plan?mine=1" in message.text

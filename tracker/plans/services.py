@@ -124,51 +124,96 @@ def _window_text(starts_on: date | None, due_on: date | None) -> str:
     return _("до %(end)s", end=f"{due_on:%d.%m.%Y}")
 
 
-def _tell_owners(task: Task, before: dict, owners_before: set[int], actor: Person | None) -> None:
-    """A notice to whoever the task became theirs, and to its other owners when its window
-    moved (never to the one who made the change; a change made by no one, such as a template
-    moved to this year, tells nobody)."""
+@dataclass
+class _Change:
+    """A task that became someone's, or whose window moved: one line of a notice."""
+
+    task: Task
+    new: bool
+    before: dict
+
+
+def _changes(
+    task: Task, before: dict, owners_before: set[int], actor: Person | None
+) -> list[tuple[Person, _Change]]:
+    """Who is to hear of this task's change: those it became theirs, and its other owners
+    when its window moved (never the one who made the change; a change made by no one, such
+    as a template moved to this year, tells nobody)."""
+    if actor is None:
+        return []
+    moved = (before["starts_on"], before["due_on"]) != (
+        task.starts_on.isoformat() if task.starts_on else None,
+        task.due_on.isoformat() if task.due_on else None,
+    )
+    return [
+        (person, _Change(task, person.id not in owners_before, before))
+        for person in owners(task)
+        if person.id != actor.id and (person.id not in owners_before or moved)
+    ]
+
+
+def _tell(changes: list[tuple[Person, _Change]], actor: Person | None) -> None:
+    """One notice per person, however many tasks a bulk change touched."""
     if actor is None:
         return
-    link = mail.link("plans.task", task_id=task.id)
-    for person in owners(task):
-        if person.id == actor.id:
-            continue
+    by_person: dict[int, tuple[Person, list[_Change]]] = {}
+    for person, change in changes:
+        by_person.setdefault(person.id, (person, []))[1].append(change)
+    for person, mine in by_person.values():
         with notices.in_language(person):
-            window = _window_text(task.starts_on, task.due_on)
-            old_window = _window_text(
-                date.fromisoformat(before["starts_on"]) if before["starts_on"] else None,
-                date.fromisoformat(before["due_on"]) if before["due_on"] else None,
-            )
-            if person.id not in owners_before:
-                notices.notify(
-                    person,
-                    "assigned",
-                    _("Вам поручена задача плана"),
-                    _(
-                        "%(actor)s поручил(а) вам задачу плана перехода «%(title)s». "
-                        "Срок: %(window)s.",
-                        actor=actor.full_name,
-                        title=task.title,
-                        window=window,
-                    ),
-                    link,
-                )
-            elif window != old_window:
-                notices.notify(
-                    person,
-                    "assigned",
-                    _("Изменён срок вашей задачи"),
-                    _(
-                        "%(actor)s изменил(а) срок задачи «%(title)s»: было %(old)s, "
-                        "теперь %(new)s.",
-                        actor=actor.full_name,
-                        title=task.title,
-                        old=old_window,
-                        new=window,
-                    ),
-                    link,
-                )
+            if len(mine) == 1:
+                subject, body = _one_change(mine[0], actor)
+                link = mail.link("plans.task", task_id=mine[0].task.id)
+            else:
+                subject = _("Изменения в ваших задачах плана: %(count)d", count=len(mine))
+                lines = "\n".join(_change_line(change) for change in mine)
+                body = _("%(actor)s:", actor=actor.full_name) + "\n" + lines
+                link = mail.link("plans.plan", mine=1)
+            notices.notify(person, "assigned", subject, body, link)
+
+
+def _windows(change: _Change) -> tuple[str, str]:
+    """The task's window before the change and now, as the notice words them."""
+    task, before = change.task, change.before
+    old = _window_text(
+        date.fromisoformat(before["starts_on"]) if before["starts_on"] else None,
+        date.fromisoformat(before["due_on"]) if before["due_on"] else None,
+    )
+    return old, _window_text(task.starts_on, task.due_on)
+
+
+def _one_change(change: _Change, actor: Person) -> tuple[str, str]:
+    old, window = _windows(change)
+    if change.new:
+        return _("Вам поручена задача плана"), _(
+            "%(actor)s поручил(а) вам задачу плана перехода «%(title)s». Срок: %(window)s.",
+            actor=actor.full_name,
+            title=change.task.title,
+            window=window,
+        )
+    return _("Изменён срок вашей задачи"), _(
+        "%(actor)s изменил(а) срок задачи «%(title)s»: было %(old)s, теперь %(new)s.",
+        actor=actor.full_name,
+        title=change.task.title,
+        old=old,
+        new=window,
+    )
+
+
+def _change_line(change: _Change) -> str:
+    old, window = _windows(change)
+    if change.new:
+        return _(
+            "• поручена задача «%(title)s», срок: %(window)s",
+            title=change.task.title,
+            window=window,
+        )
+    return _(
+        "• изменён срок задачи «%(title)s»: было %(old)s, теперь %(new)s",
+        title=change.task.title,
+        old=old,
+        new=window,
+    )
 
 
 def _same_school(task: Task, items: Iterable, what: str) -> None:
@@ -222,7 +267,7 @@ def edit_task(
     db.session.flush()
     changed = _audit_changes(task, before, actor, "task.edit")
     if changed:
-        _tell_owners(task, before, owners_before, actor)
+        _tell(_changes(task, before, owners_before, actor), actor)
     if changed and (before["positions"], before["assignees"]) != (
         _names(task.positions),
         _names(task.assignees),
@@ -373,6 +418,7 @@ def assign_tasks(
     if not people:
         raise DomainError(_("Выберите сотрудника"), field="person")
     changed = 0
+    told: list[tuple[Person, _Change]] = []
     for task in tasks:
         _same_school(task, people, _("Сотрудник из другой школы"))
         before = _snapshot(task)
@@ -384,7 +430,8 @@ def assign_tasks(
         db.session.flush()
         if _audit_changes(task, before, actor, "task.assign"):
             changed += 1
-            _tell_owners(task, before, owners_before, actor)
+            told += _changes(task, before, owners_before, actor)
+    _tell(told, actor)
     if changed:
         staff_changed.send(tasks[0].plan.school)
     return changed
@@ -400,6 +447,7 @@ def redate_tasks(
         raise DomainError(_("Укажите дату окончания"), field="due_on")
     check_window(starts_on, due_on)
     changed = 0
+    told: list[tuple[Person, _Change]] = []
     for task in tasks:
         before = _snapshot(task)
         owners_before = {person.id for person in owners(task)}
@@ -407,7 +455,8 @@ def redate_tasks(
         db.session.flush()
         if _audit_changes(task, before, actor, "task.redate"):
             changed += 1
-            _tell_owners(task, before, owners_before, actor)
+            told += _changes(task, before, owners_before, actor)
+    _tell(told, actor)
     return changed
 
 
