@@ -63,14 +63,22 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
+def _rolled_back_on_failure() -> Iterator[None]:
+    """A failed job's changes are rolled back: nothing half-written is committed after it."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@contextmanager
 def in_queue_app() -> Iterator[None]:
     """The app's context and a database session of its own, for the consumer's threads."""
     with _apps[-1].app_context():
         try:
-            yield
-        except BaseException:
-            db.session.rollback()
-            raise
+            with _rolled_back_on_failure():
+                yield
         finally:
             db.session.remove()
 
@@ -82,11 +90,8 @@ def _in_app(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
         if has_app_context():
-            try:
+            with _rolled_back_on_failure():
                 return function(*args, **kwargs)
-            except BaseException:
-                db.session.rollback()  # nothing half-written is committed with what follows
-                raise
         with in_queue_app():
             return function(*args, **kwargs)
 

@@ -1,8 +1,10 @@
 """People, positions and logins of a school. Services flush; the request or command commits."""
 
 import hashlib
+import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import available_timezones
@@ -33,6 +35,8 @@ from tracker.types import today_in, utcnow
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
+
+log = logging.getLogger(__name__)
 
 
 def new_session_token() -> str:
@@ -389,6 +393,20 @@ def _password_link(person: Person, address: str, valid: timedelta, base_url: str
         )
     )
     return f"{base_url.rstrip('/')}/password/reset/{token}"
+
+
+def each_school(action: Callable[[School], object], what: str) -> None:
+    """Run a periodic job's `action` for every school, each in its own transaction: one
+    school's failure is logged and rolled back, and does not cost the others theirs."""
+    for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
+        school = db.session.get(School, school_id)
+        assert school is not None
+        try:
+            action(school)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("%s failed for school %s", what, school_id)
 
 
 def first_login_link(person: Person, base_url: str) -> str:

@@ -7,7 +7,6 @@ a done one is never moved or removed. Every change is audited; services flush, n
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.accounts import notices
+from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
 from tracker.controls import calendar_text, rules, work
@@ -49,8 +49,6 @@ MAX_YEAR_DAYS = 400
 
 
 # --- the school calendar ---
-
-log = logging.getLogger(__name__)
 
 
 def years_of(school: School) -> list[AcademicYear]:
@@ -536,15 +534,9 @@ def generate_everywhere() -> None:
     """Every night: each school's checks for its current and next school year, so a year entered
     in the calendar (or a school year that has just begun) has its occurrences without anyone
     pressing a button. Idempotent: what exists is kept."""
-    for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
-        school = db.session.get(School, school_id)
-        assert school is not None
-        try:
-            generate(school, None, today_in(school.timezone))
-            db.session.commit()
-        except Exception:  # one school's failure does not stop the others'
-            db.session.rollback()
-            log.exception("generation failed for school %s", school_id)
+    accounts.each_school(
+        lambda school: generate(school, None, today_in(school.timezone)), "generation"
+    )
 
 
 def generate(

@@ -15,7 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.files import rows_of
 from tracker.plans.importer import ImportResult, import_plan_rows, position_aliases
-from tracker.plans.models import RECURRENCES, Plan, PlanDraft
+from tracker.plans.models import Plan, PlanDraft, window_of
 from tracker.plans.parsing import (
     Columns,
     PlanFormatError,
@@ -154,16 +154,7 @@ def preview(draft: PlanDraft, school: School) -> Preview:
             for item in section.items:
                 deadline = parse_deadline(item.deadline_text)
                 responsible = parse_responsible(item.responsible_text, aliases)
-                when = ""
-                if deadline.due_on:
-                    start = deadline.starts_on
-                    when = (
-                        f"{start:%d.%m.%Y}–{deadline.due_on:%d.%m.%Y}"
-                        if start and start != deadline.due_on
-                        else f"{deadline.due_on:%d.%m.%Y}"
-                    )
-                elif deadline.recurrence:
-                    when = RECURRENCES[deadline.recurrence]
+                when = window_of(deadline.starts_on, deadline.due_on, deadline.recurrence)
                 result.rows.append(
                     PreviewRow(
                         phase=section.title,

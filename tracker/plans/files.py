@@ -11,7 +11,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from tracker.plans.parsing import PlanFormatError, detect_columns
+from tracker.plans.parsing import PlanFormatError, detect_columns, tab_rows
 from tracker.types import decode_text
 
 Rows = list[tuple[int, list[str]]]
@@ -56,8 +56,10 @@ def text_rows(text: str) -> Rows:
                 raise PlanFormatError(
                     f"CSV не читается (строка {reader.line_num}): проверьте кавычки ({error})"
                 ) from None
-    # Not str.splitlines(): Word puts \x0b for a manual line break inside a cell.
-    return _numbered([[cell.strip() for cell in line.split("\t")] for line in lines])
+    rows = tab_rows(text)
+    if len(rows) > MAX_ROWS:
+        raise PlanFormatError(f"в файле больше {MAX_ROWS} строк")
+    return rows
 
 
 def _numbered(rows: list[list[str]]) -> Rows:

@@ -27,6 +27,16 @@ from tracker.plans.parsing import AS_NEEDED, RECURRENCES
 from tracker.types import UTCDateTime, utcnow
 
 
+def window_of(starts_on: date | None, due_on: date | None, recurrence: str | None) -> str:
+    """A deadline as documents, feeds and the import's preview print it: «01.08.2023–
+    30.09.2023», one day, the recurrence; "" when none was understood."""
+    if due_on:
+        if starts_on and starts_on != due_on:
+            return f"{starts_on:%d.%m.%Y}–{due_on:%d.%m.%Y}"
+        return f"{due_on:%d.%m.%Y}"
+    return RECURRENCES.get(recurrence or "", "")
+
+
 class TaskStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
@@ -219,11 +229,7 @@ class Task(Model):
     def window_text(self) -> str:
         """The deadline as documents and feeds print it: «01.08.2023–30.09.2023», one day, the
         recurrence, or the plan's own words when neither was understood."""
-        if self.due_on:
-            if self.starts_on and self.starts_on != self.due_on:
-                return f"{self.starts_on:%d.%m.%Y}–{self.due_on:%d.%m.%Y}"
-            return f"{self.due_on:%d.%m.%Y}"
-        return self.recurrence_label if self.recurrence else self.deadline_text
+        return window_of(self.starts_on, self.due_on, self.recurrence) or self.deadline_text
 
     @property
     def is_closed(self) -> bool:

@@ -890,7 +890,9 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     return _Line(line_number, "item", item=item)
 
 
-def _split_lines(text: str) -> list[tuple[int, list[str]]]:
+def tab_rows(text: str) -> list[tuple[int, list[str]]]:
+    """Tab-separated text (as Word writes a table) as numbered rows of cells, blank lines
+    left out, each keeping its line number."""
     if text.startswith("\ufeff"):
         text = text[1:]
     # Not str.splitlines(): Word puts \x0b for a manual line break inside a cell, and that
@@ -918,7 +920,7 @@ def parse_plan_text(text: str) -> ParsedPlan:
     Raises :class:`PlanFormatError` (message in Russian, with the line number) for a line that is
     neither, and when the text holds no item at all.
     """
-    return parse_plan_rows(_split_lines(text))
+    return parse_plan_rows(tab_rows(text))
 
 
 def parse_plan_rows(

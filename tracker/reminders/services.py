@@ -5,7 +5,6 @@ at in its own time zone, and every message has a key (`digest:<week>:<person>`,
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts import notices
+from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, PositionHolder, School
 from tracker.approvals.models import CollegialBody, Meeting, MeetingState
 from tracker.approvals.queries import Awaiting, awaiting, belongs, running_discussions
@@ -26,7 +26,6 @@ from tracker.plans.models import Task
 from tracker.queue import crontab, periodic
 from tracker.types import utcnow
 
-log = logging.getLogger(__name__)
 DIGEST_DAYS = 14  # the digest lists what is due within two weeks
 DIGEST_HOURS = range(8, 12)  # Monday from 08:00 (a worker down at 08:00 still sends by noon)
 MEETING_FROM_HOUR = 8  # the day-before reminder goes from 08:00 on
@@ -36,15 +35,7 @@ MEETING_FROM_HOUR = 8  # the day-before reminder goes from 08:00 on
 def remind() -> None:
     """Every hour: each school's digests and meeting reminders due at its local time."""
     now = utcnow()
-    for school_id in list(db.session.scalars(select(School.id).order_by(School.id))):
-        school = db.session.get(School, school_id)
-        assert school is not None
-        try:
-            remind_school(school, now)
-            db.session.commit()
-        except Exception:  # one school's failure does not cost the others their reminders
-            db.session.rollback()
-            log.exception("reminders failed for school %s", school_id)
+    accounts.each_school(lambda school: remind_school(school, now), "reminders")
 
 
 def remind_school(school: School, now: datetime) -> int:
