@@ -184,3 +184,46 @@ def test_a_table_without_a_header_previews_as_it_imports(client, new_school):
         select(Task).join(Plan).where(Plan.school_id == new_school.id)
     ).all()
     assert task.responsible_text == "Директор" and task.due_on.isoformat() == "2026-09-30"
+
+
+def test_a_quarter_grid_roadmap_previews_its_quarters_and_keeps_outside_bodies_apart(
+    client, new_school
+):
+    from tests.plans.test_plan_grids import roadmap_docx
+
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    preview_url = upload(client, roadmap_docx()).headers["Location"]
+    answer = client.get(preview_url)
+    page = page_text(answer)
+    # The four quarter columns under the merged «Сроки исполнения» are found as such.
+    for index, label in enumerate(["I", "II", "III", "IV"], start=2):
+        assert f'<option value="q{index - 1}" selected>{label} квартал' in answer.text
+    assert "Задачи: 6, требуют проверки: 2" in page  # 3.2 and 3.3
+    assert "вне школы: Управление образования администрации города" in page
+    assert "укажите, кто в школе отвечает" in page
+    assert "01.01.2025–31.03.2025" in page and "Ежеквартально" in page
+    post(client, preview_url + "/confirm", page=preview_url)
+    tasks = {
+        task.number: task
+        for task in db.session.scalars(
+            select(Task).join(Plan).where(Plan.school_id == new_school.id)
+        )
+    }
+    assert sorted(tasks) == ["1.1", "1.2", "2.1", "3.1", "3.2", "3.3"]
+    assert [p.code for p in tasks["1.1"].positions] == ["director"]  # «И.о. директора»
+    link = tasks["2.1"]
+    assert [p.code for p in link.positions] == ["deputy_ikt"]
+    assert link.responsible_external == "Министерство образования Ставропольского края"
+    assert link.responsible_unmatched == "" and not link.needs_review
+    report = tasks["3.2"]
+    assert report.positions == [] and report.responsible_unmatched == ""
+    assert report.responsible_external == "Управление образования администрации города"
+    assert tasks["3.1"].recurrence == "quarterly"
+    assert (tasks["1.2"].starts_on.isoformat(), tasks["1.2"].due_on.isoformat()) == (
+        "2025-01-01",
+        "2025-06-30",
+    )
+    assert tasks["1.1"].phase.title == "Нормативная база"
+    assert tasks["1.1"].phase.parent.title == "Подготовительный этап"
+    task_page = page_text(client.get(f"/tasks/{report.id}"))
+    assert "вне школы: Управление образования администрации города" in task_page

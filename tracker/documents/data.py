@@ -465,7 +465,7 @@ def plan_doc(school: School, today: date, only_ids: Collection[int] | None = Non
 
 
 def _responsible(task) -> str:
-    positions = ", ".join(p.title for p in task.positions) or task.responsible_text
+    positions = task.responsible_shown
     names = ", ".join(task.people_names)
     return f"{positions}: {names}" if names and positions else (names or positions)
 

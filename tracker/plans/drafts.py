@@ -37,7 +37,12 @@ COLUMN_LABELS = {
     "end": _l("Дата окончания"),
     "responsible": _l("Ответственный"),
     "result": _l("Результат"),
+    "q1": _l("I квартал (отметки)"),
+    "q2": _l("II квартал (отметки)"),
+    "q3": _l("III квартал (отметки)"),
+    "q4": _l("IV квартал (отметки)"),
 }
+KINDS = tuple(kind for kind in COLUMN_LABELS if kind)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class PreviewRow:
     positions: list[str]
     unmatched: str
     result: str
+    external: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -108,7 +114,8 @@ def upload(school: School, person: Person, filename: str, content: bytes, title:
 def _columns(draft: PlanDraft, cells: list[str]) -> Columns | None:
     if not draft.columns:
         return None
-    chosen = {kind: int(index) for kind, index in draft.columns.items()}
+    chosen = {kind: int(index) for kind, index in draft.columns.items() if kind in KINDS}
+    found = detect_columns(cells)  # the grid's word and year, when its header names them
     return Columns(
         number=chosen.get("number"),
         title=chosen["title"],
@@ -118,6 +125,12 @@ def _columns(draft: PlanDraft, cells: list[str]) -> Columns | None:
         responsible=chosen.get("responsible"),
         result=chosen.get("result"),
         width=max(len(cells), 1 + max(chosen.values())),
+        q1=chosen.get("q1"),
+        q2=chosen.get("q2"),
+        q3=chosen.get("q3"),
+        q4=chosen.get("q4"),
+        quarter_word=found.quarter_word if found else "квартал",
+        quarter_year=found.quarter_year if found else None,
     )
 
 
@@ -126,7 +139,7 @@ def _table_cells(rows: list[tuple[int, list[str]]]) -> tuple[list[str], bool]:
     empty ones as its widest row has (so every column can be chosen); whether it has a header."""
     header = header_of(rows)
     if header is not None:
-        return header[1], True
+        return header.cells, True
     return [""] * max((len(cells) for _number, cells in rows), default=0), False
 
 
@@ -135,11 +148,7 @@ def preview(draft: PlanDraft, school: School) -> Preview:
     rows = rows_of(draft.filename, draft.content)
     cells, has_header = _table_cells(rows)
     columns = _columns(draft, cells) or (detect_columns(cells) if has_header else None) or Columns()
-    by_index = {
-        index: kind
-        for kind in ("number", "title", "deadline", "start", "end", "responsible", "result")
-        if (index := getattr(columns, kind)) is not None
-    }
+    by_index = {index: kind for kind in KINDS if (index := getattr(columns, kind)) is not None}
     result = Preview(header=[(i, cell, by_index.get(i, "")) for i, cell in enumerate(cells)])
     try:
         parsed = parse_plan_rows(rows, _columns(draft, cells))
@@ -165,6 +174,7 @@ def preview(draft: PlanDraft, school: School) -> Preview:
                         positions=[titles.get(code, code) for code in responsible.position_codes],
                         unmatched=", ".join(responsible.unmatched),
                         result=item.result_text,
+                        external=", ".join(responsible.external),
                     )
                 )
     return result

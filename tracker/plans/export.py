@@ -21,6 +21,7 @@ def task_data(task: Task, today: date) -> dict:
         "recurrence": task.recurrence,
         "responsible_text": task.responsible_text,
         "responsible_unmatched": task.responsible_unmatched or None,
+        "responsible_external": task.responsible_external or None,
         "expected_result": task.expected_result or None,
         "positions": [position.code for position in task.positions],
         "assignees": [person.username for person in task.assignees],

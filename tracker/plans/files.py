@@ -1,7 +1,7 @@
 """A plan-schedule as schools keep it, read into numbered rows of cells for the table parser
-(`parsing.parse_plan_rows`): a Word table (DOCX: merged cells once, several lines of a cell
-kept together), an Excel sheet (XLSX: dates as дд.мм.гггг), CSV with «;» or «,» (quotes kept),
-or text from Word (tab-separated) in UTF-8, UTF-16 or Windows-1251."""
+(`parsing.parse_plan_rows`): a Word table (DOCX: a merged cell once, in its first column,
+several lines of a cell kept together), an Excel sheet (XLSX: dates as дд.мм.гггг), CSV with
+«;» or «,» (quotes kept), or text from Word (tab-separated) in UTF-8, UTF-16 or Windows-1251."""
 
 from __future__ import annotations
 
@@ -92,10 +92,14 @@ def _docx_rows(content: bytes) -> Rows:
 
 
 def _row_cells(row) -> list[str]:
-    """A table row's cells, a horizontally merged cell once (python-docx repeats it)."""
+    """A table row's cells on the table's grid: a horizontally merged cell's text once, in its
+    first column, and empty cells for the rest of its span (python-docx repeats it), so that a
+    header's cells stand over their columns (a merged «Сроки» over «I | II | III | IV»). A cell
+    merged down keeps its text in every row, as python-docx gives it."""
     cells, seen = [], set()
     for cell in row.cells:
         if id(cell._tc) in seen:
+            cells.append("")
             continue
         seen.add(id(cell._tc))
         cells.append("\n".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))

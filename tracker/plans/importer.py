@@ -104,6 +104,7 @@ def import_plan_rows(
                 recurrence=deadline.recurrence,
                 responsible_text=item.responsible_text,
                 responsible_unmatched=", ".join(responsible.unmatched),
+                responsible_external=", ".join(responsible.external),
                 expected_result=item.result_text,
                 positions=[by_code[code] for code in responsible.position_codes if code in by_code],
             )

@@ -139,6 +139,9 @@ class Task(Model):
     responsible_text: Mapped[str] = mapped_column(String(1000), default="")
     # Parts of the responsible cell that matched no position: kept for the director to fix.
     responsible_unmatched: Mapped[str] = mapped_column(String(1000), default="")
+    # Parts naming a body outside the school (the education office, a ministry): shown as such,
+    # never matched to a position.
+    responsible_external: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     # «Ожидаемый результат», «Форма отчётности» of the plan's table, as written.
     expected_result: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[TaskStatus] = mapped_column(String(16), default=TaskStatus.PLANNED, index=True)
@@ -192,6 +195,15 @@ class Task(Model):
         if self.assignees:
             return ", ".join(person.short_name for person in self.assignees)
         return ", ".join(position.title for position in self.positions) or "—"
+
+    @property
+    def responsible_shown(self) -> str:
+        """The responsible as printed documents and sheets name it: the positions and the bodies
+        outside the school, else the plan's own words."""
+        named = [position.title for position in self.positions]
+        if self.responsible_external:
+            named.append(self.responsible_external)
+        return ", ".join(named) or self.responsible_text
 
     @property
     def people_names(self) -> list[str]:

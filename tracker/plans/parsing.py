@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 __all__ = [
@@ -395,20 +395,29 @@ _YEARLY_FROM_RE = re.compile(
     r"^ежегодно (?:с|начиная с) ((?:19|20)\d\d)(?: г| года| году| г года)?$"
 )
 _QUARTER_OF_YEAR_RE = re.compile(
-    r"^(?:в )?(i|ii|iii|iv|1|2|3|4) (?:квартал|квартале|кв) ((?:19|20)\d\d)(?: г| года| году)?$"
+    r"^(?:в\s+)?(I|II|III|IV|[1-4])(?:\s*[-‐‑‒–—]\s*(I|II|III|IV|[1-4]))?\s*"
+    r"(?:квартал|квартале|квартала|кварталы|кв\.?)\s*((?:19|20)\d\d)\s*"
+    r"(?:г\.?|года|году)?\s*$",
+    re.IGNORECASE,
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def _quarter_of_year(text: str) -> tuple[date, date] | None:
-    """«II квартал 2024 г.»: April to June of 2024 (a calendar quarter, not a school one)."""
-    found = _QUARTER_OF_YEAR_RE.match(normalize_phrase(text))
+    """«II квартал 2024 г.»: April to June of 2024 (a calendar quarter, not a school one);
+    «I–II квартал 2024»: January to June. A list («I, III кварталы») is not a range."""
+    found = _QUARTER_OF_YEAR_RE.match(" ".join(text.split()))
     if found is None:
         return None
-    quarter, year = _ROMAN[found.group(1)], int(found.group(2))
-    first = 3 * quarter - 2
-    last = calendar.monthrange(year, first + 2)[1]
-    return date(year, first, 1), date(year, first + 2, last)
+    first = _ROMAN[found.group(1).lower()]
+    last = _ROMAN[(found.group(2) or found.group(1)).lower()]
+    year = int(found.group(3))
+    if last < first:
+        return None
+    last_month = 3 * last
+    return date(year, 3 * first - 2, 1), date(
+        year, last_month, calendar.monthrange(year, last_month)[1]
+    )
 
 
 def _calendar_year(text: str) -> tuple[date, date] | None:
@@ -476,12 +485,79 @@ class ResponsibleMatch:
     text: str
     position_codes: tuple[str, ...]
     unmatched: tuple[str, ...]
+    # Bodies outside the school (the education office, a ministry): kept as written, never
+    # matched to a position of the school.
+    external: tuple[str, ...] = ()
 
 
 def normalize_phrase(text: str) -> str:
     """Lower-case ``text``, read «ё» as «е», turn punctuation into spaces and collapse spaces."""
     lowered = text.lower().replace("ё", "е")
     return " ".join(_NON_WORD_RE.sub(" ", lowered).split())
+
+
+# «И.о. заместителя директора по УВР», «врио директора»: the acting holder answers as the
+# position itself.
+_ACTING_PREFIXES = (
+    "временно исполняющий обязанности ",
+    "временно исполняющего обязанности ",
+    "исполняющий обязанности ",
+    "исполняющего обязанности ",
+    "вр и о ",
+    "врио ",
+    "и о ",
+)
+# The first letters of words that name a body outside the school.
+_EXTERNAL_WORDS = (
+    "министерств",
+    "минобр",
+    "минпросвещ",
+    "минцифр",
+    "департамент",
+    "роспотребнадзор",
+    "рособрнадзор",
+    "прокуратур",
+    "гибдд",
+    "госавтоинспекц",
+    "роно",
+    "гороно",
+    "имц",
+    "иро",
+    "цоко",
+    "рцои",
+    "муниципальн",
+    "региональн",
+    "федеральн",
+    "учредител",
+    "провайдер",
+    "поставщик",
+    "разработчик",
+)
+_OFFICE_WORDS = ("управлени", "отдел", "комитет")
+_TERRITORY_WORDS = ("город", "район", "муниципал", "округ", "област", "кра", "республик")
+
+
+def is_external(phrase: str) -> bool:
+    """Whether a part of the responsible cell names a body outside the school: a ministry, the
+    education office («управление образования», «комитет по образованию»), the city's
+    administration, a regional centre. «Администрация» alone is the school's own."""
+    words = normalize_phrase(phrase).split()
+    if any(word.startswith(_EXTERNAL_WORDS) for word in words):
+        return True
+    if any(word.startswith("образовани") for word in words) and any(
+        word.startswith(_OFFICE_WORDS) for word in words
+    ):
+        return True
+    return any(word.startswith("администрац") for word in words) and any(
+        word.startswith(_TERRITORY_WORDS) for word in words
+    )
+
+
+def _without_acting(key: str) -> str | None:
+    for prefix in _ACTING_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :]
+    return None
 
 
 class _AliasIndex:
@@ -495,12 +571,19 @@ class _AliasIndex:
                 self.exact.setdefault(key, code)
 
     def lookup_exact(self, phrase: str) -> str | None:
-        return self.exact.get(normalize_phrase(phrase))
+        key = normalize_phrase(phrase)
+        if key in self.exact:
+            return self.exact[key]
+        acting = _without_acting(key)
+        return self.exact.get(acting) if acting else None
 
     def lookup(self, phrase: str) -> str | None:
         key = normalize_phrase(phrase)
         if not key:
             return None
+        if key in self.exact:
+            return self.exact[key]
+        key = _without_acting(key) or key
         if key in self.exact:
             return self.exact[key]
         best_ratio = 0.0
@@ -573,20 +656,31 @@ def parse_responsible(text: str, aliases: dict[str, str]) -> ResponsibleMatch:
     dropped, the cell is split on commas and semicolons, and each part is matched whole or, failing
     that, piece by piece around the word «и»; each piece matches exactly after normalisation or by
     a close fuzzy match (difflib ratio >= 0.88). Codes come in order of appearance without
-    duplicates; parts that match nothing are kept, trimmed, in ``unmatched``.
+    duplicates; parts that match nothing are kept, trimmed, in ``unmatched``; parts that name a
+    body outside the school (:func:`is_external`) and no position in ``external``. «И.о.» before
+    a position names the position.
     """
     index = _AliasIndex(aliases)
     body = _ROLE_MARKER_RE.sub("", text, count=1)
     codes: list[str] = []
     unmatched: list[str] = []
+    external: list[str] = []
     for raw_part in _PART_SEPARATOR_RE.split(body):
         part = raw_part.strip()
         if not normalize_phrase(part):
             continue
+        if is_external(part) and index.lookup_exact(part) is None:
+            external.append(part)
+            continue
         part_codes, part_unmatched = _match_part(part, index)
         codes.extend(code for code in part_codes if code not in codes)
         unmatched.extend(part_unmatched)
-    return ResponsibleMatch(text=text, position_codes=tuple(codes), unmatched=tuple(unmatched))
+    return ResponsibleMatch(
+        text=text,
+        position_codes=tuple(codes),
+        unmatched=tuple(unmatched),
+        external=tuple(external),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -631,7 +725,18 @@ class PlanFormatError(ValueError):
         super().__init__(f"Строка {line_number}: {message}" if line_number else message)
 
 
-_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
+_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*[.)]?$")
+# A phase's number: «I», «II.», up to twelve phases.
+_ROMAN_NUMBER_RE = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\.?$")
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+# A column of a quarter grid: «I», «II квартал», «3 кв.», «IV квартал 2024 г.», «I четверть»
+# (a bare Arabic «1» only under a merged «Сроки» cell, see `_with_subheader`).
+_QUARTER_HEAD_RE = re.compile(
+    r"^(I|II|III|IV|[1-4])\s*(квартал|кв\.?|четверть)?\s*(?:((?:19|20)\d\d)\s*(?:г\.?|года)?)?$",
+    re.IGNORECASE,
+)
+# What a quarter grid's cell holds when the item falls in that quarter.
+_GRID_MARKS = frozenset({"+", "х", "x", "v", "✓", "✔", "√", "•", "●", "■", "*", "да"})
 # The words a plan's header row uses for each column, after normalize_phrase; a header cell is
 # one of them, or one of them followed by more words («сроки исполнения (дата)»).
 COLUMN_WORDS: dict[str, tuple[str, ...]] = {
@@ -701,8 +806,25 @@ _WORD_COLUMN = {
 }
 
 
+def _quarter_head(cell: str, bare_numbers: bool = False) -> tuple[int, str, int | None] | None:
+    """A quarter grid's column: (quarter, «квартал» or «четверть», year or None)."""
+    found = _QUARTER_HEAD_RE.match(" ".join(cell.split()))
+    if found is None:
+        return None
+    number, word, year = found.groups()
+    if not word and not (number.upper() in _ROMAN_QUARTERS[:4] and not number.isdigit()):
+        if not bare_numbers:
+            return None
+    quarter = _ROMAN[number.lower()]
+    kind = "четверть" if word and word.lower() == "четверть" else "квартал"
+    return quarter, kind, int(year) if year else None
+
+
 def column_of(cell: str) -> str | None:
     """Which column a header cell names, or None."""
+    quarter = _quarter_head(cell)
+    if quarter is not None:
+        return f"q{quarter[0]}"
     key = normalize_phrase(cell) or cell.strip()
     if key in _WORD_COLUMN:
         return _WORD_COLUMN[key]
@@ -728,14 +850,66 @@ class Columns:
     result: int | None = None
     width: int = 4  # cells past the header's last one are added to the responsible cell
     unused: tuple[str, ...] = ()  # header cells no column was found for
+    # A quarter grid: the columns of quarters I–IV, marked where the item falls.
+    q1: int | None = None
+    q2: int | None = None
+    q3: int | None = None
+    q4: int | None = None
+    quarter_word: str = "квартал"  # or «четверть», the school's term
+    quarter_year: int | None = None  # from the grid's heads or the plan's title
 
     def cell(self, cells: list[str], index: int | None) -> str:
         return cells[index] if index is not None and index < len(cells) else ""
 
+    @property
+    def quarters(self) -> tuple[int | None, int | None, int | None, int | None]:
+        return (self.q1, self.q2, self.q3, self.q4)
 
-def header_of(rows: list[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:
-    """The table's header row (its number and cells), or None."""
-    return next(((n, cells) for n, cells in rows if _is_column_header(cells)), None)
+    def grid_deadline(self, cells: list[str]) -> str:
+        """A quarter grid's marks as a deadline phrase for `parse_deadline`: «II квартал 2024»,
+        «I–III квартал 2024», «Ежеквартально» when all four are marked; a list of quarters or
+        text in the cells is written as it is (and not understood)."""
+        marked = [
+            (quarter, _collapse(self.cell(cells, index)))
+            for quarter, index in enumerate(self.quarters, start=1)
+            if index is not None and self.cell(cells, index).strip()
+        ]
+        if not marked:
+            return ""
+        word = self.quarter_word
+        year = f" {self.quarter_year}" if self.quarter_year else ""
+        if any(text.lower() not in _GRID_MARKS for _quarter, text in marked):
+            return "; ".join(f"{_ROMAN_QUARTERS[q - 1]} {word}: {text}" for q, text in marked)
+        numbers = [quarter for quarter, _text in marked]
+        if len(numbers) == 4:
+            return "Ежеквартально" if word == "квартал" else "Каждую четверть"
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            span = _ROMAN_QUARTERS[numbers[0] - 1]
+            if len(numbers) > 1:
+                span += f"–{_ROMAN_QUARTERS[numbers[-1] - 1]}"
+            return f"{span} {word}{year}"
+        return ", ".join(_ROMAN_QUARTERS[q - 1] for q in numbers) + f" {word}{year}"
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a table's header is: its row (an index into the rows), its cells with a second
+    header line folded in (`_with_subheader`), the rows it takes (one or two)."""
+
+    index: int
+    cells: list[str]
+    size: int
+
+
+def header_of(rows: list[tuple[int, list[str]]]) -> Header | None:
+    """The table's header, or None when no row names its columns."""
+    index = next((i for i, (_n, cells) in enumerate(rows) if _is_column_header(cells)), None)
+    if index is None:
+        return None
+    cells = rows[index][1]
+    if index + 1 < len(rows) and (folded := _with_subheader(cells, rows[index + 1][1])):
+        return Header(index, folded, 2)
+    return Header(index, cells, 1)
 
 
 def detect_columns(cells: list[str]) -> Columns | None:
@@ -745,6 +919,7 @@ def detect_columns(cells: list[str]) -> Columns | None:
         return None
     found: dict[str, int] = {}
     unused = []
+    quarter_word, quarter_year = "квартал", None
     for index, cell in enumerate(cells):
         column = column_of(cell) if cell else None
         if column is None:
@@ -752,6 +927,9 @@ def detect_columns(cells: list[str]) -> Columns | None:
                 unused.append(_collapse(cell))
             continue
         found.setdefault(column, index)
+        head = _quarter_head(cell) if column.startswith("q") else None
+        if head is not None:
+            quarter_word, quarter_year = head[1], head[2] or quarter_year
     if "title" not in found or len(found) < 2:
         return None
     number = found.get("number")
@@ -767,7 +945,61 @@ def detect_columns(cells: list[str]) -> Columns | None:
         result=found.get("result"),
         width=len(cells),
         unused=tuple(unused),
+        q1=found.get("q1"),
+        q2=found.get("q2"),
+        q3=found.get("q3"),
+        q4=found.get("q4"),
+        quarter_word=quarter_word,
+        quarter_year=quarter_year,
     )
+
+
+_SUB_START = ("начало", "с", "дата начала", "срок начала", "от")
+_SUB_END = ("окончание", "по", "до", "дата окончания", "срок окончания", "завершение")
+
+
+def _with_subheader(header: list[str], below: list[str]) -> list[str] | None:
+    """The header with its second line folded in, or None when the row below is not one. A
+    second header line splits a merged cell into sub-columns: the quarters of a «Сроки» or
+    «Кварталы» cell («I | II | III | IV», «1 кв. | 2 кв.»), or its start and end («начало |
+    окончание»). Its other cells are empty or repeat the cell above (Word repeats a cell merged
+    down)."""
+    cells = list(header) + [""] * max(0, len(below) - len(header))
+    folded = False
+    for index, cell in enumerate(below):
+        text = _collapse(cell)
+        if not text or text == _collapse(cells[index]):
+            continue
+        owner = next((cells[i] for i in range(index, -1, -1) if header[i : i + 1] != [""]), "")
+        owner_key = normalize_phrase(owner)
+        under_dates = column_of(owner) == "deadline" or any(
+            word in owner_key for word in ("квартал", "четверт", "срок", "период")
+        )
+        quarter = _quarter_head(text, bare_numbers=under_dates) if under_dates else None
+        if quarter is not None:
+            number, word, year = quarter
+            cells[index] = f"{_ROMAN_QUARTERS[number - 1]} {word}" + (f" {year}" if year else "")
+        elif under_dates and normalize_phrase(text) in _SUB_START:
+            cells[index] = "дата начала"
+        elif under_dates and normalize_phrase(text) in _SUB_END:
+            cells[index] = "дата окончания"
+        else:
+            return None
+        folded = True
+    return cells if folded else None
+
+
+_TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _single_year(title: str) -> int | None:
+    """The calendar year a plan is for when its title names exactly one («на 2024 год»); a
+    school year («2024–2025 учебный год», «2024/25») names none."""
+    normalized = normalize_phrase(title)
+    if "учебн" in normalized or _TWO_YEARS_RE.search(normalized):
+        return None
+    years = set(_TITLE_YEAR_RE.findall(title))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 def _is_column_numbers(cells: list[str]) -> bool:
@@ -791,7 +1023,9 @@ def _is_column_header(cells: list[str]) -> bool:
     # Whole-cell comparison (or a column word followed by more words), so that an item titled
     # «Третье мероприятие» or «Провести мероприятия ...» is never taken for the header; and a
     # row with a date in it is an item («Мероприятия для родителей | сентябрь 2024 | …»).
-    if _NUMBER_RE.match(cells[0]) or any(_DATED_RE.search(cell) for cell in cells):
+    if _NUMBER_RE.match(cells[0]) or any(
+        _DATED_RE.search(cell) for cell in cells if _quarter_head(cell) is None
+    ):
         return False
     if detect_columns(cells) is not None:
         return True
@@ -827,6 +1061,9 @@ class _Line:
     kind: str  # "header" or "item"
     header: str = ""
     item: ParsedItem | None = None
+    # A phase row's own number: «II» (a phase) or «2.» (a phase, or a sub-phase under a Roman
+    # one); "" for a merged row, placed by what follows it.
+    header_number: str = ""
 
 
 @dataclass
@@ -851,6 +1088,9 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     if len(filled) == 1 and not _NUMBER_RE.match(filled[0]):
         return _Line(line_number, "header", header=_header_title(filled[0]))
     number = columns.cell(cells, columns.number)
+    title = _collapse(columns.cell(cells, columns.title))
+    if _ROMAN_NUMBER_RE.match(number) and title:
+        return _Line(line_number, "header", header=_header_title(title), header_number=number)
     if number and normalize_phrase(number) in ("", "n", "no", "номер", "п п", "n п п", "№ п п"):
         named = ", ".join(f"«{_collapse(cell)}»" for cell in cells[1:] if cell)
         raise PlanFormatError(
@@ -864,7 +1104,6 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
             "или мероприятие (№, мероприятие, сроки, ответственный)",
             line_number,
         )
-    title = _collapse(columns.cell(cells, columns.title))
     if not title:
         raise PlanFormatError(
             f"у мероприятия № {number or '(без номера)'} нет названия", line_number
@@ -873,6 +1112,8 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     start, end = (_collapse(columns.cell(cells, i)) for i in (columns.start, columns.end))
     if not deadline and end:  # separate start and end columns: the phrase parser reads them
         deadline = f"с {start} по {end}" if start else f"до {end}"
+    if not deadline:
+        deadline = columns.grid_deadline(cells)
     # Extra cells are usually a stray tab or an extra column; keeping them in the responsible
     # cell shows them to the user instead of losing them.
     extra = cells[columns.width :] if columns.width < len(cells) else []
@@ -888,6 +1129,41 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
         result_text=_collapse(columns.cell(cells, columns.result)),
     )
     return _Line(line_number, "item", item=item)
+
+
+def _find_numbered_phases(lines: list[_Line]) -> None:
+    """A numbered row with no deadline, responsible or result whose next row is numbered under
+    it («2. Обучение» before «2.1 …») is a phase, not an item."""
+    for position, line in enumerate(lines[:-1]):
+        item, following = line.item, lines[position + 1].item
+        if item is None or following is None or not item.number:
+            continue
+        if item.deadline_text or item.responsible_text or item.result_text:
+            continue
+        stem = item.number.rstrip(".)")
+        if following.number.startswith(stem + ".") and len(following.number.rstrip(".)")) > len(
+            stem
+        ):
+            lines[position] = _Line(
+                line.number, "header", header=item.title, header_number=item.number
+            )
+
+
+def _phase_levels(lines: list[_Line]) -> list[int | None]:
+    """Each header line's level from its own number: 1 for a phase, 2 for a sub-phase; None
+    for an unnumbered (merged) row. Roman numerals are phases, and numbered rows under them
+    sub-phases; without Roman ones, «2.» is a phase and «2.1» a sub-phase."""
+    roman = any(_ROMAN_NUMBER_RE.match(line.header_number) for line in lines)
+    levels: list[int | None] = []
+    for line in lines:
+        if not line.header_number:
+            levels.append(None)
+        elif _ROMAN_NUMBER_RE.match(line.header_number):
+            levels.append(1)
+        else:
+            depth = len(line.header_number.rstrip(".)").split("."))
+            levels.append(min(2, depth + roman))
+    return levels
 
 
 def tab_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -930,37 +1206,42 @@ def parse_plan_rows(
     table or a sheet): see `parse_plan_text`. The header row's words say which column is which
     (`COLUMN_WORDS`); a table without one is read as «№ | Мероприятия | Сроки | Ответственный»;
     `columns`, when given, says it instead (the director's correction on the preview)."""
-    header_index = next(
-        (index for index, (_, cells) in enumerate(rows) if _is_column_header(cells)), None
-    )
+    header = header_of(rows)
     title = ""
     chosen = columns
     columns = columns or Columns()
-    header: list[str] = []
-    if header_index is not None:
-        title = _collapse(" ".join(cell for _, cells in rows[:header_index] for cell in cells))
-        header = [normalize_phrase(cell) for cell in rows[header_index][1]]
-        columns = chosen or detect_columns(rows[header_index][1]) or Columns()
-        rows = rows[header_index + 1 :]
+    repeats: list[list[str]] = []
+    if header is not None:
+        title = _collapse(" ".join(cell for _, cells in rows[: header.index] for cell in cells))
+        body = header.index + header.size
+        repeats = [[normalize_phrase(c) for c in cells] for _n, cells in rows[header.index : body]]
+        columns = chosen or detect_columns(header.cells) or Columns()
+        rows = rows[body:]
+    if columns.quarter_year is None and any(columns.quarters):
+        columns = replace(columns, quarter_year=_single_year(title))
 
-    # A page break in Word repeats the column header inside the body (the same row again, not
+    # A page break in Word repeats the column header inside the body (the same rows again, not
     # any row that begins like a header); the row of column numbers under it is no item.
     lines = [
         _classify(line_number, cells, columns)
         for line_number, cells in rows
-        if [normalize_phrase(cell) for cell in cells] != header and not _is_column_numbers(cells)
+        if [normalize_phrase(cell) for cell in cells] not in repeats
+        and not _is_column_numbers(cells)
     ]
+    _find_numbered_phases(lines)
     if not any(line.kind == "item" for line in lines):
         raise PlanFormatError("В тексте плана не найдено ни одного мероприятия")
 
     phases: list[_SectionBuilder] = []
     phase: _SectionBuilder | None = None
     current: _SectionBuilder | None = None
+    levels = _phase_levels(lines)
     for position, line in enumerate(lines):
         if line.kind == "header":
             next_is_header = position + 1 < len(lines) and lines[position + 1].kind == "header"
             section = _SectionBuilder(line.header)
-            if next_is_header or phase is None:
+            level = levels[position]
+            if level == 1 or phase is None or (level is None and next_is_header):
                 phases.append(section)
                 phase = section
             else:

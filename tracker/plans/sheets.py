@@ -65,7 +65,7 @@ def plan_xlsx(title: str, tasks: Sequence[Task], today: date) -> bytes:
             task.starts_on,
             task.due_on,
             task.recurrence_label or task.deadline_text,
-            ", ".join(p.title for p in task.positions) or task.responsible_text,
+            task.responsible_shown,
             ", ".join(task.people_names),
             task.shown_status_label(today),
             task.done_on,
