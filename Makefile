@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.plan_files
+	$(BIN)/python -m bench.plan_import
 	$(BIN)/python -m bench.digest --schools 600 --people 80
 	$(BIN)/python -m bench.template_limits
 	$(BIN)/python -m bench.load --scale 600

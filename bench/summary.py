@@ -6,8 +6,9 @@
 
 Targets (issue #9): every page within 2x its floor; a personal feed of 1,000 items within 1.5x
 the `icalendar` floor; a repeated fetch answered 304 in under a tenth of a full feed's time;
-under load, no errors and a worker under 150 MB. The documents have no target; their ratio
-says what the office form costs on top of python-docx.
+under load, no errors and a worker under 150 MB; a plan of 5,000 rows imported from CSV, XLSX
+and DOCX within 5 s each (issue #18). The documents have no target; their ratio says what the
+office form costs on top of python-docx.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ PAGE_TARGET = 2.0
 FEED_TARGET = 1.5
 POLL_TARGET = 0.1
 WORKER_MB = 150
+IMPORT_SECONDS = 5.0  # a plan of 5,000 rows imported from each kind of file (issue #18)
 
 
 def target_of(benchmark: str, row: dict) -> float | None:
@@ -59,7 +61,10 @@ def rows_of(results: Path) -> list[dict]:
             )
             continue
         for row in document["rows"]:
-            target = target_of(benchmark, row) if row.get("floor_s") else None
+            target: float | str | None = target_of(benchmark, row) if row.get("floor_s") else None
+            met = None if target is None else row["ratio"] <= float(target)
+            if "within" in row:  # a target in seconds, not a ratio (the plan import's 5 s)
+                target, met = f"{IMPORT_SECONDS:.0f} s", row["within"] == "yes"
             rows.append(
                 {
                     "benchmark": path.stem,
@@ -68,7 +73,7 @@ def rows_of(results: Path) -> list[dict]:
                     "floor_ms": round(row["floor_s"] * 1000, 2) if row.get("floor_s") else None,
                     "ratio": round(row["ratio"], 3) if row.get("floor_s") else None,
                     "target": target,
-                    "met": None if target is None else row["ratio"] <= target,
+                    "met": met,
                 }
             )
     return rows

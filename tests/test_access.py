@@ -610,6 +610,13 @@ CASES += [
         data=lambda o: {"column-0": "number"},
     ),
     Case(
+        "plans.import_table",
+        "POST",
+        lambda o: f"/plan/import/{o['draft'].id}/table",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 404},
+        data=lambda o: {"table": "7"},
+    ),
+    Case(
         "plans.import_confirm",
         "POST",
         lambda o: f"/plan/import/{o['draft'].id}/confirm",

@@ -94,3 +94,42 @@ def test_one_table_judges_each_result_by_its_own_target(tmp_path, capsys):
 def test_without_results_it_says_what_to_run(tmp_path, capsys):
     assert summary.main(tmp_path) == []
     assert "make bench" in capsys.readouterr().out
+
+
+def test_the_plan_import_is_judged_by_its_seconds_not_its_ratio(tmp_path, capsys):
+    write(
+        tmp_path,
+        "plan_import",
+        {
+            "benchmark": "plan_import",
+            "rows": [
+                {
+                    "name": "import of 5000 rows, CSV",
+                    "ours_s": 2.1,
+                    "floor_s": 0.006,
+                    "ratio": 350.0,
+                    "within": "yes",
+                },
+                {
+                    "name": "import of 5000 rows, DOCX",
+                    "ours_s": 6.2,
+                    "floor_s": 1.0,
+                    "ratio": 6.2,
+                    "within": "NO",
+                },
+                {
+                    "name": "preview of 5000 rows, CSV",
+                    "ours_s": 0.4,
+                    "floor_s": 0.008,
+                    "ratio": 50.0,
+                },
+            ],
+        },
+    )
+    rows = summary.main(tmp_path)
+    assert [(row["target"], row["met"]) for row in rows] == [
+        ("5 s", True),
+        ("5 s", False),
+        (None, None),
+    ]
+    assert "Targets met: 1 of 2" in capsys.readouterr().out

@@ -227,3 +227,56 @@ def test_a_quarter_grid_roadmap_previews_its_quarters_and_keeps_outside_bodies_a
     assert tasks["1.1"].phase.parent.title == "Подготовительный этап"
     task_page = page_text(client.get(f"/tasks/{report.id}"))
     assert "вне школы: Управление образования администрации города" in task_page
+
+
+def two_tables_docx() -> bytes:
+    """A plan whose first table is a schedule of meetings, the plan proper the second."""
+    document = Document()
+    document.add_paragraph("План мероприятий по введению ЭЖ")
+    first = document.add_table(rows=0, cols=3)
+    for values in (
+        ["№", "Мероприятие", "Дата"],
+        ["1", "Совещание при директоре", "05.09.2026"],
+        ["2", "Педагогический совет", "28.08.2026"],
+    ):
+        for cell, value in zip(first.add_row().cells, values, strict=True):
+            cell.text = value
+    second = document.add_table(rows=0, cols=4)
+    for values in (
+        ["№", "Мероприятие", "Сроки", "Ответственный"],
+        ["1", "Издать приказ о введении ЭЖ", "до 01.09.2026", "Директор"],
+        ["2", "Обучить учителей", "сентябрь 2026", "Зам. директора по ИКТ"],
+        ["3", "Проверить журналы", "ежемесячно", "Заместитель директора по УВР"],
+    ):
+        for cell, value in zip(second.add_row().cells, values, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_two_tables_in_one_document_she_chooses_the_plans(client, new_school):
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    preview_url = upload(client, two_tables_docx()).headers["Location"]
+    page = page_text(client.get(preview_url))
+    # Both tables are offered; the first one (it names its columns) is read by default.
+    assert "В документе несколько таблиц" in page
+    assert "1-я (строк: 3): № | Мероприятие | Дата" in page
+    assert "2-я (строк: 4): № | Мероприятие | Сроки | Ответственный" in page
+    assert "Задачи: 2," in page and "Совещание при директоре" in page
+    # A table that is not there is refused beside the field, the choice kept as it was.
+    refused = post(client, preview_url + "/table", {"table": "5"}, page=preview_url)
+    assert refused.status_code == 400 and "Выберите одну из таблиц документа" in page_text(refused)
+    assert post(client, preview_url + "/table", {"table": "1"}, page=preview_url).status_code == 302
+    page = page_text(client.get(preview_url))
+    assert "Задачи: 3, требуют проверки: 0" in page and "Совещание при директоре" not in page
+    post(client, preview_url + "/confirm", page=preview_url)
+    tasks = db.session.scalars(
+        select(Task).join(Plan).where(Plan.school_id == new_school.id).order_by(Task.sort_order)
+    ).all()
+    assert [(t.number, t.title, [p.code for p in t.positions]) for t in tasks] == [
+        ("1", "Издать приказ о введении ЭЖ", ["director"]),
+        ("2", "Обучить учителей", ["deputy_ikt"]),
+        ("3", "Проверить журналы", ["deputy_uvr"]),
+    ]
+    assert tasks[0].due_on.isoformat() == "2026-09-01" and tasks[2].recurrence == "monthly"

@@ -366,3 +366,26 @@ def test_an_item_with_no_deadline_and_nothing_under_it_stays_an_item():
     text = "№\tМероприятие\tСроки\tОтветственный\n1\tПровести собрание\t\t\n2\tОтчёт\tмай 2026\tДиректор\n"
     plan = parse_plan_rows(rows_of("план.txt", text.encode("utf-8")))
     assert [row[2:4] for row in rows(plan)] == [("1", "Провести собрание"), ("2", "Отчёт")]
+
+
+def test_merged_phase_rows_one_after_another_are_phases_not_sub_phases():
+    text = (
+        "№\tМероприятие\tСроки\tОтветственный\n"
+        "Подготовительный этап\n"
+        "1\tИздать приказ\tдо 01.09.2025\tДиректор\n"
+        "Основной этап\n"
+        "2\tВести журнал\tЕжемесячно\tКлассные руководители\n"
+        "Итоговый этап\n"
+        "3\tПодвести итоги\tмай 2026\tДиректор\n"
+    )
+    plan = parse_plan_rows(rows_of("план.txt", text.encode("utf-8")))
+    assert [(p.title, len(p.sections)) for p in plan.sections] == [
+        ("Подготовительный этап", 0),
+        ("Основной этап", 0),
+        ("Итоговый этап", 0),
+    ]
+    assert [(row[0], row[2]) for row in rows(plan)] == [
+        ("Подготовительный этап", "1"),
+        ("Основной этап", "2"),
+        ("Итоговый этап", "3"),
+    ]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.plans.files import rows_of
+from tracker.plans.files import Table, rows_of, tables_of
 from tracker.plans.importer import ImportResult, import_plan_rows, position_aliases
 from tracker.plans.models import Plan, PlanDraft, window_of
 from tracker.plans.parsing import (
@@ -69,6 +69,8 @@ class Preview:
     rows: list[PreviewRow] = field(default_factory=list)
     title: str = ""
     error: str = ""
+    tables: list[Table] = field(default_factory=list)  # a Word document's tables to choose from
+    table: int = 0  # the one shown
 
     @property
     def flagged(self) -> int:
@@ -145,11 +147,13 @@ def _table_cells(rows: list[tuple[int, list[str]]]) -> tuple[list[str], bool]:
 
 def preview(draft: PlanDraft, school: School) -> Preview:
     """Every row as the task it will become, with the columns used (the same as `confirm`)."""
-    rows = rows_of(draft.filename, draft.content)
+    rows = rows_of(draft.filename, draft.content, draft.table)
     cells, has_header = _table_cells(rows)
     columns = _columns(draft, cells) or (detect_columns(cells) if has_header else None) or Columns()
     by_index = {index: kind for kind in KINDS if (index := getattr(columns, kind)) is not None}
     result = Preview(header=[(i, cell, by_index.get(i, "")) for i, cell in enumerate(cells)])
+    result.tables, found = tables_of(draft.filename, draft.content)
+    result.table = found if draft.table is None else draft.table
     try:
         parsed = parse_plan_rows(rows, _columns(draft, cells))
     except PlanFormatError as error:
@@ -180,6 +184,15 @@ def preview(draft: PlanDraft, school: School) -> Preview:
     return result
 
 
+def set_table(draft: PlanDraft, index: int | None) -> None:
+    """The director's choice of the document's table; its columns are found anew."""
+    offered, _found = tables_of(draft.filename, draft.content)
+    if index is None or index not in {table.index for table in offered}:
+        raise DomainError(_("Выберите одну из таблиц документа"), field="table")
+    draft.table = index
+    draft.columns = None
+
+
 def set_columns(draft: PlanDraft, chosen: dict[int, str]) -> None:
     """The director's columns: each kind at most once, the items' column exactly once."""
     kinds: dict[str, int] = {}
@@ -207,7 +220,7 @@ def set_columns(draft: PlanDraft, chosen: dict[int, str]) -> None:
 def confirm(draft: PlanDraft, school: School, actor: Person) -> ImportResult:
     """Write the plan as the preview shows it; the draft goes."""
     _no_plan_yet(school)
-    rows = rows_of(draft.filename, draft.content)
+    rows = rows_of(draft.filename, draft.content, draft.table)
     cells, _has_header = _table_cells(rows)
     source = "\n".join("\t".join(row) for _number, row in rows)
     try:

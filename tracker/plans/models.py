@@ -275,7 +275,7 @@ class TaskComment(Model):
 
 class PlanDraft(Model):
     """A plan file uploaded by the director and shown as a preview before anything is written:
-    the file, and the columns as she corrected them (None: as found from the header)."""
+    the file, its table and the columns as she corrected them (None: as found)."""
 
     __tablename__ = "plan_drafts"
 
@@ -285,5 +285,7 @@ class PlanDraft(Model):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     columns: Mapped[dict | None] = mapped_column(JSON)
+    # Which of a Word document's tables holds the plan, as she chose it (None: as found).
+    table: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -561,9 +562,10 @@ def _without_acting(key: str) -> str | None:
 
 
 class _AliasIndex:
-    def __init__(self, aliases: dict[str, str]) -> None:
+    def __init__(self, aliases: tuple[tuple[str, str], ...]) -> None:
         self.exact: dict[str, str] = {}
-        for alias, code in aliases.items():
+        self.fuzzy: dict[str, str | None] = {}  # a plan repeats its phrases: each looked up once
+        for alias, code in aliases:
             key = normalize_phrase(alias)
             if key:
                 # Two spellings collapsing to one key keep the first code: dict order is the
@@ -586,11 +588,23 @@ class _AliasIndex:
         key = _without_acting(key) or key
         if key in self.exact:
             return self.exact[key]
+        if key not in self.fuzzy:
+            if len(self.fuzzy) > 10_000:
+                self.fuzzy.clear()
+            self.fuzzy[key] = self._closest(key)
+        return self.fuzzy[key]
+
+    def _closest(self, key: str) -> str | None:
         best_ratio = 0.0
         best_codes: set[str] = set()
         matcher = difflib.SequenceMatcher(b=key, autojunk=False)
         for alias, code in self.exact.items():
             matcher.set_seq1(alias)
+            # Only a ratio at the cutoff or the best so far matters, and quick_ratio bounds it.
+            if matcher.real_quick_ratio() < max(best_ratio, FUZZY_CUTOFF):
+                continue
+            if matcher.quick_ratio() < max(best_ratio, FUZZY_CUTOFF):
+                continue
             ratio = matcher.ratio()
             if ratio > best_ratio:
                 best_ratio, best_codes = ratio, {code}
@@ -607,6 +621,12 @@ class _AliasIndex:
 
 WORD_CUTOFF = 0.75  # how close a misspelt word must be to its alias's word
 SHORT_WORD = 3  # words this short (УВР, ИКТ, НМР, ШМО, ОУ) must be exact: they name the area
+
+
+@functools.lru_cache(maxsize=32)
+def _alias_index(aliases: tuple[tuple[str, str], ...]) -> _AliasIndex:
+    """One index per school's aliases, reused for every row of its plan."""
+    return _AliasIndex(aliases)
 
 
 def _same_words(phrase: str, alias: str) -> bool:
@@ -660,7 +680,7 @@ def parse_responsible(text: str, aliases: dict[str, str]) -> ResponsibleMatch:
     body outside the school (:func:`is_external`) and no position in ``external``. «И.о.» before
     a position names the position.
     """
-    index = _AliasIndex(aliases)
+    index = _alias_index(tuple(aliases.items()))
     body = _ROLE_MARKER_RE.sub("", text, count=1)
     codes: list[str] = []
     unmatched: list[str] = []
@@ -1188,8 +1208,10 @@ def parse_plan_text(text: str) -> ParsedPlan:
     Columns are ``№ | Мероприятия | Сроки | Ответственный``. The non-blank lines before the
     column header (the line with «Мероприятия») form the title; without such a line the title is
     empty and every line is read as the table. A line with a single text cell is a header: a phase
-    when the next non-blank line is a header too, otherwise a sub-phase of the current phase (or a
-    phase of its own when there is none yet). A line with a number (or nothing) in the first cell
+    when the next non-blank line is a header too, otherwise a sub-phase of the current phase (a
+    phase of its own when there is none yet or the current one holds items of its own); a Roman
+    numeral is a phase, and a numbered row with nothing but a title is a phase when the rows
+    under it are numbered under it. A line with a number (or nothing) in the first cell
     and a title in the second is an item; cells past the fourth are added to the responsible cell.
     Items before any header go to a phase with an empty title.
 
@@ -1241,7 +1263,11 @@ def parse_plan_rows(
             next_is_header = position + 1 < len(lines) and lines[position + 1].kind == "header"
             section = _SectionBuilder(line.header)
             level = levels[position]
-            if level == 1 or phase is None or (level is None and next_is_header):
+            # An unnumbered header before items is a sub-phase of a phase that holds
+            # sub-phases (one opened by two headers in a row), and a phase of its own after
+            # a phase that holds items («Этап 1 | items | Этап 2 | items»).
+            flat = phase is not None and bool(phase.items)
+            if level == 1 or phase is None or (level is None and (next_is_header or flat)):
                 phases.append(section)
                 phase = section
             else:

@@ -368,6 +368,20 @@ def import_columns(draft_id: int):
     return import_preview(draft.id, form=form, status=400)
 
 
+@bp.post("/plan/import/<id:draft_id>/table")
+@login_required
+def import_table(draft_id: int):
+    draft = _draft(draft_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = whole_number(request.form.get("table", ""), 3)
+    if attempt(form, lambda: drafts.set_table(draft, chosen)).done:
+        flash(_("Таблица выбрана: проверьте столбцы и строки ниже"), "success")
+        return redirect(url_for("plans.import_preview", draft_id=draft.id))
+    return import_preview(draft.id, form=form, status=400)
+
+
 @bp.post("/plan/import/<id:draft_id>/confirm")
 @login_required
 def import_confirm(draft_id: int):
