@@ -568,6 +568,13 @@ CASES += [
         lambda o: "/calendar/import",
         {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
     ),
+    # The next year proposed from a year of school № 20: not found from another school.
+    Case(
+        "calendar_pages.import_calendar",
+        "GET",
+        lambda o: f"/calendar/import?from={o['year'].id}",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 404},
+    ),
     Case(
         "calendar_pages.import_calendar",
         "POST",

@@ -1,7 +1,8 @@
 """A school's calendar schedule (календарный учебный график) as schools write it, read into a
 school year, its terms and holidays (pure: no database).
 
-Each line names a quarter or a half-year («I четверть», «2 полугодие»), holidays («Осенние
+Each line names a quarter, a trimester or a half-year («I четверть», «2 полугодие»,
+«III триместр»), holidays («Осенние
 каникулы»), or the year's start and end, with one or more spans: «с 01.09.2023 г. по
 27.10.2023 г.», «01.09.23–27.10.23», «с 1 сентября по 27 октября» (the year taken from the school
 year: September–December its first, January–August its second), a quarter split by holidays
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from tracker.plans.parsing import normalize_phrase
 
@@ -34,6 +35,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _NUMERIC = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 _WORDED = re.compile(r"(\d{1,2})\s+([а-яё]+)(?:\s+(\d{4}))?", re.IGNORECASE)
 _SCHOOL_YEAR = re.compile(r"((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)")
+_SEASONS = ("осенн", "зимн", "весенн", "летн", "дополнительн")
 _TERM = re.compile(r"^(i|ii|iii|iv|1|2|3|4)(?:\s*я|\s*е|\s*ое)?\s+(четверть|полугодие|триместр)")
 
 
@@ -106,6 +108,46 @@ def _dated_word(line: str):
     return None
 
 
+def rows_text(rows: list[tuple[int, list[str]]]) -> str:
+    """A calendar schedule's table (from a Word, Excel or CSV file, `plans.files.rows_of`) as
+    text, a row a line: «I четверть | 01.09.2023 | 27.10.2023 | 8 недель» reads as the line
+    «I четверть 01.09.2023 27.10.2023 8 недель»."""
+    return "\n".join(" ".join(cell for cell in cells if cell) for _number, cells in rows)
+
+
+_SHIFT = timedelta(weeks=52)  # the same weekday a year on
+
+
+def next_year_text(
+    starts_on: date,
+    ends_on: date,
+    terms: list[tuple[str, int, date, date]],
+    holidays: list[tuple[str, date, date]],
+) -> str:
+    """The next school year proposed from this one, as a calendar schedule's text to check and
+    correct: every date 52 weeks on (the same weekday), the year and its first terms starting
+    on 1 September (the 2nd when the 1st is a Sunday)."""
+    first_day = date(starts_on.year + 1, 9, 1)
+    if first_day.weekday() == 6:
+        first_day += timedelta(days=1)
+
+    def moved(day: date) -> date:
+        return first_day if day == starts_on else day + _SHIFT
+
+    words = {"quarter": "четверть", "half_year": "полугодие", "trimester": "триместр"}
+    lines = [
+        f"Календарный учебный график на {first_day.year}/{first_day.year + 1} учебный год",
+        f"Начало учебного года: {first_day:%d.%m.%Y}",
+    ]
+    for kind, number, start, end in sorted(terms, key=lambda t: (t[0] != "quarter", t[0], t[1])):
+        roman = ("I", "II", "III", "IV")[number - 1] if 1 <= number <= 4 else str(number)
+        lines.append(f"{roman} {words[kind]}: {moved(start):%d.%m.%Y} - {moved(end):%d.%m.%Y}")
+    for title, start, end in sorted(holidays, key=lambda h: h[1]):
+        lines.append(f"{title}: {moved(start):%d.%m.%Y} - {moved(end):%d.%m.%Y}")
+    lines.append(f"Окончание учебного года: {ends_on + _SHIFT:%d.%m.%Y}")
+    return "\n".join(lines) + "\n"
+
+
 def parse_calendar(text: str) -> CalendarText:
     result = CalendarText()
     for found in _SCHOOL_YEAR.finditer(text):  # «2023/2024», «2023-24»: consecutive years only
@@ -138,14 +180,17 @@ def parse_calendar(text: str) -> CalendarText:
             result.first_year = first.year if first.month >= 8 else first.year - 1
         term = _TERM.match(key)
         if term:
-            kind = {"четверть": "quarter", "полугодие": "half_year"}.get(term.group(2))
-            if kind is None:
-                result.problems.append((number, "триместры пока не поддерживаются"))
-                continue
+            kind = {"четверть": "quarter", "полугодие": "half_year", "триместр": "trimester"}[
+                term.group(2)
+            ]
             whole = Span(spans[0].starts_on, spans[-1].ends_on)
             result.terms.append((kind, _ROMAN[term.group(1)], whole))
-        elif "каникул" in key:
+        elif "каникул" in key or key.split()[0].startswith(_SEASONS):
+            # A table of holidays names them by season in its first column («Осенние |
+            # 28.10.2023 | 05.11.2023»): the word «каникулы» is in its header.
             title = _label(line)
+            if title and "каникул" not in normalize_phrase(title):
+                title = f"{title} каникулы"
             for span in spans:
                 result.holidays.append((title or "Каникулы", span))
         elif key.startswith("начало"):
@@ -162,5 +207,8 @@ def parse_calendar(text: str) -> CalendarText:
                 )
             )
     if not result.terms:
-        result.problems.append((0, "в тексте нет ни одной четверти или полугодия"))
+        result.problems.append((0, "в тексте нет ни одной четверти, триместра или полугодия"))
+    kinds = {kind for kind, _number, _span in result.terms}
+    if {"quarter", "trimester"} <= kinds:
+        result.problems.append((0, "в тексте и четверти, и триместры: оставьте что-то одно"))
     return result

@@ -1,7 +1,7 @@
 """The school calendar pages: the years with their quarters, half-years and holidays; the
 director adds and moves them here, and the control checks follow (services.generate)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,10 +16,12 @@ from tracker.controls.forms import (
 )
 from tracker.controls.models import AcademicYear, Holiday, Term, TermKind
 from tracker.controls.permissions import can_edit_calendar
-from tracker.views_common import attempt, own, school_today
+from tracker.errors import DomainError
+from tracker.types import whole_number
+from tracker.views_common import attempt, form_error, own, school_today
 
 bp = Blueprint("calendar_pages", __name__)
-TERM_LABELS = {"quarter": "четверть", "half_year": "полугодие"}
+TERM_LABELS = {"quarter": "четверть", "half_year": "полугодие", "trimester": "триместр"}
 
 
 def _year_school(year: AcademicYear) -> int:
@@ -76,6 +78,7 @@ def _calendar_page(code: int = 200, **posted):
         years=years,
         quarter=TermKind.QUARTER.value,
         half_year=TermKind.HALF_YEAR.value,
+        trimester=TermKind.TRIMESTER.value,
         can_edit=can_edit,
         **forms,
     ), code
@@ -98,11 +101,33 @@ def import_calendar():
     """Paste the school's calendar schedule; a POST shows what it will become, nothing kept."""
     _editor_only()
     form = CalendarImportForm()
-    parsed = None
+    parsed = proposed = None
+    source = whole_number(request.args.get("from"))
+    if request.method == "GET" and source is not None:
+        proposed = own(AcademicYear, source, _year_school)
+        form.text.data = services.next_year_proposal(proposed)
+        parsed = calendar_text.parse_calendar(form.text.data)
     if form.validate_on_submit():
-        parsed = calendar_text.parse_calendar(form.text.data or "")
+        upload = form.file.data
+        if upload:
+            outcome = attempt(
+                form,
+                lambda: services.calendar_file_text(
+                    getattr(upload, "filename", "") or "", upload.read()
+                ),
+            )
+            if outcome.done and outcome.value is not None:
+                form.text.data = outcome.value
+        if not (form.text.data or "").strip() and not form.errors:
+            form_error(form, DomainError(_("Вставьте текст графика или выберите файл"), "text"))
+        if not form.errors:
+            parsed = calendar_text.parse_calendar(form.text.data or "")
     return render_template(
-        "controls/calendar_import.html", form=form, parsed=parsed, labels=TERM_LABELS
+        "controls/calendar_import.html",
+        form=form,
+        parsed=parsed,
+        labels=TERM_LABELS,
+        proposed=proposed,
     ), (400 if form.errors else 200)
 
 
@@ -209,6 +234,10 @@ def move_term(term_id: int):
             if kind == TermKind.QUARTER:
                 message = _(
                     "Четверть перенесена; перенесено проверок: %(count)d", count=report.moved
+                )
+            elif kind == TermKind.TRIMESTER:
+                message = _(
+                    "Триместр перенесён; перенесено проверок: %(count)d", count=report.moved
                 )
             else:
                 message = _(

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -27,6 +28,7 @@ class TermForm(FlaskForm):
         choices=[
             (TermKind.QUARTER.value, _l("Четверть")),
             (TermKind.HALF_YEAR.value, _l("Полугодие")),
+            (TermKind.TRIMESTER.value, _l("Триместр")),
         ],
         default=TermKind.QUARTER.value,
     )
@@ -53,14 +55,13 @@ class DeleteForm(FlaskForm):
 
 
 class CalendarImportForm(FlaskForm):
-    """The school's calendar schedule, pasted as it is written."""
+    """The school's calendar schedule, pasted as it is written or uploaded as a file (its text
+    is then shown here to check)."""
 
+    file = FileField(_l("или файл графика: DOCX, XLSX, CSV или текст, до 1 МБ"))
     text = TextAreaField(
         _l("Календарный учебный график: четверти, полугодия, каникулы — строка на период"),
-        validators=[
-            InputRequired(_l("Вставьте текст графика")),
-            Length(max=20000, message=_l("Текст длиннее 20 000 знаков")),
-        ],
+        validators=[Length(max=20000, message=_l("Текст длиннее 20 000 знаков"))],
         render_kw={"rows": 14},
     )
     preview = SubmitField(_l("Показать, что получится"))

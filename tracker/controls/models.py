@@ -20,9 +20,14 @@ from tracker.types import UTCDateTime, utcnow
 class TermKind(StrEnum):
     QUARTER = "quarter"  # четверть, grades 1–9
     HALF_YEAR = "half_year"  # полугодие, grades 10–11
+    TRIMESTER = "trimester"  # триместр: a school that divides its year in three, not in quarters
 
 
-TERM_KIND_LABELS = {TermKind.QUARTER: _l("четверть"), TermKind.HALF_YEAR: _l("полугодие")}
+TERM_KIND_LABELS = {
+    TermKind.QUARTER: _l("четверть"),
+    TermKind.HALF_YEAR: _l("полугодие"),
+    TermKind.TRIMESTER: _l("триместр"),
+}
 
 
 class AcademicYear(Model):

@@ -1,8 +1,9 @@
 """When a control check falls due in a school year: pure functions, dates in, dates out.
 
 "At the end of each quarter" means the end of each term of the school's own calendar, not a
-fixed interval; "monthly" means each month of the school year, on a day (a shorter month falls
-back to its last day) or on its last working day (not a weekend, not a holiday).
+fixed interval (in a school that divides its year into trimesters, the end of each trimester);
+"monthly" means each month of the school year, on a day (a shorter month falls back to its last
+day) or on its last working day (not a weekend, not a holiday).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ MONTHS = (
     "ноябрь",
     "декабрь",
 )
-KIND_ORDER = {"quarter": 0, "half_year": 1, "year": 2}
+KIND_ORDER = {"quarter": 0, "trimester": 0, "half_year": 1, "year": 2}
 
 
 @dataclass(frozen=True)
 class TermSpan:
     id: int
-    kind: str  # "quarter" or "half_year"
+    kind: str  # "quarter", "half_year" or "trimester"
     number: int
     title: str
     starts_on: date
@@ -114,14 +115,17 @@ def term_ends(rule: Rule, year: YearSpan) -> Schedule:
     """One occurrence per distinct end date: a half-year ending with the second quarter is one
     check, labelled with both."""
     ends: list[tuple[int, str, str, date, int | None]] = []  # order, key, title, day, term id
+    kinds = set(rule.term_kinds)
+    if "quarter" in kinds:  # a trimester is the quarter of a school that has no quarters
+        kinds.add("trimester")
     for term in year.terms:
-        if term.kind in rule.term_kinds:
+        if term.kind in kinds:
             # Keyed by the term itself, so renumbering or moving it keeps the occurrence's key.
             key = f"term-{term.id}"
             ends.append((KIND_ORDER[term.kind], key, term.title, term.ends_on, term.id))
-    wants_terms = any(kind in rule.term_kinds for kind in ("quarter", "half_year"))
+    wants_terms = any(kind in kinds for kind in ("quarter", "half_year", "trimester"))
     note = ""
-    if wants_terms and not any(t.kind in rule.term_kinds for t in year.terms):
+    if wants_terms and not any(t.kind in kinds for t in year.terms):
         note = "В учебном году нет четвертей и полугодий: проверки в конце периодов не созданы."
     if "year" in rule.term_kinds:
         ends.append((KIND_ORDER["year"], "year", "учебный год", year.ends_on, None))

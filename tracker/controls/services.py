@@ -40,7 +40,9 @@ from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
 from tracker.mail import services as mail
 from tracker.plans import services as plans
+from tracker.plans.files import document_rows
 from tracker.plans.models import Task
+from tracker.plans.parsing import PlanFormatError
 from tracker.plans.uploads import Upload, check_upload, store_upload
 from tracker.queue import crontab, periodic
 from tracker.types import ru_date, today_in
@@ -115,11 +117,31 @@ def create_year(
     return year
 
 
-TERMS_IN_YEAR: dict[str, int] = {TermKind.QUARTER: 4, TermKind.HALF_YEAR: 2}
+TERMS_IN_YEAR: dict[str, int] = {TermKind.QUARTER: 4, TermKind.HALF_YEAR: 2, TermKind.TRIMESTER: 3}
+# A year is divided into quarters or into trimesters, never both.
+_EXCLUSIVE: dict[str, str] = {
+    TermKind.QUARTER: TermKind.TRIMESTER,
+    TermKind.TRIMESTER: TermKind.QUARTER,
+}
+
+
+def _term_word(kind: str) -> str:
+    return {
+        TermKind.QUARTER: _("Четверть"),
+        TermKind.HALF_YEAR: _("Полугодие"),
+        TermKind.TRIMESTER: _("Триместр"),
+    }[TermKind(kind)]
 
 
 def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, term=None) -> None:
-    what = _("Четверть") if kind == TermKind.QUARTER else _("Полугодие")
+    what = _term_word(kind)
+    if kind in _EXCLUSIVE and any(other.kind == _EXCLUSIVE[kind] for other in year.terms):
+        raise DomainError(
+            _("В учебном году уже есть четверти: триместры и четверти вместе не бывают")
+            if kind == TermKind.TRIMESTER
+            else _("В учебном году уже есть триместры: триместры и четверти вместе не бывают"),
+            field="starts_on",
+        )
     _check_span(starts_on, ends_on, what)
     if not (year.starts_on <= starts_on and ends_on <= year.ends_on):
         raise DomainError(
@@ -143,7 +165,11 @@ def _check_term(year: AcademicYear, kind: str, starts_on: date, ends_on: date, t
             _(
                 "В учебном году не больше %(count)d: %(what)s",
                 count=TERMS_IN_YEAR[kind],
-                what=_("четверти 1–4") if kind == TermKind.QUARTER else _("полугодия 1–2"),
+                what={
+                    TermKind.QUARTER: _("четверти 1–4"),
+                    TermKind.HALF_YEAR: _("полугодия 1–2"),
+                    TermKind.TRIMESTER: _("триместры 1–3"),
+                }[TermKind(kind)],
             ),
             field="starts_on",
         )
@@ -291,7 +317,11 @@ def load_calendar(school: School, path: Path) -> int:
         if item["starts_on"] in existing:
             continue
         year = create_year(school, None, item["starts_on"], item["ends_on"])
-        for kind, key in ((TermKind.QUARTER, "quarters"), (TermKind.HALF_YEAR, "half_years")):
+        for kind, key in (
+            (TermKind.QUARTER, "quarters"),
+            (TermKind.HALF_YEAR, "half_years"),
+            (TermKind.TRIMESTER, "trimesters"),
+        ):
             for starts_on, ends_on in item.get(key, []):
                 add_term(year, None, kind, starts_on, ends_on)
         for title, starts_on, ends_on in item.get("holidays", []):
@@ -496,6 +526,32 @@ class CalendarImport:
     year: AcademicYear
     report: GenerateReport
     skipped: list[str]
+
+
+MAX_CALENDAR_FILE = 1024 * 1024
+
+
+def calendar_file_text(filename: str, content: bytes) -> str:
+    """A calendar schedule's file (Word, Excel, CSV or text) as the text `import_calendar`
+    reads, for the director to check before saving."""
+    if not content:
+        raise DomainError(_("Файл пустой"), field="file")
+    if len(content) > MAX_CALENDAR_FILE:
+        raise DomainError(_("Файл больше 1 МБ"), field="file")
+    try:
+        return calendar_text.rows_text(document_rows(filename, content))
+    except PlanFormatError as error:
+        raise DomainError(str(error), field="file") from None
+
+
+def next_year_proposal(year: AcademicYear) -> str:
+    """The school year after `year`, proposed from it (`calendar_text.next_year_text`)."""
+    return calendar_text.next_year_text(
+        year.starts_on,
+        year.ends_on,
+        [(term.kind, term.number, term.starts_on, term.ends_on) for term in year.terms],
+        [(holiday.title, holiday.starts_on, holiday.ends_on) for holiday in year.holidays],
+    )
 
 
 def import_calendar(school: School, actor: Person, text: str, today: date) -> CalendarImport:
@@ -953,7 +1009,7 @@ def trend(check: ControlCheck) -> list[tuple[str, int]]:
     terms: dict[int, Term] = {}
     for year in years_of(check.school):
         for term in year.terms:
-            if term.kind == TermKind.QUARTER:
+            if term.kind in (TermKind.QUARTER, TermKind.TRIMESTER):
                 terms[term.id] = term
     totals: dict[int, int] = {}
     for occurrence in check.occurrences:

@@ -89,16 +89,37 @@ def _numbered(rows: list[list[str]]) -> Rows:
     return [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
 
 
-def _docx_tables(content: bytes) -> tuple[list[list[list[str]]], list[str]]:
-    """A Word document's tables as rows of cells, and its first paragraphs (its title block)."""
+def _word(content: bytes):
     from docx import Document
 
     try:
-        document = Document(io.BytesIO(content))
+        return Document(io.BytesIO(content))
     except Exception:  # a damaged or foreign package: python-docx raises many kinds
         raise PlanFormatError(
             "документ Word не читается: он повреждён или защищён паролем"
         ) from None
+
+
+def document_rows(filename: str, content: bytes) -> Rows:
+    """Everything a file says, as rows: a Word document's paragraphs and every table's rows in
+    the document's order (a calendar schedule is a title, a table of terms, a line, a table of
+    holidays); any other file as `rows_of` reads it."""
+    if _package(content) != "docx":
+        return rows_of(filename, content)
+    from docx.table import Table as WordTable
+
+    rows: list[list[str]] = []
+    for block in _word(content).iter_inner_content():
+        if isinstance(block, WordTable):
+            rows.extend(_row_cells(row) for row in block.rows)
+        elif block.text.strip():
+            rows.append([block.text.strip()])
+    return _numbered(rows)
+
+
+def _docx_tables(content: bytes) -> tuple[list[list[list[str]]], list[str]]:
+    """A Word document's tables as rows of cells, and its first paragraphs (its title block)."""
+    document = _word(content)
     if not document.tables:
         raise PlanFormatError("в документе Word нет таблицы: план-график должен быть таблицей")
     tables = [[_row_cells(row) for row in table.rows] for table in document.tables]
