@@ -627,7 +627,7 @@ CASES += [
         "plans.import_confirm",
         "POST",
         lambda o: f"/plan/import/{o['draft'].id}/confirm",
-        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 404},
+        {"guest": LOGIN, "staff": 403, "director": 302, "other_director": 404},
     ),
     Case(
         "plans.prepare_export",

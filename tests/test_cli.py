@@ -132,8 +132,8 @@ def test_import_plan_of_garbage_writes_nothing(tracker, tmp_path):
 
 
 def test_import_plan_reports_what_needs_review(tracker, tmp_path):
-    """A plan saved by Word on a Russian PC (Windows-1251) into a new school; a second import
-    into a school that has a plan is refused (it would be a plan no page shows)."""
+    """A plan saved by Word on a Russian PC (Windows-1251) into a new school; a second file
+    into a school that has a plan is a new edition of it: listed, then applied with --apply."""
     tracker(
         "schools",
         "create",
@@ -154,8 +154,20 @@ def test_import_plan_reports_what_needs_review(tracker, tmp_path):
     result = tracker("import-plan", "plan.txt", "--school", "school7")
     assert "Импортировано: мероприятий — 1, задач — 1." in result.stdout
     assert "Проверьте задачу 1: «когда-нибудь»" in result.stdout
-    again = tracker("import-plan", "plan.txt", "--school", "school7", check=False)
-    assert again.returncode == 1 and "У школы уже есть план" in again.stderr
+    # A second file into a school that has a plan: its differences listed, applied with --apply.
+    (tmp_path / "plan2.txt").write_bytes(
+        "\tМероприятия\tСроки\tОтветственный\nЭтап\t\t\t\n1\tСобрать согласия\tсентябрь 2027\t"
+        "Директор\n2\tПровести собрание\tоктябрь 2027\tДиректор\n".encode("cp1251")
+    )
+    listed = tracker("import-plan", "plan2.txt", "--school", "school7")
+    assert "новых задач — 1, изменится — 1, отменится — 0, без изменений — 0" in listed.stdout
+    assert "~ 1 Собрать согласия: сроки: «когда-нибудь» → «сентябрь 2027»" in listed.stdout
+    assert "+ 2 Провести собрание" in listed.stdout
+    assert "Ничего не изменено" in listed.stdout
+    applied = tracker("import-plan", "plan2.txt", "--school", "school7", "--apply")
+    assert "Ничего не изменено" not in applied.stdout
+    again = tracker("import-plan", "plan2.txt", "--school", "school7")
+    assert "новых задач — 0, изменится — 0, отменится — 0, без изменений — 2" in again.stdout
     (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     image = tracker("import-plan", "scan.png", "--school", "school7", check=False)
     assert image.stderr.strip() == "Ошибка: scan.png: это не текст, а рисунок PNG"

@@ -21,8 +21,10 @@ from tracker.export import export_schools
 from tracker.extensions import db
 from tracker.ical import services as feeds
 from tracker.mail import services as mail_services
+from tracker.plans import reimport
 from tracker.plans import services as plans_services
-from tracker.plans.importer import import_plan, import_plan_file
+from tracker.plans.files import rows_of
+from tracker.plans.importer import import_plan, import_plan_file, read_plan
 from tracker.seed import SEEDS, load_seed, read_toml
 from tracker.types import today_in
 
@@ -113,21 +115,53 @@ def export_command(fmt: str, slug: str | None):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--school", "slug", help="Код школы.")
 @click.option("--title", help="Название плана (по умолчанию — заголовок из текста).")
+@click.option(
+    "--apply", "apply_edition", is_flag=True, help="Применить новую редакцию к плану школы."
+)
 @with_appcontext
 @user_errors
-def import_plan_command(path: Path, slug: str | None, title: str | None):
+def import_plan_command(path: Path, slug: str | None, title: str | None, apply_edition: bool):
     """Import a plan-schedule: a Word table (DOCX), an Excel sheet (XLSX), CSV, or text from
-    Word (tab-separated) in UTF-8, UTF-16 or Windows-1251; its columns found by their headers."""
+    Word (tab-separated) in UTF-8, UTF-16 or Windows-1251; its columns found by their headers.
+    A school that has a plan gets the differences of the new edition listed, and applied with
+    --apply (as the web's preview and confirmation)."""
     if not path.is_file():
         raise DomainError(f"Файл не найден: {path}")
     school = find_school(slug)
-    result = import_plan_file(school, path.name, path.read_bytes(), title=title)
-    click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
-    for task in result.needs_review:
-        click.echo(
-            f"Проверьте задачу {task.display_number}: «{task.deadline_text}», "
-            f"«{task.responsible_text}»"
-        )
+    plan = plans_services.school_plan(school)
+    if plan is None:
+        result = import_plan_file(school, path.name, path.read_bytes(), title=title)
+        click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
+        for task in result.needs_review:
+            click.echo(
+                f"Проверьте задачу {task.display_number}: «{task.deadline_text}», "
+                f"«{task.responsible_text}»"
+            )
+        return
+    rows = rows_of(path.name, path.read_bytes())
+    parsed, planned = read_plan(school, rows)
+    source = "\n".join("\t".join(cells) for _number, cells in rows)
+    today = today_in(school.timezone)
+    found = (
+        reimport.apply(plan, school, parsed, planned, None, today, source)
+        if apply_edition
+        else reimport.differences(plan, planned)
+    )
+    click.echo(
+        f"Новая редакция плана «{plan.title}»: новых задач — {len(found.new)}, "
+        f"изменится — {len(found.changed)}, отменится — {len(found.gone)}, "
+        f"без изменений — {found.same}."
+    )
+    for row in found.new:
+        click.echo(f"+ {row.display_number} {row.title}")
+    for change in found.changed:
+        fields = "; ".join(f"{label}: «{old}» → «{new}»" for label, old, new in change.labelled)
+        click.echo(f"~ {change.task.display_number} {change.task.title[:60]}: {fields}")
+    for task in found.gone:
+        click.echo(f"- {task.display_number} {task.title}")
+    if not apply_edition:
+        db.session.rollback()
+        click.echo("Ничего не изменено: чтобы применить, повторите команду с --apply.")
 
 
 @click.group("users")

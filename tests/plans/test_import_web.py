@@ -117,9 +117,17 @@ def test_a_new_schools_director_previews_corrects_and_imports_her_plan(client, n
     council = tasks["Провести педсовет"]
     assert council.needs_review and council.recurrence is None
     assert db.session.scalar(select(func.count()).select_from(PlanDraft)) == 0
-    # A second import is refused beside the field, with nothing written.
+    # The same file again is a new edition with nothing to change: nothing new, nothing gone.
     again = upload(client, word_plan())
-    assert again.status_code == 400 and "У школы уже есть план" in page_text(again)
+    assert again.status_code == 302
+    page = page_text(client.get(again.headers["Location"]))
+    # Read with the columns as found, «Кто» is no responsible column: three rows would change.
+    assert "Новых задач: 0 · изменится: 3 · отменится: 0 · без изменений: 0" in page
+    assert "ответственный: Директор → —" in page
+    post(client, again.headers["Location"] + "/columns", columns, page=again.headers["Location"])
+    page = page_text(client.get(again.headers["Location"]))
+    assert "Новых задач: 0 · изменится: 0 · отменится: 0 · без изменений: 3" in page
+    assert "Изменений нет" in page
 
 
 @pytest.mark.parametrize(
@@ -280,3 +288,104 @@ def test_two_tables_in_one_document_she_chooses_the_plans(client, new_school):
         ("3", "Проверить журналы", ["deputy_uvr"]),
     ]
     assert tasks[0].due_on.isoformat() == "2026-09-01" and tasks[2].recurrence == "monthly"
+
+
+EDITION_1 = """Дорожная карта на 2026/2027 учебный год
+№\tМероприятие\tСроки\tОтветственный
+Подготовка
+1\tИздать приказ о переходе на ЭЖ\tдо 15.09.2026\tДиректор
+2\tОбучить педагогов работе в ЭЖ\tсентябрь 2026\tЗам. директора по ИКТ
+3\tПровести родительские собрания\tоктябрь 2026\tКлассные руководители
+4\tПодготовить отчёт учредителю\tдекабрь 2026\tДиректор
+Работа
+5\tПроверять заполнение ЭЖ\tЕжемесячно\tЗаместитель директора по УВР
+"""
+EDITION_2 = """Дорожная карта на 2026/2027 учебный год (редакция 2)
+№\tМероприятие\tСроки\tОтветственный
+Подготовка
+1\tИздать приказ о переходе на электронный журнал\tдо 15.09.2026\tДиректор
+2\tОбучить педагогов работе в ЭЖ\tсентябрь 2026\tЗам. директора по ИКТ
+3\tПровести родительские собрания\tноябрь 2026\tКлассные руководители
+Работа
+5\tПроверять заполнение ЭЖ\tЕжемесячно\tЗаместитель директора по УВР
+6\tАрхивировать ЭЖ за полугодие\tянварь 2027\tЗам. директора по ИКТ
+"""
+
+
+def test_a_new_edition_keeps_each_tasks_history_people_status_and_comments(client, new_school):
+    from datetime import date
+
+    from tracker.plans import services as plans
+    from tracker.plans.models import TaskStatus
+
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    first = upload(client, EDITION_1.encode("cp1251"), "карта.txt").headers["Location"]
+    post(client, first + "/confirm", page=first)
+    plan = db.session.scalar(select(Plan).where(Plan.school_id == new_school.id))
+    tasks = {t.number: t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id))}
+    from tracker.accounts.models import Person
+
+    director = db.session.scalar(select(Person).where(Person.username == "director9"))
+    # A week of work in the app: an owner named, a task re-dated, one done, one commented.
+    plans.assign_tasks([tasks["2"]], [director], director, replace=True)
+    plans.redate_tasks([tasks["2"]], date(2026, 9, 7), date(2026, 9, 25), director)
+    plans.change_status(tasks["1"], director, TaskStatus.DONE, note="Приказ № 12 от 10.09.2026")
+    plans.add_comment(tasks["3"], director, "Собрания назначены по параллелям")
+    db.session.commit()
+    ids = {number: task.id for number, task in tasks.items()}
+
+    second = upload(client, EDITION_2.encode("utf-8"), "карта-2.txt").headers["Location"]
+    page = page_text(client.get(second))
+    assert "Новых задач: 1 · изменится: 2 · отменится: 1 · без изменений: 2" in page
+    assert (
+        "мероприятие: Издать приказ о переходе на ЭЖ → Издать приказ о переходе на электронный "
+        "журнал" in page
+    )
+    assert "сроки: октябрь 2026 → ноябрь 2026" in page
+    assert "Будут отменены: их нет в новом файле 4. Подготовить отчёт учредителю" in page
+    assert "6. Архивировать ЭЖ за полугодие" in page
+    # Nothing is written before she confirms.
+    db.session.expire_all()
+    assert db.session.get(Task, ids["4"]).status == TaskStatus.PLANNED
+    answer = post(client, second + "/confirm", page=second)
+    assert answer.status_code == 302
+    assert (
+        "Новая редакция плана применена: новых задач — 1, изменено — 2, отменено — 1"
+        in page_text(client.get("/plan"))
+    )
+    db.session.expire_all()
+    order = db.session.get(Task, ids["1"])
+    assert order.title == "Издать приказ о переходе на электронный журнал"
+    assert order.status == TaskStatus.DONE and order.completion_note == "Приказ № 12 от 10.09.2026"
+    training = db.session.get(Task, ids["2"])
+    # Its cells did not change: the owner and the dates set in the app stay.
+    assert [p.full_name for p in training.assignees] == ["Орлова Анна Павловна"]
+    assert (training.starts_on, training.due_on) == (date(2026, 9, 7), date(2026, 9, 25))
+    meetings = db.session.get(Task, ids["3"])
+    assert (meetings.starts_on, meetings.due_on) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert [c.body for c in meetings.comments] == ["Собрания назначены по параллелям"]
+    report = db.session.get(Task, ids["4"])
+    assert report.status == TaskStatus.CANCELLED
+    assert report.completion_note.startswith("Нет в новой редакции плана")
+    archive = db.session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == "6"))
+    assert [p.code for p in archive.positions] == ["deputy_ikt"]
+    assert archive.phase.title == "Работа"
+    assert db.session.scalar(select(func.count()).select_from(Plan)) >= 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Plan).where(Plan.school_id == new_school.id)
+        )
+        == 1
+    )
+    # The history of the changed task says what the new edition changed, and who applied it.
+    history = page_text(client.get(f"/tasks/{ids['3']}"))
+    assert "Сроки в плане: октябрь 2026 → ноябрь 2026" in history
+    assert "Орлова А. П." in history
+    # The order of the plan is the new file's: the cancelled task after the others.
+    numbers = [
+        t.number
+        for t in db.session.scalars(
+            select(Task).where(Task.plan_id == plan.id).order_by(Task.sort_order)
+        )
+    ]
+    assert numbers == ["1", "2", "3", "5", "6", "4"]

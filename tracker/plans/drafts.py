@@ -5,6 +5,7 @@ and editable one by one), and written only when the director confirms."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,17 +14,15 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.plans import reimport
 from tracker.plans.files import Table, rows_of, tables_of
-from tracker.plans.importer import ImportResult, import_plan_rows, position_aliases
+from tracker.plans.importer import ImportResult, import_plan_rows, read_plan
 from tracker.plans.models import Plan, PlanDraft, window_of
 from tracker.plans.parsing import (
     Columns,
     PlanFormatError,
     detect_columns,
     header_of,
-    parse_deadline,
-    parse_plan_rows,
-    parse_responsible,
 )
 
 MAX_FILE = 5 * 1024 * 1024
@@ -71,28 +70,21 @@ class Preview:
     error: str = ""
     tables: list[Table] = field(default_factory=list)  # a Word document's tables to choose from
     table: int = 0  # the one shown
+    plan: Plan | None = None  # the school's plan, when this is a new edition of it
+    differences: reimport.Differences | None = None
 
     @property
     def flagged(self) -> int:
         return sum(row.flagged for row in self.rows)
 
 
-def _no_plan_yet(school: School) -> None:
-    existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
-    if existing is not None:
-        raise DomainError(
-            _(
-                "У школы уже есть план «%(title)s». Повторный импорт с показом различий пока "
-                "не сделан: измените задачи на странице плана.",
-                title=existing,
-            ),
-            field="file",
-        )
+def _plan_of(school: School) -> Plan | None:
+    return db.session.scalar(select(Plan).where(Plan.school_id == school.id).limit(1))
 
 
 def upload(school: School, person: Person, filename: str, content: bytes, title: str) -> PlanDraft:
-    """Keep the file as a draft once it reads as a table; nothing of the plan is written."""
-    _no_plan_yet(school)
+    """Keep the file as a draft once it reads as a table; nothing of the plan is written. A
+    school that has a plan gets a new edition of it: the preview shows the differences."""
     if not content:
         raise DomainError(_("Выберите файл плана"), field="file")
     if len(content) > MAX_FILE:
@@ -155,32 +147,31 @@ def preview(draft: PlanDraft, school: School) -> Preview:
     result.tables, found = tables_of(draft.filename, draft.content)
     result.table = found if draft.table is None else draft.table
     try:
-        parsed = parse_plan_rows(rows, _columns(draft, cells))
+        parsed, planned = read_plan(school, rows, _columns(draft, cells))
     except PlanFormatError as error:
         result.error = str(error)
         return result
     result.title = draft.title or parsed.title
     titles = {p.code: p.title for p in school.positions}
-    aliases = position_aliases(school)
-    for phase in parsed.sections:
-        for section in (phase, *phase.sections):
-            for item in section.items:
-                deadline = parse_deadline(item.deadline_text)
-                responsible = parse_responsible(item.responsible_text, aliases)
-                when = window_of(deadline.starts_on, deadline.due_on, deadline.recurrence)
-                result.rows.append(
-                    PreviewRow(
-                        phase=section.title,
-                        number=item.number,
-                        title=item.title,
-                        deadline=item.deadline_text,
-                        when=when,
-                        positions=[titles.get(code, code) for code in responsible.position_codes],
-                        unmatched=", ".join(responsible.unmatched),
-                        result=item.result_text,
-                        external=", ".join(responsible.external),
-                    )
-                )
+    for row in planned:
+        deadline, responsible = row.deadline, row.responsible
+        result.rows.append(
+            PreviewRow(
+                phase=row.phase[-1],
+                number=row.display_number,
+                title=row.title,
+                deadline=row.item.deadline_text,
+                when=window_of(deadline.starts_on, deadline.due_on, deadline.recurrence),
+                positions=[titles.get(code, code) for code in responsible.position_codes],
+                unmatched=", ".join(responsible.unmatched),
+                result=row.item.result_text,
+                external=", ".join(responsible.external),
+            )
+        )
+    result.plan = _plan_of(school)
+    if result.plan is not None:
+        result.title = result.plan.title
+        result.differences = reimport.differences(result.plan, planned)
     return result
 
 
@@ -217,21 +208,24 @@ def set_columns(draft: PlanDraft, chosen: dict[int, str]) -> None:
     draft.columns = kinds
 
 
-def confirm(draft: PlanDraft, school: School, actor: Person) -> ImportResult:
-    """Write the plan as the preview shows it; the draft goes."""
-    _no_plan_yet(school)
+def confirm(
+    draft: PlanDraft, school: School, actor: Person, today: date
+) -> ImportResult | reimport.Differences:
+    """Write the plan as the preview shows it (a new edition: apply its differences); the
+    draft goes."""
     rows = rows_of(draft.filename, draft.content, draft.table)
     cells, _has_header = _table_cells(rows)
     source = "\n".join("\t".join(row) for _number, row in rows)
+    columns = _columns(draft, cells)
+    plan = _plan_of(school)
     try:
-        result = import_plan_rows(
-            school,
-            rows,
-            source,
-            draft.title or None,
-            actor,
-            columns=_columns(draft, cells),
-        )
+        if plan is None:
+            result: ImportResult | reimport.Differences = import_plan_rows(
+                school, rows, source, draft.title or None, actor, columns=columns
+            )
+        else:
+            parsed, planned = read_plan(school, rows, columns)
+            result = reimport.apply(plan, school, parsed, planned, actor, today, source)
     except PlanFormatError as error:
         raise DomainError(str(error), field="columns") from None
     db.session.delete(draft)

@@ -4,16 +4,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tracker.accounts.models import Person, School
+from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
 from tracker.extensions import db
 from tracker.plans.files import rows_of, text_rows
 from tracker.plans.models import Phase, Plan, Task
 from tracker.plans.parsing import (
     Columns,
+    Deadline,
     ParsedItem,
+    ParsedPlan,
     ParsedSection,
     PlanFormatError,
+    ResponsibleMatch,
     parse_deadline,
     parse_plan_rows,
     parse_responsible,
@@ -59,6 +62,112 @@ def import_plan_file(
     return import_plan_rows(school, rows, source, title, actor)
 
 
+@dataclass(frozen=True)
+class PlannedTask:
+    """A task as a plan's row gives it: where it sits (the titles of its phase and sub-phase),
+    its number, title and what its deadline and responsible cells were read as. An item that
+    packs several checks («- …; - …») gives one per check, numbered 1, 2, …"""
+
+    phase: tuple[str, ...]
+    number: str
+    sub_number: int | None
+    title: str
+    item: ParsedItem
+    deadline: Deadline
+    responsible: ResponsibleMatch
+
+    @property
+    def display_number(self) -> str:
+        """As `Task.display_number` prints it: «3» or «3.2» for a check packed into item 3."""
+        return self.number if self.sub_number is None else f"{self.number}.{self.sub_number}"
+
+
+def phase_paths(parsed: ParsedPlan) -> list[tuple[str, ...]]:
+    """Every phase and sub-phase of the plan, in order, as the titles leading to it."""
+    paths: list[tuple[str, ...]] = []
+
+    def walk(section: ParsedSection, path: tuple[str, ...]) -> None:
+        paths.append((*path, section.title))
+        for child in section.sections:
+            walk(child, (*path, section.title))
+
+    for section in parsed.sections:
+        walk(section, ())
+    return paths
+
+
+def planned_tasks(parsed: ParsedPlan, aliases: dict[str, str]) -> list[PlannedTask]:
+    """Every task the plan's rows give, in order: what the import writes, the preview shows and
+    a re-import compares (one reading for the three)."""
+    planned: list[PlannedTask] = []
+
+    def walk(section: ParsedSection, path: tuple[str, ...]) -> None:
+        here = (*path, section.title)
+        for item in section.items:
+            deadline = parse_deadline(item.deadline_text)
+            responsible = parse_responsible(item.responsible_text, aliases)
+            parts = [(None, item.title)] if not item.checks else list(enumerate(item.checks, 1))
+            for sub_number, title in parts:
+                planned.append(
+                    PlannedTask(here, item.number, sub_number, title, item, deadline, responsible)
+                )
+        for child in section.sections:
+            walk(child, here)
+
+    for section in parsed.sections:
+        walk(section, ())
+    return planned
+
+
+def read_plan(
+    school: School, rows: list[tuple[int, list[str]]], columns: Columns | None = None
+) -> tuple[ParsedPlan, list[PlannedTask]]:
+    """A plan's rows read as the school's tasks (its positions' aliases): the parsed plan and
+    every task it gives."""
+    parsed = parse_plan_rows(rows, columns)
+    return parsed, planned_tasks(parsed, position_aliases(school))
+
+
+def fill_task(task: Task, planned: PlannedTask, by_code: dict[str, Position]) -> None:
+    """Write what the plan's row says onto a task (a new one, or one a re-import changes)."""
+    item, deadline, responsible = planned.item, planned.deadline, planned.responsible
+    task.number, task.sub_number, task.title = planned.number, planned.sub_number, planned.title
+    task.deadline_text = item.deadline_text
+    task.starts_on, task.due_on = deadline.starts_on, deadline.due_on
+    task.recurrence = deadline.recurrence
+    task.responsible_text = item.responsible_text
+    task.responsible_unmatched = ", ".join(responsible.unmatched)
+    task.responsible_external = ", ".join(responsible.external)
+    task.expected_result = item.result_text
+    task.positions = [by_code[code] for code in responsible.position_codes if code in by_code]
+
+
+def phase_path(phase: Phase) -> tuple[str, ...]:
+    """A phase as the titles leading to it: (phase,) or (phase, sub-phase)."""
+    return (phase.parent.title, phase.title) if phase.parent else (phase.title,)
+
+
+def phases_by_path(plan: Plan, parsed: ParsedPlan) -> dict[tuple[str, ...], Phase]:
+    """The plan's phases for the parsed plan's phase paths: found by their titles, or added."""
+    existing: dict[tuple[str, ...], Phase] = {}
+    known: list[Phase] = (
+        list(db.session.scalars(select(Phase).where(Phase.plan_id == plan.id))) if plan.id else []
+    )
+    for phase in known:
+        existing.setdefault(phase_path(phase), phase)
+    orders: dict[tuple[str, ...], int] = {}
+    for path in phase_paths(parsed):
+        if path in existing:
+            continue
+        parent = existing.get(path[:-1]) if len(path) > 1 else None
+        siblings = [p for p in existing.values() if p.parent is parent]
+        orders[path[:-1]] = orders.get(path[:-1], len(siblings)) + 1
+        phase = Phase(plan=plan, parent=parent, title=path[-1], sort_order=orders[path[:-1]])
+        db.session.add(phase)
+        existing[path] = phase
+    return existing
+
+
 def import_plan_rows(
     school: School,
     rows: list[tuple[int, list[str]]],
@@ -72,56 +181,23 @@ def import_plan_rows(
     existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
     if existing is not None:
         raise PlanFormatError(
-            f"У школы уже есть план «{existing}»: второй план не был бы виден ни на одной "
-            "странице. Повторный импорт с показом различий пока не сделан; измените задачи "
-            "на странице плана."
+            f"У школы уже есть план «{existing}»: загрузите новую редакцию на странице "
+            "«Загрузить план-график» — различия будут показаны перед тем, как их применить."
         )
     parsed = parse_plan_rows(rows, columns)
     plan = Plan(school=school, title=(title or parsed.title)[:500], source_text=text)
     db.session.add(plan)
     by_code = {position.code: position for position in school.positions}
-    aliases = position_aliases(school)
+    phases = phases_by_path(plan, parsed)
     tasks: list[Task] = []
-    items = 0
-
-    def add_item(phase: Phase, item: ParsedItem) -> None:
-        nonlocal items
-        items += 1
-        deadline = parse_deadline(item.deadline_text)
-        responsible = parse_responsible(item.responsible_text, aliases)
-        parts = [(None, item.title)] if not item.checks else list(enumerate(item.checks, start=1))
-        for sub_number, title_text in parts:
-            task = Task(
-                plan=plan,
-                phase=phase,
-                number=item.number,
-                sub_number=sub_number,
-                sort_order=len(tasks) + 1,
-                title=title_text,
-                deadline_text=item.deadline_text,
-                starts_on=deadline.starts_on,
-                due_on=deadline.due_on,
-                recurrence=deadline.recurrence,
-                responsible_text=item.responsible_text,
-                responsible_unmatched=", ".join(responsible.unmatched),
-                responsible_external=", ".join(responsible.external),
-                expected_result=item.result_text,
-                positions=[by_code[code] for code in responsible.position_codes if code in by_code],
-            )
-            db.session.add(task)
-            tasks.append(task)
-
-    def add_section(section: ParsedSection, order: int, parent: Phase | None) -> None:
-        phase = Phase(plan=plan, parent=parent, title=section.title, sort_order=order)
-        db.session.add(phase)
-        for item in section.items:
-            add_item(phase, item)
-        for sub_order, child in enumerate(section.sections, start=1):
-            add_section(child, sub_order, phase)
-
-    for order, section in enumerate(parsed.sections, start=1):
-        add_section(section, order, None)
+    planned = planned_tasks(parsed, position_aliases(school))
+    for order, row in enumerate(planned, start=1):
+        task = Task(plan=plan, phase=phases[row.phase], sort_order=order)
+        fill_task(task, row, by_code)
+        db.session.add(task)
+        tasks.append(task)
     db.session.flush()
+    items = len({id(row.item) for row in planned})
     audit.record(
         "plan.import",
         "plan",

@@ -325,8 +325,7 @@ def import_plan():
         )
         if outcome.done and outcome.value is not None:
             return redirect(url_for("plans.import_preview", draft_id=outcome.value.id))
-    has_plan = current_plan() is not None
-    return render_template("plans/import.html", form=form, has_plan=has_plan), (
+    return render_template("plans/import.html", form=form, has_plan=current_plan()), (
         400 if form.errors else 200
     )
 
@@ -389,17 +388,26 @@ def import_confirm(draft_id: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = attempt(form, lambda: drafts.confirm(draft, current_user.school, current_user))
+    outcome = attempt(
+        form, lambda: drafts.confirm(draft, current_user.school, current_user, school_today())
+    )
     if outcome.done and outcome.value is not None:
         result = outcome.value
-        flash(
-            _(
+        if isinstance(result, drafts.reimport.Differences):
+            message = _(
+                "Новая редакция плана применена: новых задач — %(new)d, изменено — %(changed)d, "
+                "отменено — %(gone)d",
+                new=len(result.new),
+                changed=len(result.changed),
+                gone=len(result.gone),
+            )
+        else:
+            message = _(
                 "План загружен: задач — %(tasks)d; проверьте отмеченные — %(review)d",
                 tasks=len(result.tasks),
                 review=len(result.needs_review),
-            ),
-            "success",
-        )
+            )
+        flash(message, "success")
         return redirect(url_for("plans.plan"))
     return import_preview(draft.id, form=form, status=400)
 
@@ -525,6 +533,11 @@ HISTORY_FIELDS = {
     "comment": _l("Комментарий"),
     "act": _l("Связана с актом"),
     "role": _l("Шаг согласования"),
+    "number": _l("№"),
+    "phase": _l("Этап"),
+    "deadline_text": _l("Сроки в плане"),
+    "responsible_text": _l("Ответственный в плане"),
+    "expected_result": _l("Результат"),
 }
 
 

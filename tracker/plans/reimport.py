@@ -1,0 +1,225 @@
+"""A new edition of the school's plan imported over the one it has: the differences (new,
+changed, gone) shown before anything is written, then applied to the same tasks, so that each
+keeps its history, people, status and comments.
+
+A row of the new file is the same task as one of the plan when their titles are the same (after
+normalisation), else when their numbers are the same and their titles close. Only what the file
+says is compared: the title, the deadline and responsible cells as written, the result, the
+number and the phase. A task re-dated or given to someone in the app keeps that as long as its
+cells in the file have not changed. A task of the plan that the new file no longer has is
+cancelled when it is still open (done work and tasks that follow the approval records are kept
+as they are); tasks added in the app (no number) are never touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from tracker.accounts.models import Person, School
+from tracker.audit import services as audit
+from tracker.extensions import db
+from tracker.plans.importer import PlannedTask, fill_task, phase_path, phases_by_path
+from tracker.plans.models import Plan, Task, TaskStatus
+from tracker.plans.parsing import ParsedPlan, normalize_phrase
+from tracker.plans.services import _audit_changes, _snapshot
+
+SIMILAR_TITLE = 0.6  # how close two titles under one number must be to be one task
+LABELS = {
+    "number": _l("№"),
+    "title": _l("мероприятие"),
+    "phase": _l("этап"),
+    "deadline_text": _l("сроки"),
+    "responsible_text": _l("ответственный"),
+    "expected_result": _l("результат"),
+}
+
+
+@dataclass
+class Change:
+    task: Task
+    row: PlannedTask
+    fields: list[tuple[str, str, str]]  # key (of LABELS), before, after
+
+    @property
+    def labelled(self) -> list[tuple[str, str, str]]:
+        return [(LABELS[key], before, after) for key, before, after in self.fields]
+
+
+@dataclass
+class Differences:
+    new: list[PlannedTask] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    gone: list[Task] = field(default_factory=list)  # open: to be cancelled
+    kept: list[Task] = field(default_factory=list)  # gone from the file, but done or derived
+    same: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.gone)
+
+
+def _path_text(path: tuple[str, ...]) -> str:
+    return " / ".join(title for title in path if title)
+
+
+def _fields(task: Task, row: PlannedTask) -> list[tuple[str, str, str]]:
+    pairs = [
+        ("number", task.display_number, row.display_number),
+        ("title", task.title, row.title),
+        ("phase", _path_text(phase_path(task.phase)), _path_text(row.phase)),
+        ("deadline_text", task.deadline_text, row.item.deadline_text),
+        ("responsible_text", task.responsible_text, row.item.responsible_text),
+        ("expected_result", task.expected_result, row.item.result_text),
+    ]
+    return [(key, before, after) for key, before, after in pairs if before != after]
+
+
+def _key(title: str) -> str:
+    return normalize_phrase(title)
+
+
+def differences(plan: Plan, planned: list[PlannedTask]) -> Differences:
+    """What applying `planned` (the new file's tasks) to the plan would do."""
+    tasks = [t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id)) if t.number]
+    result = Differences()
+    free = {task.id: task for task in tasks}
+    matched: dict[int, Task] = {}  # index in planned -> task
+    by_title: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_title.setdefault(_key(task.title), []).append(task)
+    for index, row in enumerate(planned):
+        candidates = [t for t in by_title.get(_key(row.title), []) if t.id in free]
+        if candidates:
+            # Among tasks of one title (a check repeated in two phases), the one of its number.
+            numbered = [t for t in candidates if t.display_number == row.display_number]
+            task = (numbered or candidates)[0]
+            matched[index] = free.pop(task.id)
+    for index, row in enumerate(planned):
+        if index in matched:
+            continue
+        for task in list(free.values()):
+            if task.display_number != row.display_number:
+                continue
+            ratio = difflib.SequenceMatcher(a=_key(task.title), b=_key(row.title)).ratio()
+            if ratio >= SIMILAR_TITLE:
+                matched[index] = free.pop(task.id)
+                break
+    for index, row in enumerate(planned):
+        if index not in matched:
+            result.new.append(row)
+            continue
+        task = matched[index]
+        fields = _fields(task, row)
+        if fields:
+            result.changed.append(Change(task, row, fields))
+        else:
+            result.same += 1
+    for task in sorted(free.values(), key=lambda t: t.sort_order):
+        open_task = task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
+        (result.gone if open_task and not task.follows_records else result.kept).append(task)
+    return result
+
+
+def apply(
+    plan: Plan,
+    school: School,
+    parsed: ParsedPlan,
+    planned: list[PlannedTask],
+    actor: Person | None,
+    today: date,
+    source: str,
+) -> Differences:
+    """Apply the new edition: changed tasks rewritten from their rows (each change in the
+    task's history), new ones added in their phases, open tasks the file no longer has
+    cancelled with a note; the order of the plan becomes the file's."""
+    found = differences(plan, planned)
+    by_code = {position.code: position for position in school.positions}
+    phases = phases_by_path(plan, parsed)
+    changed = {id(change.row): change.task for change in found.changed}
+    same = {}
+    if found.same:
+        # The unchanged tasks still take their place in the new order.
+        same = _unchanged(plan, planned, found)
+    order = 0
+    for row in planned:
+        order += 1
+        task = changed.get(id(row)) or same.get(id(row))
+        if task is None:
+            task = Task(plan=plan, phase=phases[row.phase], sort_order=order)
+            fill_task(task, row, by_code)
+            db.session.add(task)
+            db.session.flush()
+            audit.record_new(
+                "task.create", "task", task.id, school.id, actor, title=task.title, source="plan"
+            )
+            continue
+        task.sort_order = order
+        if id(row) in changed:
+            fields = next(c.fields for c in found.changed if c.task is task)
+            before = _snapshot(task)
+            deadline_changed = task.deadline_text != row.item.deadline_text
+            responsible_changed = task.responsible_text != row.item.responsible_text
+            kept_window = (task.starts_on, task.due_on, task.recurrence)
+            kept_people = list(task.positions)
+            fill_task(task, row, by_code)
+            if not deadline_changed:  # re-dated in the app: kept while the cell is the same
+                task.starts_on, task.due_on, task.recurrence = kept_window
+            if not responsible_changed:
+                task.positions = kept_people
+            task.phase = phases[row.phase]
+            db.session.flush()
+            after = _snapshot(task)
+            changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+            changes |= {key: [old, new] for key, old, new in fields if key not in changes}
+            audit.record(
+                "task.reimport", "task", task.id, school_id=school.id, actor=actor, changes=changes
+            )
+    note = _("Нет в новой редакции плана (загружена %(day)s)", day=f"{today:%d.%m.%Y}")
+    for task in found.gone:
+        before = _snapshot(task)
+        task.status = TaskStatus.CANCELLED
+        task.completion_note = note
+        db.session.flush()
+        _audit_changes(task, before, actor, "task.reimport")
+    for task in [*found.gone, *found.kept]:  # what the file no longer has goes last
+        order += 1
+        task.sort_order = order
+    plan.source_text = source
+    db.session.flush()
+    audit.record(
+        "plan.reimport",
+        "plan",
+        plan.id,
+        school_id=school.id,
+        actor=actor,
+        changes={
+            "new": [None, len(found.new)],
+            "changed": [None, len(found.changed)],
+            "cancelled": [None, len(found.gone)],
+        },
+    )
+    return found
+
+
+def _unchanged(plan: Plan, planned: list[PlannedTask], found: Differences) -> dict[int, Task]:
+    """The tasks the file has unchanged, by the id of their row (matched the same way)."""
+    rows = {id(change.row) for change in found.changed} | {id(row) for row in found.new}
+    tasks = [t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id)) if t.number]
+    taken = {change.task.id for change in found.changed} | {t.id for t in found.gone + found.kept}
+    pool = [t for t in tasks if t.id not in taken]
+    result: dict[int, Task] = {}
+    for row in planned:
+        if id(row) in rows:
+            continue
+        for task in pool:
+            if not _fields(task, row):
+                result[id(row)] = task
+                pool.remove(task)
+                break
+    return result
