@@ -568,6 +568,20 @@ CASES += [
         lambda o: "/calendar/import",
         {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
     ),
+    # The installation's schools: its operator's (the demo's director), nobody else's.
+    Case(
+        "schools.schools",
+        "GET",
+        lambda o: "/admin/schools",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 403},
+    ),
+    Case(
+        "schools.schools",
+        "POST",
+        lambda o: "/admin/schools",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 403},
+        data=lambda o: {"slug": ""},
+    ),
     # The next year proposed from a year of school № 20: not found from another school.
     Case(
         "calendar_pages.import_calendar",

@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls.views import bp as controls_bp
     from tracker.documents.views import bp as documents_bp
     from tracker.ical.views import bp as ical_bp
+    from tracker.plans.onboarding_views import bp as schools_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.publication.views import bp as publication_bp
 
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ical_bp)
     app.register_blueprint(publication_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(schools_bp)
 
     from tracker.cli import register_commands
 

@@ -24,8 +24,9 @@ from tracker.mail import services as mail_services
 from tracker.plans import reimport
 from tracker.plans import services as plans_services
 from tracker.plans.files import rows_of
-from tracker.plans.importer import import_plan, import_plan_file, read_plan
-from tracker.seed import SEEDS, load_seed, read_toml
+from tracker.plans.importer import import_plan_file, read_plan
+from tracker.plans.onboarding import onboard_school, set_operator
+from tracker.seed import load_seed
 from tracker.types import today_in
 
 
@@ -312,6 +313,8 @@ def schools_group():
 @click.option("--city", default="")
 @click.option("--address", default="")
 @click.option("--timezone", default="Europe/Moscow", show_default=True)
+@click.option("--inn", default="", help="ИНН (10 цифр), необязательно")
+@click.option("--ogrn", default="", help="ОГРН (13 цифр), необязательно")
 @click.option("--director-login", "director_login", required=True)
 @click.option("--director-name", "director_name", required=True, help="Фамилия Имя Отчество")
 @click.option("--director-email", "director_email", default="")
@@ -331,6 +334,8 @@ def schools_create_command(
     city,
     address,
     timezone,
+    inn,
+    ogrn,
     director_login,
     director_name,
     director_email,
@@ -338,44 +343,48 @@ def schools_create_command(
 ):
     """Create a school with the usual catalogue of positions and its first director, who gets
     a single-use link (72 hours) to set a password: printed, and sent when an address is given."""
-    from flask import current_app
 
-    from tracker.types import today_in
-
-    catalogue = read_toml(SEEDS / "catalogue.toml")["position"]
-    school = accounts.create_school(
+    done = onboard_school(
         slug=slug,
         full_name=full_name,
         short_name=short_name,
         city=city,
         address=address,
         timezone=timezone,
-        positions=catalogue,
+        inn=inn,
+        ogrn=ogrn,
+        director_login=director_login,
+        director_name=director_name,
+        director_email=director_email,
+        template=plan == "template",
     )
-    director, _password = accounts.create_person(
-        school,
-        username=director_login,
-        full_name=director_name,
-        role=Role.DIRECTOR,
-        email=director_email,
-        must_change_password=True,
-    )
-    accounts.fill_position(
-        next(p for p in school.positions if p.code == "director"), director, actor=None
-    )
-    click.echo(f"Школа «{school.short_name}» ({school.slug}): должностей — {len(catalogue)}")
-    if plan == "template":
-        text = (SEEDS / read_toml(SEEDS / "school20.toml")["plan_file"]).read_text("utf-8")
-        result = import_plan(school, text, title="План-график перехода на электронный журнал")
-        years = plans_services.years_to_come(result.tasks, today_in(school.timezone))
-        plans_services.shift_plan(result.tasks, years, None)
+    school, director = done.school, done.director
+    click.echo(f"Школа «{school.short_name}» ({school.slug}): должностей — {len(school.positions)}")
+    if done.template is not None:
         click.echo(
-            f"План-образец: задач — {len(result.tasks)}, сроки перенесены на {years} г. вперёд; "
-            f"без распознанных ответственных — {len(result.needs_review)}"
+            f"План-образец: задач — {len(done.template.tasks)}, сроки перенесены на "
+            f"{done.years} г. вперёд; без распознанных ответственных — "
+            f"{len(done.template.needs_review)}"
         )
-    link = accounts.first_login_link(director, current_app.config.get("BASE_URL") or "")
     click.echo(f"Директор {director.full_name}, логин {director.username}.")
-    click.echo(f"Ссылка для первого входа (72 часа, один раз): {link}")
+    click.echo(f"Ссылка для первого входа (72 часа, один раз): {done.link}")
+
+
+@schools_group.command("operator")
+@click.argument("username")
+@click.option("--off", is_flag=True, help="Снять право")
+@with_appcontext
+@user_errors
+def schools_operator_command(username: str, off: bool):
+    """Let a person run the installation: see every school and create new ones («Школы»)."""
+    person = db.session.scalar(select(Person).where(Person.username == username.strip().lower()))
+    if person is None:
+        raise DomainError(f"Пользователь «{username}» не найден")
+    set_operator(person, not off)
+    click.echo(
+        f"{person.full_name} ({person.username}) "
+        + ("больше не ведёт установку." if off else "ведёт установку: страница «Школы».")
+    )
 
 
 @click.command("worker")

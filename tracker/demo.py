@@ -146,6 +146,9 @@ def _people(school, password: str | None) -> DemoReport:
                 email=f"{username}@{school.slug}.example",
             )
             accounts.fill_position(by_code[code], person, actor=None, note=note)
+            # The demo's director runs the demo installation too: «Школы» shows the page an
+            # education office uses to bring its schools aboard.
+            person.runs_installation = role == Role.DIRECTOR
             report.created = True
         report.logins.append((username, person.full_name, by_code[code].title))
     return report

@@ -44,6 +44,9 @@ class School(Model):
     city: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(500), default="")
     website: Mapped[str] = mapped_column(String(500), default="")
+    # ИНН and ОГРН of the school as a legal entity, optional (checked by their check digits).
+    inn: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    ogrn: Mapped[str] = mapped_column(String(15), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moved on, in the same transaction, by every audit entry about the school: what a feed's
@@ -113,6 +116,9 @@ class Person(UserMixin, Model):
     may_publish: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The director lets a deputy who runs the control checks keep the school calendar.
     may_edit_calendar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Runs the installation (the education office that keeps it for its schools): creates
+    # schools and sees their list; sees nothing inside another school.
+    runs_installation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

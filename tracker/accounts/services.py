@@ -323,6 +323,39 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 FIRST_LINK_VALID = timedelta(hours=72)
 
 
+def _check_digits(number: str, weights: tuple[int, ...]) -> int:
+    return (
+        sum(int(digit) * weight for digit, weight in zip(number, weights, strict=False)) % 11 % 10
+    )
+
+
+def clean_inn(inn: str) -> str:
+    """An organisation's ИНН: 10 digits, the last a check digit; "" when not given."""
+    inn = "".join((inn or "").split())
+    if not inn:
+        return ""
+    if not (inn.isdigit() and len(inn) == 10) or _check_digits(
+        inn, (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    ) != int(inn[9]):
+        raise DomainError(
+            _("ИНН организации — 10 цифр; проверьте: контрольная цифра не сходится"), field="inn"
+        )
+    return inn
+
+
+def clean_ogrn(ogrn: str) -> str:
+    """An organisation's ОГРН: 13 digits, the last the remainder of the first 12 divided by 11
+    (its last digit); "" when not given."""
+    ogrn = "".join((ogrn or "").split())
+    if not ogrn:
+        return ""
+    if not (ogrn.isdigit() and len(ogrn) == 13) or int(ogrn[:12]) % 11 % 10 != int(ogrn[12]):
+        raise DomainError(
+            _("ОГРН — 13 цифр; проверьте: контрольная цифра не сходится"), field="ogrn"
+        )
+    return ogrn
+
+
 def create_school(
     *,
     slug: str,
@@ -332,6 +365,8 @@ def create_school(
     address: str = "",
     timezone: str = "Europe/Moscow",
     positions: list[dict],
+    inn: str = "",
+    ogrn: str = "",
 ) -> School:
     """A new school with its requisites and a catalogue of positions (code, title, aliases);
     each refusal names its field."""
@@ -356,6 +391,8 @@ def create_school(
         )
     school = School(
         slug=slug,
+        inn=clean_inn(inn),
+        ogrn=clean_ogrn(ogrn),
         full_name=full_name,
         short_name=short_name,
         city=" ".join((city or "").split())[:200],
@@ -392,6 +429,8 @@ def _password_link(person: Person, address: str, valid: timedelta, base_url: str
             expires_at=now + valid,
         )
     )
+    if not base_url:  # TRACKER_BASE_URL (the request's address on a server without one)
+        return mail.link("accounts.reset_by_link", token=token)
     return f"{base_url.rstrip('/')}/password/reset/{token}"
 
 
