@@ -152,7 +152,7 @@ def test_import_plan_reports_what_needs_review(tracker, tmp_path):
         )
     )
     result = tracker("import-plan", "plan.txt", "--school", "school7")
-    assert "Импортировано: мероприятий — 1, задач — 1." in result.stdout
+    assert "Импортировано: мероприятий — 1, задач — 1; проверок ВШК — 0." in result.stdout
     assert "Проверьте задачу 1: «когда-нибудь»" in result.stdout
     # A second file into a school that has a plan: its differences listed, applied with --apply.
     (tmp_path / "plan2.txt").write_bytes(

@@ -132,7 +132,11 @@ def import_plan_command(path: Path, slug: str | None, title: str | None, apply_e
     plan = plans_services.school_plan(school)
     if plan is None:
         result = import_plan_file(school, path.name, path.read_bytes(), title=title)
-        click.echo(f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}.")
+        checks = controls.checks_for_plan(school, None, today_in(school.timezone))
+        click.echo(
+            f"Импортировано: мероприятий — {result.items}, задач — {len(result.tasks)}; "
+            f"проверок ВШК — {checks}."
+        )
         for task in result.needs_review:
             click.echo(
                 f"Проверьте задачу {task.display_number}: «{task.deadline_text}», "
@@ -160,7 +164,9 @@ def import_plan_command(path: Path, slug: str | None, title: str | None, apply_e
         click.echo(f"~ {change.task.display_number} {change.task.title[:60]}: {fields}")
     for task in found.gone:
         click.echo(f"- {task.display_number} {task.title}")
-    if not apply_edition:
+    if apply_edition:
+        controls.checks_for_plan(school, None, today)
+    else:
         db.session.rollback()
         click.echo("Ничего не изменено: чтобы применить, повторите команду с --apply.")
 
@@ -359,6 +365,7 @@ def schools_create_command(
         template=plan == "template",
     )
     school, director = done.school, done.director
+    controls.checks_for_plan(school, None, today_in(school.timezone))
     click.echo(f"Школа «{school.short_name}» ({school.slug}): должностей — {len(school.positions)}")
     if done.template is not None:
         click.echo(

@@ -389,3 +389,37 @@ def test_a_new_edition_keeps_each_tasks_history_people_status_and_comments(clien
         )
     ]
     assert numbers == ["1", "2", "3", "5", "6", "4"]
+
+
+def test_a_new_schools_recurring_items_become_checks_that_appear_with_its_calendar(
+    client, new_school
+):
+    from tracker.controls.models import ControlCheck, Occurrence
+
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    draft = upload(client, EDITION_1.encode("utf-8"), "карта.txt").headers["Location"]
+    post(client, draft + "/confirm", page=draft)
+    [check] = db.session.scalars(
+        select(ControlCheck).where(ControlCheck.school_id == new_school.id)
+    )
+    assert (check.title, check.rule) == ("Проверять заполнение ЭЖ", "monthly")
+    assert check.position.code == "deputy_uvr"
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Occurrence).where(Occurrence.check_id == check.id)
+        )
+        == 0
+    )
+    calendar = (
+        "Календарный учебный график на 2026/2027 учебный год\n"
+        "I четверть: 01.09.2026 – 23.10.2026\nII четверть: 05.11.2026 – 29.12.2026\n"
+        "III четверть: 12.01.2027 – 20.03.2027\nIV четверть: 30.03.2027 – 26.05.2027\n"
+    )
+    saved = post(client, "/calendar/import/save", {"text": calendar}, page="/calendar/import")
+    assert saved.status_code == 302
+    assert "новых проверок: 9" in page_text(client.get("/calendar"))
+    occurrences = db.session.scalars(
+        select(Occurrence).where(Occurrence.check_id == check.id).order_by(Occurrence.due_on)
+    ).all()
+    assert [o.due_on.isoformat() for o in occurrences][:2] == ["2026-09-30", "2026-10-30"]
+    assert "Проверять заполнение ЭЖ" in page_text(client.get("/controls"))

@@ -22,6 +22,7 @@ from tracker.accounts import notices
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
+from tracker.config import SEEDS
 from tracker.controls import calendar_text, rules, work
 from tracker.controls.models import (
     YEAR_END,
@@ -412,6 +413,17 @@ def load_checks(school: School, path: Path) -> int:
         db.session.add(check)
         created += 1
     db.session.flush()
+    return created
+
+
+def checks_for_plan(school: School, actor: Person | None, today: date) -> int:
+    """After a plan is imported (or a new edition applied): a check for each of its recurring
+    control items that has none yet (`load_checks`, the rules and criteria of
+    `seeds/controls.toml`), and their occurrences in the school's calendar. Returns how many
+    checks were made."""
+    created = load_checks(school, SEEDS / "controls.toml")
+    if created:
+        generate(school, actor, today)
     return created
 
 

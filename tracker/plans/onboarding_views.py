@@ -3,8 +3,10 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from tracker.controls import services as controls
 from tracker.plans import onboarding
 from tracker.plans.onboarding_forms import SchoolForm
+from tracker.types import today_in
 from tracker.views_common import attempt
 
 bp = Blueprint("schools", __name__)
@@ -24,9 +26,9 @@ def schools():
     form = SchoolForm()
     created = None
     if form.validate_on_submit():
-        outcome = attempt(
-            form,
-            lambda: onboarding.onboard_school(
+
+        def create():
+            done = onboarding.onboard_school(
                 slug=form.slug.data or "",
                 full_name=form.full_name.data or "",
                 short_name=form.short_name.data or "",
@@ -40,8 +42,11 @@ def schools():
                 director_email=form.director_email.data or "",
                 template=bool(form.template.data),
                 actor=current_user,
-            ),
-        )
+            )
+            controls.checks_for_plan(done.school, current_user, today_in(done.school.timezone))
+            return done
+
+        outcome = attempt(form, create)
         if outcome.done:
             created = outcome.value
             form = SchoolForm(formdata=None)

@@ -25,6 +25,7 @@ from tracker.acts.models import PLAN_ROLE_LABELS, PlanRole
 from tracker.acts.services import links_of
 from tracker.approvals.queries import awaiting, coming_meetings, running_discussions
 from tracker.audit.services import history
+from tracker.controls import services as controls_services
 from tracker.controls import work
 from tracker.controls.models import STATE_LABELS
 from tracker.controls.services import checks_of_task, recommendation_of
@@ -388,9 +389,13 @@ def import_confirm(draft_id: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    outcome = attempt(
-        form, lambda: drafts.confirm(draft, current_user.school, current_user, school_today())
-    )
+
+    def confirm():
+        result = drafts.confirm(draft, current_user.school, current_user, school_today())
+        controls_services.checks_for_plan(current_user.school, current_user, school_today())
+        return result
+
+    outcome = attempt(form, confirm)
     if outcome.done and outcome.value is not None:
         result = outcome.value
         if isinstance(result, drafts.reimport.Differences):
