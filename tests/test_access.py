@@ -568,6 +568,20 @@ CASES += [
         lambda o: "/calendar/import",
         {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 200},
     ),
+    # A position's names: the school's managers'; another school's position is not found.
+    Case(
+        "accounts.edit_position",
+        "GET",
+        lambda o: f"/positions/{o['position'].id}",
+        {"guest": LOGIN, "staff": 403, "director": 200, "other_director": 404},
+    ),
+    Case(
+        "accounts.edit_position",
+        "POST",
+        lambda o: f"/positions/{o['position'].id}",
+        {"guest": LOGIN, "staff": 403, "director": 400, "other_director": 404},
+        data=lambda o: {"title": ""},
+    ),
     # The installation's schools: its operator's (the demo's director), nobody else's.
     Case(
         "schools.schools",

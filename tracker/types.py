@@ -131,3 +131,13 @@ def decode_text(content: bytes) -> str:
     if any(ord(c) < 32 and c not in "\t\r\n\f\x0b" for c in text[:20000]) or "\ufffd" in text:
         raise ValueError("это не текст в кодировке UTF-8, UTF-16 или Windows-1251")
     return text.lstrip("\ufeff")
+
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def normalize_phrase(text: str) -> str:
+    """Lower-case ``text``, read «ё» as «е», turn punctuation into spaces and collapse spaces:
+    how a plan's phrases and a position's names are compared."""
+    lowered = text.lower().replace("ё", "е")
+    return " ".join(_NON_WORD_RE.sub(" ", lowered).split())

@@ -62,9 +62,7 @@ def word_calendar() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_new_school_comes_aboard_with_its_word_plan_and_calendar(
-    new_page, live_server, tmp_path
-):
+def test_a_new_school_comes_aboard_with_its_word_plan_and_calendar(new_page, live_server, tmp_path):
     page = new_page(viewport={"width": 1366, "height": 900})
     log_in(page, live_server, "director")
     page.get_by_role("link", name="Школы", exact=True).click()

@@ -423,3 +423,46 @@ def test_a_new_schools_recurring_items_become_checks_that_appear_with_its_calend
     ).all()
     assert [o.due_on.isoformat() for o in occurrences][:2] == ["2026-09-30", "2026-10-30"]
     assert "Проверять заполнение ЭЖ" in page_text(client.get("/controls"))
+
+
+def test_a_phrase_not_found_is_added_to_a_position_and_the_preview_finds_it(client, new_school):
+    """«Зам. по информатизации» names no position; the director adds it to the deputy for ИКТ,
+    reloads the preview, and the row is no longer flagged."""
+    from tracker.accounts.models import Position
+
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    text = "№\tМероприятие\tСроки\tОтветственный\n1\tНастроить ЭЖ\tсентябрь 2026\tЗам. по информатизации\n"
+    preview_url = upload(client, text.encode(), "plan.txt").headers["Location"]
+    page = page_text(client.get(preview_url))
+    assert "Задачи: 1, требуют проверки: 1" in page and "не найдено: Зам. по информатизации" in page
+    assert "добавьте это название к должности" in page
+    deputy = db.session.scalar(
+        select(Position).where(Position.school_id == new_school.id, Position.code == "deputy_ikt")
+    )
+    form_page = client.get(f"/positions/{deputy.id}")
+    assert "зам директора по икт" in form_page.text
+    aliases = "\n".join([*deputy.aliases, "зам. по информатизации"])
+    # A phrase another position answers to is refused, naming that position.
+    refused = post(
+        client,
+        f"/positions/{deputy.id}",
+        {"title": deputy.title, "aliases": aliases + "\nзам. директора по УВР"},
+        page=f"/positions/{deputy.id}",
+    )
+    assert refused.status_code == 400
+    assert (
+        "«зам. директора по УВР» уже означает должность «Заместитель директора по УВР»"
+        in page_text(refused)
+    )
+    saved = post(
+        client,
+        f"/positions/{deputy.id}",
+        {"title": "Заместитель директора по информатизации", "aliases": aliases},
+        page=f"/positions/{deputy.id}",
+    )
+    assert saved.status_code == 302
+    page = page_text(client.get(preview_url))
+    assert "Задачи: 1, требуют проверки: 0" in page
+    assert "Заместитель директора по информатизации" in page
+    db.session.expire_all()
+    assert db.session.get(Position, deputy.id).title == "Заместитель директора по информатизации"

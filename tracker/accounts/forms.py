@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length
 
 from tracker.accounts.models import Role
@@ -109,6 +116,22 @@ class PositionCreateForm(FlaskForm):
         validators=[InputRequired(_l("Укажите название")), Length(max=200)],
     )
     submit = SubmitField(_l("Добавить должность"))
+
+
+class PositionEditForm(FlaskForm):
+    title = StringField(
+        _l("Название должности"),
+        validators=[InputRequired(_l("Укажите название")), Length(max=200)],
+    )
+    aliases = TextAreaField(
+        _l(
+            "Как эту должность называют в планах — по строке на вариант "
+            "(«зам. директора по УВР», «заместителя директора по УВР»)"
+        ),
+        validators=[Length(max=20000)],
+        render_kw={"rows": 10},
+    )
+    submit = SubmitField(_l("Сохранить"))
 
 
 class FillPositionForm(FlaskForm):

@@ -30,7 +30,7 @@ from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.mail import services as mail
-from tracker.types import today_in, utcnow
+from tracker.types import normalize_phrase, today_in, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both failures take the same time.
@@ -619,6 +619,66 @@ def create_position(school: School, title: str, actor: Person) -> Position:
         changes={"title": [None, title]},
     )
     return position
+
+
+MAX_ALIASES = 60
+
+
+def edit_position(position: Position, title: str, aliases_text: str, actor: Person) -> None:
+    """Rename a position and set the phrases plans use for it (one a line): what the import
+    matches a plan's responsible cell against. A phrase another position already answers to
+    is refused, naming that position."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError(_("Укажите название должности"), field="title")
+    if len(title) > 200:
+        raise DomainError(_("Название длиннее 200 символов"), field="title")
+    others = [p for p in position.school.positions if p.id != position.id]
+    if any(other.title.lower() == title.lower() for other in others):
+        raise DomainError(_("Такая должность уже есть"), field="title")
+    aliases: list[str] = []
+    for line in (aliases_text or "").splitlines():
+        phrase = " ".join(line.split())
+        if not phrase or phrase.lower() in (a.lower() for a in aliases):
+            continue
+        if len(phrase) > 200:
+            raise DomainError(
+                _("Строка длиннее 200 символов: «%(start)s…»", start=phrase[:40]), field="aliases"
+            )
+        aliases.append(phrase)
+    if len(aliases) > MAX_ALIASES:
+        raise DomainError(_("Не больше %(count)d названий", count=MAX_ALIASES), field="aliases")
+    taken = {
+        key: other
+        for other in others
+        for phrase in [other.title, *(other.aliases or [])]
+        if (key := normalize_phrase(phrase))
+    }
+    for phrase in [title, *aliases]:
+        other = taken.get(normalize_phrase(phrase))
+        if other is not None:
+            raise DomainError(
+                _(
+                    "«%(phrase)s» уже означает должность «%(other)s»",
+                    phrase=phrase,
+                    other=other.title,
+                ),
+                field="aliases" if phrase != title else "title",
+            )
+    before = {"title": position.title, "aliases": list(position.aliases or [])}
+    position.title, position.aliases = title, aliases
+    db.session.flush()
+    after = {"title": title, "aliases": aliases}
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        audit.record(
+            "position.edit",
+            "position",
+            position.id,
+            school_id=position.school_id,
+            actor=actor,
+            changes=changes,
+        )
 
 
 def fill_position(

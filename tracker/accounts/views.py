@@ -29,6 +29,7 @@ from tracker.accounts.forms import (
     PersonCreateForm,
     PersonEditForm,
     PositionCreateForm,
+    PositionEditForm,
     ResetForm,
     VacatePositionForm,
 )
@@ -422,6 +423,27 @@ def _position_or_404(position_id: int) -> Position:
     if not can_manage_school(current_user, position.school):
         abort(403)
     return position
+
+
+@bp.route("/positions/<id:position_id>", methods=["GET", "POST"])
+@login_required
+def edit_position(position_id: int):
+    """Rename a position and say how plans name it (what the plan import matches)."""
+    position = _position_or_404(position_id)
+    form = PositionEditForm(title=position.title, aliases="\n".join(position.aliases or []) or None)
+    if form.validate_on_submit():
+        done = attempt(
+            form,
+            lambda: services.edit_position(
+                position, form.title.data or "", form.aliases.data or "", current_user
+            ),
+        ).done
+        if done:
+            flash(_("Должность «%(title)s» сохранена", title=position.title), "success")
+            return redirect(url_for("accounts.people"))
+    return render_template("accounts/position.html", position=position, form=form), (
+        400 if form.errors else 200
+    )
 
 
 def _person_of_school(person_id: int | None) -> Person:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from tracker.types import normalize_phrase
+
 __all__ = [
     "CONTINUOUS",
     "DURING_YEAR",
@@ -468,7 +470,6 @@ def parse_deadline(text: str) -> Deadline:
 
 FUZZY_CUTOFF = 0.88
 
-_NON_WORD_RE = re.compile(r"[\W_]+")
 # «Контроль – ...» names who checks the work, not a position; the positions follow it.
 _ROLE_MARKER_RE = re.compile(
     r"^\s*(?:контроль|ответственн(?:ый|ые)|исполнител(?:ь|и)|соисполнител(?:ь|и))"
@@ -489,12 +490,6 @@ class ResponsibleMatch:
     # Bodies outside the school (the education office, a ministry): kept as written, never
     # matched to a position of the school.
     external: tuple[str, ...] = ()
-
-
-def normalize_phrase(text: str) -> str:
-    """Lower-case ``text``, read «ё» as «е», turn punctuation into spaces and collapse spaces."""
-    lowered = text.lower().replace("ё", "е")
-    return " ".join(_NON_WORD_RE.sub(" ", lowered).split())
 
 
 # «И.о. заместителя директора по УВР», «врио директора»: the acting holder answers as the
