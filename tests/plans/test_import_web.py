@@ -466,3 +466,16 @@ def test_a_phrase_not_found_is_added_to_a_position_and_the_preview_finds_it(clie
     assert "Заместитель директора по информатизации" in page
     db.session.expire_all()
     assert db.session.get(Position, deputy.id).title == "Заместитель директора по информатизации"
+
+
+def test_the_preview_says_why_a_deadline_was_not_understood(client, new_school):
+    login(client, "director9", "Зелёный-трамвай-идёт-9")
+    text = (
+        "№;Мероприятие;Дата начала;Дата окончания;Ответственный\n"
+        "1;Обучить учителей;15.10.2026;01.09.2026;Директор\n"
+        "2;Провести собрание;сентябрь;;Директор\n"
+    )
+    preview_url = upload(client, text.encode("cp1251"), "plan.csv").headers["Location"]
+    page = page_text(client.get(preview_url))
+    assert "не распознан: окончание (01.09.2026) раньше начала (15.10.2026)" in page
+    assert "не распознан: указано только начало, нет срока окончания" in page

@@ -216,8 +216,32 @@ def test_every_recurrence_has_a_label_that_parses_back_to_it():
     ],
 )
 def test_not_understood_keeps_only_the_text(phrase):
-    assert parse_deadline(phrase) == Deadline(phrase, None, None, None)
-    assert not parse_deadline(phrase).is_understood
+    parsed = parse_deadline(phrase)
+    assert (parsed.text, parsed.starts_on, parsed.due_on, parsed.recurrence) == (
+        phrase,
+        None,
+        None,
+        None,
+    )
+    assert not parsed.is_understood
+
+
+@pytest.mark.parametrize(
+    ("phrase", "why"),
+    [
+        ("31.02.2024", "такой даты нет"),
+        ("01.13.2024", "такой даты нет"),
+        ("с 15.09.2023 по 01.09.2023", "окончание (01.09.2023) раньше начала (15.09.2023)"),
+        ("Май", "не указан год"),
+        ("ноябрь-февраль", "не указан год"),
+        ("до мая 2024", "«до» месяца неоднозначно"),
+        ("с 01.09.2023", "указано только начало"),
+        ("когда-нибудь", ""),
+    ],
+)
+def test_what_is_not_understood_says_why_when_it_can(phrase, why):
+    reason = parse_deadline(phrase).reason
+    assert reason.startswith(why) and bool(reason) == bool(why)
 
 
 def test_deadline_is_frozen():

@@ -55,6 +55,7 @@ class PreviewRow:
     unmatched: str
     result: str
     external: str = ""
+    why: str = ""  # why the deadline was not understood, when the parser can say
 
     @property
     def flagged(self) -> bool:
@@ -166,6 +167,7 @@ def preview(draft: PlanDraft, school: School) -> Preview:
                 unmatched=", ".join(responsible.unmatched),
                 result=row.item.result_text,
                 external=", ".join(responsible.external),
+                why=deadline.reason,
             )
         )
     result.plan = _plan_of(school)

@@ -143,6 +143,7 @@ class Deadline:
     starts_on: date | None
     due_on: date | None
     recurrence: str | None
+    reason: str = ""  # why it was not understood, when the parser can say (in Russian)
 
     @property
     def is_understood(self) -> bool:
@@ -213,7 +214,15 @@ class _Point:
 
 
 class _NotUnderstood(Exception):
-    """Internal signal: the phrase is not a date form this parser knows."""
+    """Internal signal: the phrase is not a date form this parser knows; its message, when it
+    has one, says why in Russian (for the import's preview)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+NO_YEAR = "не указан год"
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -285,14 +294,18 @@ class _Reader:
 
 
 def _first_day(point: _Point) -> date:
-    if point.month is None or point.year is None:
+    if point.month is None:
         raise _NotUnderstood
+    if point.year is None:
+        raise _NotUnderstood(NO_YEAR)
     return date(point.year, point.month, point.day or 1)
 
 
 def _last_day(point: _Point) -> date:
-    if point.month is None or point.year is None:
+    if point.month is None:
         raise _NotUnderstood
+    if point.year is None:
+        raise _NotUnderstood(NO_YEAR)
     if point.day is not None:
         return date(point.year, point.month, point.day)
     return date(point.year, point.month, calendar.monthrange(point.year, point.month)[1])
@@ -304,7 +317,7 @@ def _complete_range(start: _Point, end: _Point) -> None:
         raise _NotUnderstood
     if end.year is None:
         if start.year is None or start.month is None:
-            raise _NotUnderstood
+            raise _NotUnderstood(NO_YEAR if start.month is not None else "")
         end.year = start.year + (1 if end.month < start.month else 0)
     if start.month is None:
         start.month = end.month
@@ -339,14 +352,16 @@ def _parse_window(text: str) -> tuple[date | None, date]:
     if due_only:
         # «до мая» reads as "before May", which is ambiguous between 30 April and 31 May;
         # only a day or «до конца мая» gives a deadline we can stand behind.
-        if not reader.at_end() or (start.day is None and not month_end):
+        if not reader.at_end():
             raise _NotUnderstood
+        if start.day is None and not month_end:
+            raise _NotUnderstood("«до» месяца неоднозначно: укажите день или «до конца» месяца")
         return None, _last_day(start)
 
     if reader.at_end():
         # «с 01.09.2023» alone has no deadline, so it is not a window this tracker can use.
         if from_marker:
-            raise _NotUnderstood
+            raise _NotUnderstood("указано только начало, нет срока окончания")
         return _first_day(start), _last_day(start)
 
     separator = reader.peek()
@@ -362,7 +377,7 @@ def _parse_window(text: str) -> tuple[date | None, date]:
     _complete_range(start, end)
     starts_on, due_on = _first_day(start), _last_day(end)
     if starts_on > due_on:
-        raise _NotUnderstood
+        raise _NotUnderstood(f"окончание ({due_on:%d.%m.%Y}) раньше начала ({starts_on:%d.%m.%Y})")
     return starts_on, due_on
 
 
@@ -459,8 +474,10 @@ def parse_deadline(text: str) -> Deadline:
         return Deadline(text=text, starts_on=window[0], due_on=window[1], recurrence=None)
     try:
         starts_on, due_on = _parse_window(text)
-    except (_NotUnderstood, ValueError, OverflowError):
-        return empty
+    except _NotUnderstood as error:
+        return replace(empty, reason=error.reason)
+    except (ValueError, OverflowError):
+        return replace(empty, reason="такой даты нет")
     return Deadline(text=text, starts_on=starts_on, due_on=due_on, recurrence=None)
 
 
@@ -1127,6 +1144,8 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     start, end = (_collapse(columns.cell(cells, i)) for i in (columns.start, columns.end))
     if not deadline and end:  # separate start and end columns: the phrase parser reads them
         deadline = f"с {start} по {end}" if start else f"до {end}"
+    elif not deadline and start:  # a start with no end: kept, and flagged as such
+        deadline = f"с {start}"
     if not deadline:
         deadline = columns.grid_deadline(cells)
     # Extra cells are usually a stray tab or an extra column; keeping them in the responsible
