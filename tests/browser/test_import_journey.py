@@ -13,33 +13,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, log_in, log_out
+from tests.plans.test_import_web import word_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 PASSWORD = "Зелёный-трамвай-идёт-9"
-
-
-def word_plan() -> bytes:
-    """Its columns in another order, and the responsible column headed «Кто» (not known)."""
-    document = Document()
-    document.add_paragraph("Дорожная карта перехода на электронный журнал")
-    table = document.add_table(rows=0, cols=4)
-    for values in (
-        ["№", "Содержание работы", "Кто", "Срок"],
-        ["Подготовка"] * 4,
-        ["1", "Издать приказ о переходе", "Директор", "до 15.09.2026"],
-        ["2", "Обучить педагогов", "Зам. директора по ИКТ", "Сентябрь-октябрь 2026 г."],
-        ["3", "Провести педсовет", "Секретарь педсовета", "в конце 1 четверти"],
-        ["4", "Проверять заполнение ЭЖ", "Заместитель директора по УВР", "Ежемесячно"],
-    ):
-        row = table.add_row()
-        for cell, value in zip(row.cells, values, strict=True):
-            cell.text = value
-    merged = table.rows[1].cells
-    merged[0].merge(merged[3])
-    merged[0].text = "Подготовка"
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def word_calendar() -> bytes:
@@ -89,7 +66,9 @@ def test_a_new_school_comes_aboard_with_its_word_plan_and_calendar(new_page, liv
     expect(page.get_by_role("link", name="Школы", exact=True)).to_have_count(0)
     page.get_by_role("link", name="Загрузить план-график").click()
     plan = tmp_path / "дорожная карта.docx"
-    plan.write_bytes(word_plan())
+    plan.write_bytes(
+        word_plan(["4", "Проверять заполнение ЭЖ", "Заместитель директора по УВР", "Ежемесячно"])
+    )
     page.get_by_label("Файл плана").set_input_files(plan)
     page.get_by_role("button", name="Показать, как он будет загружен").click()
     expect(page.get_by_role("heading", name="Задачи: 4, требуют проверки: 4")).to_be_visible()

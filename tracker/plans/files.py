@@ -64,22 +64,60 @@ def rows_of(filename: str, content: bytes, table: int | None = None) -> Rows:
 
 
 def text_rows(text: str) -> Rows:
-    """Text from Word (tab-separated) or CSV («;» or «,», as its first lines show)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not any("\t" in line for line in lines[:50]):
-        sample = "\n".join(lines[:50])
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        if sample.count(delimiter):
-            reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter)
-            try:
-                return _numbered([[cell.strip() for cell in row] for row in reader])
-            except csv.Error as error:  # an unclosed quote swallowing the rest, say
-                raise PlanFormatError(
-                    f"CSV не читается (строка {reader.line_num}): проверьте кавычки ({error})"
-                ) from None
+    """Text from Word (tab-separated), from Excel (tab-separated, a cell with line breaks in
+    quotes) or CSV («;» or «,», whichever splits its first lines into the same number of cells)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    sample = [line for line in lines[:50] if line.strip()]
+    if not any("\t" in line for line in sample):
+        delimiter = _delimiter(sample)
+        if delimiter:
+            return _read_csv(text, delimiter)
+    elif any(line.count('"') % 2 for line in lines):
+        # Excel puts a cell with a line break in quotes: the quotes hold the row together.
+        return _read_csv(text, "\t")
     rows = tab_rows(text)
     if len(rows) > MAX_ROWS:
         raise PlanFormatError(f"в файле больше {MAX_ROWS} строк")
+    return rows
+
+
+def _delimiter(sample: list[str]) -> str | None:
+    """«;» or «,»: the one that splits the most of the sample's lines into the same number of
+    cells (Excel's «;» CSV leaves commas in the text unquoted); None for neither."""
+    best, best_score = None, 0
+    for delimiter in (";", ","):
+        try:
+            widths = [len(row) for row in csv.reader(sample, delimiter=delimiter) if len(row) > 1]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(text: str, delimiter: str) -> Rows:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: Rows = []
+    try:
+        start = 1
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            if any(cells):
+                rows.append((start, cells))
+            if len(rows) > MAX_ROWS:
+                raise PlanFormatError(f"в файле больше {MAX_ROWS} строк")
+            start = reader.line_num + 1
+    except csv.Error as error:  # an unclosed quote swallowing the rest, say
+        raise PlanFormatError(
+            f"CSV не читается (строка {reader.line_num}): проверьте кавычки ({error})"
+        ) from None
     return rows
 
 

@@ -104,7 +104,7 @@ def planned_tasks(parsed: ParsedPlan, aliases: dict[str, str]) -> list[PlannedTa
     def walk(section: ParsedSection, path: tuple[str, ...]) -> None:
         here = (*path, section.title)
         for item in section.items:
-            deadline = parse_deadline(item.deadline_text)
+            deadline = parse_deadline(item.deadline_text, parsed.calendar_year)
             responsible = parse_responsible(item.responsible_text, aliases)
             parts = [(None, item.title)] if not item.checks else list(enumerate(item.checks, 1))
             for sub_number, title in parts:

@@ -449,7 +449,18 @@ def _calendar_year(text: str) -> tuple[date, date] | None:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def parse_deadline(text: str) -> Deadline:
+# In a plan for one calendar year («на 2025 год»), the year of these phrases is that year.
+_THIS_YEAR_PHRASES = {
+    "в течение года": False,
+    "в течении года": False,
+    "в течение всего года": False,
+    "в конце года": True,
+    "конец года": True,
+    "до конца года": True,
+}
+
+
+def parse_deadline(text: str, calendar_year: int | None = None) -> Deadline:
     """Parse a «Сроки» cell into a :class:`Deadline`; never raises.
 
     Understood forms: a month or a month range with a year (``Май 2023г.``,
@@ -459,11 +470,20 @@ def parse_deadline(text: str) -> Deadline:
     ``до 1 сентября 2023 г.``, ``до конца мая 2024``) and the recurrences of
     :data:`RECURRENCES`. A month means the whole month. Anything else, including impossible
     dates and windows that end before they start, gives a Deadline whose only set field is
-    ``text``.
+    ``text`` (and ``reason``, when it can say why). In a plan for one calendar year
+    (``calendar_year``), «в течение года» is that year and «в конце года» its December.
     """
     empty = Deadline(text=text, starts_on=None, due_on=None, recurrence=None)
     if not text or not text.strip():
         return empty
+    if calendar_year is not None and normalize_phrase(text) in _THIS_YEAR_PHRASES:
+        if _THIS_YEAR_PHRASES[normalize_phrase(text)]:
+            return replace(
+                empty, starts_on=date(calendar_year, 12, 1), due_on=date(calendar_year, 12, 31)
+            )
+        return replace(
+            empty, starts_on=date(calendar_year, 1, 1), due_on=date(calendar_year, 12, 31)
+        )
     recurrence = _recurrence_of(text)
     if recurrence is not None:
         return Deadline(text=text, starts_on=None, due_on=None, recurrence=recurrence)
@@ -493,7 +513,7 @@ _ROLE_MARKER_RE = re.compile(
     r"\s*[-‐‑‒–—―−:]\s*",
     re.IGNORECASE,
 )
-_PART_SEPARATOR_RE = re.compile(r"[,;]")
+_PART_SEPARATOR_RE = re.compile(r"[,;\n]")
 _AND_RE = re.compile(r"\s+и\s+", re.IGNORECASE)
 
 
@@ -547,6 +567,29 @@ _EXTERNAL_WORDS = (
     "разработчик",
 )
 _OFFICE_WORDS = ("управлени", "отдел", "комитет")
+# Words that make a phrase the school's own, whatever else it says («директор муниципального
+# бюджетного общеобразовательного учреждения», «школьный координатор регионального этапа»).
+_SCHOOL_WORDS = (
+    "школ",
+    "мбоу",
+    "моу",
+    "мкоу",
+    "гбоу",
+    "маоу",
+    "оу",
+    "общеобразовательн",
+    "директор",
+    "заместител",
+    "зам",
+    "завуч",
+    "учител",
+    "педагог",
+    "классн",
+    "ответственн",
+    "секретар",
+    "библиотекар",
+    "психолог",
+)
 _TERRITORY_WORDS = ("город", "район", "муниципал", "округ", "област", "кра", "республик")
 
 
@@ -555,6 +598,8 @@ def is_external(phrase: str) -> bool:
     education office («управление образования», «комитет по образованию»), the city's
     administration, a regional centre. «Администрация» alone is the school's own."""
     words = normalize_phrase(phrase).split()
+    if any(word.startswith(_SCHOOL_WORDS) for word in words):
+        return False
     if any(word.startswith(_EXTERNAL_WORDS) for word in words):
         return True
     if any(word.startswith("образовани") for word in words) and any(
@@ -747,6 +792,7 @@ class ParsedPlan:
 
     title: str
     sections: tuple[ParsedSection, ...]
+    calendar_year: int | None = None  # the one calendar year the title names («на 2025 год»)
 
 
 class PlanFormatError(ValueError):
@@ -805,8 +851,24 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
         "период",
         "период исполнения",
         "время проведения",
+        "срок по плану",
+        "сроки по плану",
     ),
     "start": ("дата начала", "начало", "срок начала", "начало работ"),
+    "phase": (
+        "этап",
+        "этапы",
+        "этап работы",
+        "этапы работы",
+        "этап реализации",
+        "этапы реализации",
+        "направление",
+        "направления",
+        "направление работы",
+        "направления работы",
+        "направление деятельности",
+        "раздел",
+    ),
     "end": ("дата окончания", "окончание", "срок окончания", "срок завершения", "завершение"),
     "responsible": (
         "ответственный",
@@ -882,6 +944,7 @@ class Columns:
     result: int | None = None
     width: int = 4  # cells past the header's last one are added to the responsible cell
     unused: tuple[str, ...] = ()  # header cells no column was found for
+    phase: int | None = None  # a column of phases merged down the table («Этап», «Задачи»)
     # A quarter grid: the columns of quarters I–IV, marked where the item falls.
     q1: int | None = None
     q2: int | None = None
@@ -949,7 +1012,7 @@ def detect_columns(cells: list[str]) -> Columns | None:
     items' column and one more, and not begin with an item's number."""
     if cells and _NUMBER_RE.match(cells[0]):
         return None
-    found: dict[str, int] = {}
+    every: dict[str, list[int]] = {}
     unused = []
     quarter_word, quarter_year = "квартал", None
     for index, cell in enumerate(cells):
@@ -958,10 +1021,24 @@ def detect_columns(cells: list[str]) -> Columns | None:
             if cell:
                 unused.append(_collapse(cell))
             continue
-        found.setdefault(column, index)
+        every.setdefault(column, []).append(index)
         head = _quarter_head(cell) if column.startswith("q") else None
         if head is not None:
             quarter_word, quarter_year = head[1], head[2] or quarter_year
+    titles = every.get("title", [])
+    if len(titles) > 1:
+        # «Задачи | Мероприятия»: the activities are the items; the tasks (or directions)
+        # they serve, merged down the table, are its phases.
+        main = [i for i in titles if not normalize_phrase(cells[i]).startswith(_GROUP_WORDS)]
+        if main:
+            every["title"] = main[:1]
+            every.setdefault("phase", [i for i in titles if i not in main][:1])
+    deadlines = every.get("deadline", [])
+    if "start" in every and "end" not in every and deadlines:
+        # «Начало | Срок»: the second date is the end; a further «Срок по плану», the phrase.
+        every["end"] = deadlines[:1]
+        every["deadline"] = deadlines[1:]
+    found = {column: indexes[0] for column, indexes in every.items() if indexes}
     if "title" not in found or len(found) < 2:
         return None
     number = found.get("number")
@@ -975,6 +1052,7 @@ def detect_columns(cells: list[str]) -> Columns | None:
         end=found.get("end"),
         responsible=found.get("responsible"),
         result=found.get("result"),
+        phase=found.get("phase"),
         width=len(cells),
         unused=tuple(unused),
         q1=found.get("q1"),
@@ -986,6 +1064,8 @@ def detect_columns(cells: list[str]) -> Columns | None:
     )
 
 
+# The words of a column that groups the activities (when the table has an activities column too).
+_GROUP_WORDS = ("задач", "направлен")
 _SUB_START = ("начало", "с", "дата начала", "срок начала", "от")
 _SUB_END = ("окончание", "по", "до", "дата окончания", "срок окончания", "завершение")
 
@@ -1002,7 +1082,11 @@ def _with_subheader(header: list[str], below: list[str]) -> list[str] | None:
         text = _collapse(cell)
         if not text or text == _collapse(cells[index]):
             continue
-        owner = next((cells[i] for i in range(index, -1, -1) if header[i : i + 1] != [""]), "")
+        # The merged cell above: the nearest header cell at or before this column (as the
+        # header has it, not as this loop has rewritten it).
+        owner = next(
+            (header[i] for i in range(min(index, len(header) - 1), -1, -1) if header[i]), ""
+        )
         owner_key = normalize_phrase(owner)
         under_dates = column_of(owner) == "deadline" or any(
             word in owner_key for word in ("квартал", "четверт", "срок", "период")
@@ -1056,14 +1140,17 @@ def _is_column_header(cells: list[str]) -> bool:
     # «Третье мероприятие» or «Провести мероприятия ...» is never taken for the header; and a
     # row with a date in it is an item («Мероприятия для родителей | сентябрь 2024 | …»).
     if _NUMBER_RE.match(cells[0]) or any(
-        _DATED_RE.search(cell) for cell in cells if _quarter_head(cell) is None
+        _DATED_RE.search(cell)
+        for cell in cells
+        if _quarter_head(cell) is None and column_of(cell) is None
     ):
         return False
     if detect_columns(cells) is not None:
         return True
     # A header row of the items' column alone (the classic table's merged first line).
     return sum(1 for cell in cells if cell) == 1 and any(
-        column_of(cell) == "title" and normalize_phrase(cell) in _WORD_COLUMN for cell in cells
+        normalize_phrase(cell).startswith("мероприят") and normalize_phrase(cell) in _WORD_COLUMN
+        for cell in cells
     )
 
 
@@ -1096,6 +1183,7 @@ class _Line:
     # A phase row's own number: «II» (a phase) or «2.» (a phase, or a sub-phase under a Roman
     # one); "" for a merged row, placed by what follows it.
     header_number: str = ""
+    level: int | None = None  # a phase of the phases column: always a phase
 
 
 @dataclass
@@ -1143,9 +1231,16 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     deadline = _collapse(columns.cell(cells, columns.deadline))
     start, end = (_collapse(columns.cell(cells, i)) for i in (columns.start, columns.end))
     if not deadline and end:  # separate start and end columns: the phrase parser reads them
-        deadline = f"с {start} по {end}" if start else f"до {end}"
-    elif not deadline and start:  # a start with no end: kept, and flagged as such
-        deadline = f"с {start}"
+        if start:
+            deadline = f"с {start} по {end}"
+        else:
+            deadline = (
+                end if normalize_phrase(end).startswith(("до ", "не позднее ")) else f"до {end}"
+            )
+    elif not deadline and start:
+        # A phrase typed across merged start and end cells («в течение года») is the phrase;
+        # a date with no end is kept as «с …», and flagged as such.
+        deadline = f"с {start}" if any(ch.isdigit() for ch in start) else start
     if not deadline:
         deadline = columns.grid_deadline(cells)
     # Extra cells are usually a stray tab or an extra column; keeping them in the responsible
@@ -1165,14 +1260,36 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
     return _Line(line_number, "item", item=item)
 
 
+_CLOSING_WORDS = ("итого", "всего", "исполнитель", "исп ", "составил", "подготовил", "подпись")
+_INITIALS_RE = re.compile(
+    r"\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\."
+)
+
+
+def _is_closing(cells: list[str], columns: Columns) -> bool:
+    """A row under the table that is not an item: «Итого: 8 мероприятий», «Исполнитель:
+    Петрова А.А., тел. …», a signature («Заместитель директора по УВР | ____ | О.В. Сидорова»):
+    no number, no deadline, and totals' words, a line to sign on, or initials with no date."""
+    if _NUMBER_RE.match(columns.cell(cells, columns.number).strip()):
+        return False
+    filled = [cell for cell in cells if cell.strip()]
+    if not filled:
+        return False
+    first = normalize_phrase(filled[0]).split()
+    if first and first[0] in _CLOSING_WORDS:
+        return True
+    if any("___" in cell for cell in filled):
+        return True
+    dated = any(_DATED_RE.search(cell) for cell in filled)
+    return not dated and len(filled) >= 2 and bool(_INITIALS_RE.search(filled[-1]))
+
+
 def _find_numbered_phases(lines: list[_Line]) -> None:
-    """A numbered row with no deadline, responsible or result whose next row is numbered under
-    it («2. Обучение» before «2.1 …») is a phase, not an item."""
+    """A numbered row whose next row is numbered under it («2. Обучение» before «2.1 …») is a
+    phase, not an item, even when it carries the stage's own dates (its items carry theirs)."""
     for position, line in enumerate(lines[:-1]):
         item, following = line.item, lines[position + 1].item
         if item is None or following is None or not item.number:
-            continue
-        if item.deadline_text or item.responsible_text or item.result_text:
             continue
         stem = item.number.rstrip(".)")
         if following.number.startswith(stem + ".") and len(following.number.rstrip(".)")) > len(
@@ -1190,7 +1307,9 @@ def _phase_levels(lines: list[_Line]) -> list[int | None]:
     roman = any(_ROMAN_NUMBER_RE.match(line.header_number) for line in lines)
     levels: list[int | None] = []
     for line in lines:
-        if not line.header_number:
+        if line.level is not None:
+            levels.append(line.level)
+        elif not line.header_number:
             levels.append(None)
         elif _ROMAN_NUMBER_RE.match(line.header_number):
             levels.append(1)
@@ -1258,12 +1377,22 @@ def parse_plan_rows(
 
     # A page break in Word repeats the column header inside the body (the same rows again, not
     # any row that begins like a header); the row of column numbers under it is no item.
-    lines = [
-        _classify(line_number, cells, columns)
-        for line_number, cells in rows
-        if [normalize_phrase(cell) for cell in cells] not in repeats
-        and not _is_column_numbers(cells)
-    ]
+    lines: list[_Line] = []
+    group = ""
+    for line_number, cells in rows:
+        if [normalize_phrase(cell) for cell in cells] in repeats or _is_column_numbers(cells):
+            continue
+        if _is_closing(cells, columns):
+            continue
+        if columns.phase is not None:
+            value = _collapse(columns.cell(cells, columns.phase))
+            if value and value != group:
+                group = value
+                lines.append(_Line(line_number, "header", header=_header_title(value), level=1))
+            cells = [cell if i != columns.phase else "" for i, cell in enumerate(cells)]
+            if not any(cells):
+                continue
+        lines.append(_classify(line_number, cells, columns))
     _find_numbered_phases(lines)
     if not any(line.kind == "item" for line in lines):
         raise PlanFormatError("В тексте плана не найдено ни одного мероприятия")
@@ -1294,4 +1423,8 @@ def parse_plan_rows(
         if line.item is not None:
             current.items.append(line.item)
 
-    return ParsedPlan(title=title, sections=tuple(phase.freeze() for phase in phases))
+    return ParsedPlan(
+        title=title,
+        sections=tuple(phase.freeze() for phase in phases),
+        calendar_year=_single_year(title),
+    )
