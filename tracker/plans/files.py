@@ -9,7 +9,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from tracker.plans.parsing import PlanFormatError, detect_columns, tab_rows
@@ -155,13 +155,22 @@ def document_rows(filename: str, content: bytes) -> Rows:
     return _numbered(rows)
 
 
-def _docx_tables(content: bytes) -> tuple[list[list[list[str]]], list[str]]:
-    """A Word document's tables as rows of cells, and its first paragraphs (its title block)."""
-    document = _word(content)
-    if not document.tables:
+def _docx_tables(content: bytes) -> tuple[list[list[list[str]]], list[list[str]]]:
+    """A Word document's tables as rows of cells, and the paragraphs before each table and
+    after the last one (`between[i]` stands before table i)."""
+    from docx.table import Table as WordTable
+
+    tables: list[list[list[str]]] = []
+    between: list[list[str]] = [[]]
+    for block in _word(content).iter_inner_content():
+        if isinstance(block, WordTable):
+            tables.append([_row_cells(row) for row in block.rows])
+            between.append([])
+        elif block.text.strip():
+            between[-1].append(" ".join(block.text.split()))
+    if not tables:
         raise PlanFormatError("в документе Word нет таблицы: план-график должен быть таблицей")
-    tables = [[_row_cells(row) for row in table.rows] for table in document.tables]
-    return tables, [p.text.strip() for p in document.paragraphs if p.text.strip()][:6]
+    return tables, between
 
 
 def _plan_table(tables: list[list[list[str]]]) -> int:
@@ -178,7 +187,7 @@ def tables_of(filename: str, content: bytes) -> tuple[list[Table], int]:
     one read by default; ([], 0) for anything else."""
     if _package(content) != "docx":
         return [], 0
-    tables, _title = _docx_tables(content)
+    tables, _between = _docx_tables(content)
     offered = [
         Table(
             index=i,
@@ -193,11 +202,23 @@ def tables_of(filename: str, content: bytes) -> tuple[list[Table], int]:
 
 def _docx_rows(content: bytes, table: int | None = None) -> Rows:
     """The Word table that holds the plan (`table`, or `_plan_table`), each merged cell once,
-    with the document's first paragraphs (its title block, usually) as the title."""
-    tables, title = _docx_tables(content)
+    the paragraphs before it (its title block; eight lines at most) as the title, and the tables of the same
+    width that follow it (a plan continued after a page or a section heading, which becomes a
+    phase row); what follows them (a signature) is left out."""
+    tables, between = _docx_tables(content)
     if table is None or not 0 <= table < len(tables):
         table = _plan_table(tables)
-    return _numbered([[" ".join(title)]] * bool(title) + tables[table])
+    title = [line for lines in between[: table + 1] for line in lines][-8:]
+    rows = [[" ".join(title)]] * bool(title) + tables[table]
+    width = max((len(cells) for cells in tables[table]), default=0)
+    header = tables[table][0] if tables[table] else []
+    for following in range(table + 1, len(tables)):
+        more = tables[following]
+        if not more or max(len(cells) for cells in more) != width:
+            break
+        rows += [[line] for line in between[following] if len(line) <= 200]
+        rows += more[1:] if more[0] == header else more
+    return _numbered(rows)
 
 
 def _row_cells(row) -> list[str]:
@@ -236,10 +257,13 @@ def _cell_lines(tc) -> str:
 
 
 def _xlsx_rows(content: bytes) -> Rows:
+    """The active sheet's rows: a cell merged down repeats its text in every row it covers (as
+    Word gives it), a cell merged across stands in its first column; dates as the sheet shows
+    them (`_cell_text`)."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(content), data_only=True)
     except Exception:  # a damaged or encrypted workbook
         raise PlanFormatError(
             "таблица Excel не читается: она повреждена или защищена паролем"
@@ -247,21 +271,50 @@ def _xlsx_rows(content: bytes) -> Rows:
     sheet: Any = book.active
     if sheet is None or not hasattr(sheet, "iter_rows"):  # a chart sheet, or none
         raise PlanFormatError("в книге Excel нет листа с таблицей")
+    down: dict[tuple[int, int], Any] = {}
+    for merged in sheet.merged_cells.ranges:
+        top = sheet.cell(merged.min_row, merged.min_col)
+        for row in range(merged.min_row + 1, merged.max_row + 1):
+            down[(row, merged.min_col)] = top
     rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append([_cell_text(value) for value in values])
+    for cells in sheet.iter_rows():
+        rows.append([_cell_text(down.get((cell.row, cell.column), cell)) for cell in cells])
         if len(rows) > MAX_ROWS:
             break
     book.close()
     return _numbered(rows)
 
 
-def _cell_text(value: object) -> str:
+_MONTH_NAMES = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell as the sheet shows it: a date typed as «сентябрь 2024» (Excel keeps 01.09.2024,
+    formatted as a month) is the month; a date shown without its year («20.05») is written
+    without it (Excel filled in the year it was typed in, which may not be the plan's)."""
+    value = cell.value
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too
+        shown = (cell.number_format or "").lower().split(";")[0]
+        shown = shown.split("]")[-1]  # «[$-419]mmmm yyyy»: the locale is not the format
+        if "d" not in shown and "m" in shown and "y" in shown:
+            return f"{_MONTH_NAMES[value.month - 1]} {value.year}"
+        if "d" in shown and "y" not in shown:
+            return f"{value:%d.%m}"
         return f"{value:%d.%m.%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

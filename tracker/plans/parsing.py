@@ -1105,6 +1105,7 @@ def _with_subheader(header: list[str], below: list[str]) -> list[str] | None:
     return cells if folded else None
 
 
+_FOR_YEAR_RE = re.compile(r"\bна ((?:19|20)\d\d) (?:год|г)\b")
 _TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -1114,6 +1115,9 @@ def _single_year(title: str) -> int | None:
     normalized = normalize_phrase(title)
     if "учебн" in normalized or _TWO_YEARS_RE.search(normalized):
         return None
+    named = _FOR_YEAR_RE.findall(normalized)  # «на 2025 год», whatever dates the title block has
+    if len(set(named)) == 1:
+        return int(named[0])
     years = set(_TITLE_YEAR_RE.findall(title))
     return int(years.pop()) if len(years) == 1 else None
 
