@@ -26,9 +26,9 @@ ALIASES = {
     for position in tomllib.loads((SEEDS / "catalogue.toml").read_text("utf-8"))["position"]
     for alias in [position["title"], *position.get("aliases", [])]
 }
-# Rows read right across the corpus when this was written (of 139; 45 flagged): a change that
+# Rows read right across the corpus when this was written (of 139; 42 flagged): a change that
 # reads fewer right is a step back even when it misreads nothing.
-RIGHT_AT_LEAST = 89
+RIGHT_AT_LEAST = 97
 
 
 @pytest.fixture(scope="module")

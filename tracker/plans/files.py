@@ -201,10 +201,10 @@ def tables_of(filename: str, content: bytes) -> tuple[list[Table], int]:
 
 
 def _docx_rows(content: bytes, table: int | None = None) -> Rows:
-    """The Word table that holds the plan (`table`, or `_plan_table`), each merged cell once,
-    the paragraphs before it (its title block; eight lines at most) as the title, and the tables of the same
-    width that follow it (a plan continued after a page or a section heading, which becomes a
-    phase row); what follows them (a signature) is left out."""
+    """The Word table that holds the plan (`table`, or `_plan_table`), each merged cell once;
+    the paragraphs before it (its title block; eight lines at most) as the title; and the
+    tables of the same width that follow it (a plan continued after a page or a section
+    heading, which becomes a phase row). What follows them (a signature) is left out."""
     tables, between = _docx_tables(content)
     if table is None or not 0 <= table < len(tables):
         table = _plan_table(tables)

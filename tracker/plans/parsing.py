@@ -567,6 +567,10 @@ _EXTERNAL_WORDS = (
     "разработчик",
 )
 _OFFICE_WORDS = ("управлени", "отдел", "комитет")
+# The education office by its initials: «УО», «ГУО», «МУО», «РУО», «ОО администрации».
+_OFFICE_ABBREVIATIONS = frozenset(
+    {"уо", "гуо", "муо", "руо", "гороо", "омвд", "пдн", "кдн", "кднизп"}
+)
 # Words that make a phrase the school's own, whatever else it says («директор муниципального
 # бюджетного общеобразовательного учреждения», «школьный координатор регионального этапа»).
 _SCHOOL_WORDS = (
@@ -600,7 +604,7 @@ def is_external(phrase: str) -> bool:
     words = normalize_phrase(phrase).split()
     if any(word.startswith(_SCHOOL_WORDS) for word in words):
         return False
-    if any(word.startswith(_EXTERNAL_WORDS) for word in words):
+    if any(word.startswith(_EXTERNAL_WORDS) or word in _OFFICE_ABBREVIATIONS for word in words):
         return True
     if any(word.startswith("образовани") for word in words) and any(
         word.startswith(_OFFICE_WORDS) for word in words
@@ -704,8 +708,33 @@ def _same_words(phrase: str, alias: str) -> bool:
     return True
 
 
+_INITIALS_RE = re.compile(
+    r"\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\."
+)
+# What a responsible part adds to the position it names: a remark in brackets («(по
+# согласованию)», «(Петрова А.А.)»), the grades («1-11 классов», «5-9 кл.», «9 класса»), a
+# person's initials. The position is matched without them; the cell keeps them as written.
+_QUALIFIER_RES = (
+    re.compile(r"\([^)]*\)"),
+    re.compile(
+        r"\s+\d+(?:\s*[-–]\s*\d+)?(?:-?х|-?ых)?\s*(?:классов|класса|классы|кл)\b\.?", re.IGNORECASE
+    ),
+    _INITIALS_RE,
+)
+
+
+def _without_qualifiers(part: str) -> str:
+    for pattern in _QUALIFIER_RES:
+        part = pattern.sub(" ", part)
+    return " ".join(part.split()) or part
+
+
 def _match_part(part: str, index: _AliasIndex) -> tuple[list[str], list[str]]:
     """Codes and unmatched texts for one comma-separated part of the cell."""
+    bare = _without_qualifiers(part)
+    if bare != part and normalize_phrase(bare):
+        codes, unmatched = _match_part(bare, index)
+        return codes, [part] if unmatched else []
     code = index.lookup_exact(part)
     if code is not None:
         return [code], []
@@ -746,7 +775,7 @@ def parse_responsible(text: str, aliases: dict[str, str]) -> ResponsibleMatch:
         part = raw_part.strip()
         if not normalize_phrase(part):
             continue
-        if is_external(part) and index.lookup_exact(part) is None:
+        if is_external(_without_qualifiers(part)) and index.lookup_exact(part) is None:
             external.append(part)
             continue
         part_codes, part_unmatched = _match_part(part, index)
@@ -1265,9 +1294,6 @@ def _classify(line_number: int, cells: list[str], columns: Columns = Columns()) 
 
 
 _CLOSING_WORDS = ("итого", "всего", "исполнитель", "исп ", "составил", "подготовил", "подпись")
-_INITIALS_RE = re.compile(
-    r"\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\."
-)
 
 
 def _is_closing(cells: list[str], columns: Columns) -> bool:
