@@ -220,3 +220,33 @@ def test_a_zip_that_unpacks_into_gigabytes_is_refused():
         archive.writestr("word/document.xml", b"\0" * (101 * 1024 * 1024))
     with pytest.raises(PlanFormatError, match="слишком большой объём"):
         rows_of("bomb.docx", buffer.getvalue())
+
+
+def test_a_small_sheet_with_a_huge_merged_range_is_read_as_its_rows():
+    """A merge over 200,000 rows in a file of a few kilobytes (written into the sheet's XML, as
+    an attacker would) is applied to the rows read, not expanded into cells; a range merged down
+    within the table gives its text to every row it covers."""
+    import zipfile
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["№", "Мероприятие", "Сроки", "Ответственный"])
+    sheet.append([1, "Издать приказ", "май 2025", "Директор"])
+    sheet.append([2, "Обучить педагогов", "июнь 2025", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    merges = '<mergeCells count="2"><mergeCell ref="D2:D3"/><mergeCell ref="F1:XFD1048576"/></mergeCells>'
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData>" + merges.encode())
+            target.writestr(entry, data)
+    assert len(patched.getvalue()) < 10_000
+    rows = rows_of("план.xlsx", patched.getvalue())
+    assert [cells[:4] for _n, cells in rows] == [
+        ["№", "Мероприятие", "Сроки", "Ответственный"],
+        ["1", "Издать приказ", "май 2025", "Директор"],
+        ["2", "Обучить педагогов", "июнь 2025", "Директор"],
+    ]

@@ -122,9 +122,10 @@ def _read_csv(text: str, delimiter: str) -> Rows:
 
 
 def _numbered(rows: list[list[str]]) -> Rows:
-    if len(rows) > MAX_ROWS:
+    numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+    if len(numbered) > MAX_ROWS:
         raise PlanFormatError(f"в файле больше {MAX_ROWS} строк")
-    return [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+    return numbered
 
 
 def _word(content: bytes):
@@ -256,14 +257,18 @@ def _cell_lines(tc) -> str:
     return "\n".join(lines)
 
 
+MAX_MERGES = 10_000
+
+
 def _xlsx_rows(content: bytes) -> Rows:
-    """The active sheet's rows: a cell merged down repeats its text in every row it covers (as
-    Word gives it), a cell merged across stands in its first column; dates as the sheet shows
-    them (`_cell_text`)."""
+    """The active sheet's rows, read as a stream: a cell merged down repeats its text in every
+    row it covers (as Word gives it), a cell merged across stands in its first column; dates
+    as the sheet shows them (`_cell_text`). Merged ranges are read from the sheet's XML and
+    applied to the rows read, so a range over a million rows costs nothing."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(content), data_only=True)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged or encrypted workbook
         raise PlanFormatError(
             "таблица Excel не читается: она повреждена или защищена паролем"
@@ -271,18 +276,51 @@ def _xlsx_rows(content: bytes) -> Rows:
     sheet: Any = book.active
     if sheet is None or not hasattr(sheet, "iter_rows"):  # a chart sheet, or none
         raise PlanFormatError("в книге Excel нет листа с таблицей")
-    down: dict[tuple[int, int], Any] = {}
-    for merged in sheet.merged_cells.ranges:
-        top = sheet.cell(merged.min_row, merged.min_col)
-        for row in range(merged.min_row + 1, merged.max_row + 1):
-            down[(row, merged.min_col)] = top
-    rows = []
+    rows: list[list[str]] = []
+    filled = blank_run = 0
     for cells in sheet.iter_rows():
-        rows.append([_cell_text(down.get((cell.row, cell.column), cell)) for cell in cells])
-        if len(rows) > MAX_ROWS:
+        row = [_cell_text(cell) for cell in cells]
+        rows.append(row)
+        blank_run = 0 if any(row) else blank_run + 1
+        filled += blank_run == 0
+        # Excel keeps formatted empty rows down to row 1,048,576: a thousand of them in a row
+        # end the table.
+        if filled > MAX_ROWS or blank_run > 1000:
             break
+    merges = _merged_ranges(book, sheet)
     book.close()
+    for first_row, column, last_row in merges:
+        if first_row > len(rows) or column > len(rows[first_row - 1]):
+            continue
+        top = rows[first_row - 1][column - 1]
+        for row in rows[first_row : min(last_row, len(rows))]:
+            row.extend([""] * (column - len(row)))
+            row[column - 1] = top
     return _numbered(rows)
+
+
+def _merged_ranges(book: Any, sheet: Any) -> list[tuple[int, int, int]]:
+    """The sheet's ranges merged down: (first row, column, last row), from its XML."""
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    from openpyxl.utils.cell import range_boundaries
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if path is None:
+        return []
+    found = []
+    with book._archive.open(path) as stream:
+        for _event, element in iterparse(stream):
+            if element.tag.endswith("}mergeCell"):
+                try:
+                    min_col, min_row, _max_col, max_row = range_boundaries(element.get("ref", ""))
+                except (TypeError, ValueError):
+                    continue
+                if min_col and min_row and max_row and max_row > min_row:
+                    found.append((min_row, min_col, max_row))
+                if len(found) > MAX_MERGES:
+                    raise PlanFormatError(f"в таблице Excel больше {MAX_MERGES} объединённых ячеек")
+            element.clear()
+    return found
 
 
 _MONTH_NAMES = (
