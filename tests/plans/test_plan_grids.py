@@ -7,6 +7,7 @@ responsible cells. Every row's fields are checked."""
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 from openpyxl import Workbook
 
@@ -327,9 +328,10 @@ def test_numbered_phase_rows_without_deadlines_in_a_csv():
     assert [(p.title, len(p.sections)) for p in plan.sections] == [
         ("Организационные мероприятия", 0),
         ("Обучение", 0),
+        ("", 0),
     ]
     # «3.» has a deadline and nothing numbered under it: an item missing its responsible
-    # (flagged later), not a phase.
+    # (flagged later), not a phase; and outside stage «2.», whose rows are «2.1», «2.2»….
     assert rows(plan) == [
         (
             "Организационные мероприятия",
@@ -358,7 +360,7 @@ def test_numbered_phase_rows_without_deadlines_in_a_csv():
             "Зам. директора по ИКТ",
             "",
         ),
-        ("Обучение", "", "3.", "Отчёт на совещании", "май 2026", "", ""),
+        ("", "", "3.", "Отчёт на совещании", "май 2026", "", ""),
     ]
 
 
@@ -389,3 +391,62 @@ def test_merged_phase_rows_one_after_another_are_phases_not_sub_phases():
         ("Основной этап", "2"),
         ("Итоговый этап", "3"),
     ]
+
+
+def test_a_numbered_item_with_its_own_steps_and_the_closing_rows_of_an_unnumbered_table():
+    """«1 | Провести совещание | сентябрь 2024 | Директор» with one step «1.1» stays an item (it
+    names who answers for it); rows like totals or signatures are dropped only under the table,
+    never among its items."""
+    text = (
+        "№\tМероприятие\tСроки\tОтветственный\n"
+        "1\tПровести совещание\tсентябрь 2024\tДиректор\n"
+        "1.1\tПодготовить повестку\tсентябрь 2024\tСекретарь\n"
+        "2\tИтоговый отчёт\tмай 2025\tДиректор\n"
+    )
+    plan = parse_plan_rows(rows_of("план.txt", text.encode()))
+    assert [(row[0], row[2]) for row in rows(plan)] == [("", "1"), ("", "1.1"), ("", "2")]
+    unnumbered = (
+        "Мероприятие\tСроки\tОтветственный\n"
+        "Провести совещание\tв течение года\tИванова А.А.\n"
+        "Заполнить бланк ____ отчёта\tоктябрь 2024\tДиректор\n"
+        "Всего учащихся: подвести итоги\tмай 2025\tДиректор\n"
+        "Итого: 3 мероприятия\n"
+        "Заместитель директора по УВР\t\tО.В. Сидорова\n"
+    )
+    plan = parse_plan_rows(rows_of("план.txt", unnumbered.encode()))
+    assert [row[3] for row in rows(plan)] == [
+        "Провести совещание",
+        "Заполнить бланк ____ отчёта",
+        "Всего учащихся: подвести итоги",
+    ]
+    assert [p.title for p in plan.sections] == [""]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "outside"),
+    [
+        ("Руководитель отделения дополнительного образования", False),  # the school's unit
+        ("Иронова А.А.", False),
+        ("Директор муниципального бюджетного общеобразовательного учреждения", False),
+        ("Школьный координатор регионального этапа", False),
+        ("Зам. министра образования", True),
+        ("Отдел образования администрации района", True),
+        ("МОУО", True),
+        ("Представитель УО (по согласованию)", True),
+    ],
+)
+def test_what_is_outside_the_school_and_what_is_not(phrase, outside):
+    from tracker.plans.parsing import is_external
+
+    assert is_external(phrase) is outside
+
+
+def test_a_plan_titled_with_the_date_of_its_order_is_no_calendar_year_plan():
+    text = (
+        "Утверждено приказом от 28.08.2024 г. План-график введения ЭЖ\n"
+        "№\tМероприятие\tСроки\tОтветственный\n"
+        "1\tВести ЭЖ\tв течение года\tДиректор\n"
+    )
+    assert parse_plan_rows(rows_of("план.txt", text.encode())).calendar_year is None
+    dated = text.replace("План-график введения ЭЖ", "План-график введения ЭЖ на 2025 год")
+    assert parse_plan_rows(rows_of("план.txt", dated.encode())).calendar_year == 2025

@@ -552,10 +552,6 @@ _EXTERNAL_WORDS = (
     "прокуратур",
     "гибдд",
     "госавтоинспекц",
-    "роно",
-    "гороно",
-    "имц",
-    "иро",
     "цоко",
     "рцои",
     "муниципальн",
@@ -566,26 +562,35 @@ _EXTERNAL_WORDS = (
     "поставщик",
     "разработчик",
 )
-_OFFICE_WORDS = ("управлени", "отдел", "комитет")
+_OFFICE_WORDS = ("управлени", "комитет")
+_DEPARTMENT = frozenset({"отдел", "отдела", "отделу", "отделом", "отделе"})  # not «отделение»
 # The education office by its initials: «УО», «ГУО», «МУО», «РУО», «ОО администрации».
 _OFFICE_ABBREVIATIONS = frozenset(
-    {"уо", "гуо", "муо", "руо", "гороо", "омвд", "пдн", "кдн", "кднизп"}
+    {
+        "уо",
+        "гуо",
+        "муо",
+        "руо",
+        "моуо",
+        "гороо",
+        "роно",
+        "гороно",
+        "имц",
+        "иро",
+        "омвд",
+        "пдн",
+        "кдн",
+    }
 )
 # Words that make a phrase the school's own, whatever else it says («директор муниципального
 # бюджетного общеобразовательного учреждения», «школьный координатор регионального этапа»).
+_SCHOOL_TOKENS = frozenset({"мбоу", "моу", "мкоу", "гбоу", "маоу", "оу", "зам", "завуч"})
 _SCHOOL_WORDS = (
     "школ",
-    "мбоу",
-    "моу",
-    "мкоу",
-    "гбоу",
-    "маоу",
-    "оу",
     "общеобразовательн",
+    "отделени",  # «отделение дополнительного образования» of the school
     "директор",
     "заместител",
-    "зам",
-    "завуч",
     "учител",
     "педагог",
     "классн",
@@ -602,12 +607,14 @@ def is_external(phrase: str) -> bool:
     education office («управление образования», «комитет по образованию»), the city's
     administration, a regional centre. «Администрация» alone is the school's own."""
     words = normalize_phrase(phrase).split()
-    if any(word.startswith(_SCHOOL_WORDS) for word in words):
+    if any(word.startswith(("министерств", "министр", "минобр", "минпросвещ")) for word in words):
+        return True  # «Зам. министра образования»: a ministry's, whatever its office
+    if any(word.startswith(_SCHOOL_WORDS) or word in _SCHOOL_TOKENS for word in words):
         return False
     if any(word.startswith(_EXTERNAL_WORDS) or word in _OFFICE_ABBREVIATIONS for word in words):
         return True
     if any(word.startswith("образовани") for word in words) and any(
-        word.startswith(_OFFICE_WORDS) for word in words
+        word.startswith(_OFFICE_WORDS) or word in _DEPARTMENT for word in words
     ):
         return True
     return any(word.startswith("администрац") for word in words) and any(
@@ -1134,6 +1141,7 @@ def _with_subheader(header: list[str], below: list[str]) -> list[str] | None:
     return cells if folded else None
 
 
+_FULL_DATE_RE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _FOR_YEAR_RE = re.compile(r"\bна ((?:19|20)\d\d) (?:год|г)\b")
 _TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
@@ -1141,13 +1149,15 @@ _TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 def _single_year(title: str) -> int | None:
     """The calendar year a plan is for when its title names exactly one («на 2024 год»); a
     school year («2024–2025 учебный год», «2024/25») names none."""
-    normalized = normalize_phrase(title)
+    # «Утверждено приказом от 28.08.2024 № 45»: the date of an order names no plan's year.
+    undated = _FULL_DATE_RE.sub(" ", title)
+    normalized = normalize_phrase(undated)
     if "учебн" in normalized or _TWO_YEARS_RE.search(normalized):
         return None
-    named = _FOR_YEAR_RE.findall(normalized)  # «на 2025 год», whatever dates the title block has
+    named = _FOR_YEAR_RE.findall(normalized)  # «на 2025 год»
     if len(set(named)) == 1:
         return int(named[0])
-    years = set(_TITLE_YEAR_RE.findall(title))
+    years = set(_TITLE_YEAR_RE.findall(undated))
     return int(years.pop()) if len(years) == 1 else None
 
 
@@ -1299,8 +1309,12 @@ _CLOSING_WORDS = ("итого", "всего", "исполнитель", "исп 
 def _is_closing(cells: list[str], columns: Columns) -> bool:
     """A row under the table that is not an item: «Итого: 8 мероприятий», «Исполнитель:
     Петрова А.А., тел. …», a signature («Заместитель директора по УВР | ____ | О.В. Сидорова»):
-    no number, no deadline, and totals' words, a line to sign on, or initials with no date."""
+    no number, nothing in the deadline columns, and totals' words, a line to sign on, or a
+    person's initials last. (Only the rows of this kind at the end of the table are dropped.)"""
     if _NUMBER_RE.match(columns.cell(cells, columns.number).strip()):
+        return False
+    when = (columns.deadline, columns.start, columns.end, *columns.quarters)
+    if any(columns.cell(cells, index).strip() for index in when if index is not None):
         return False
     filled = [cell for cell in cells if cell.strip()]
     if not filled:
@@ -1316,10 +1330,13 @@ def _is_closing(cells: list[str], columns: Columns) -> bool:
 
 def _find_numbered_phases(lines: list[_Line]) -> None:
     """A numbered row whose next row is numbered under it («2. Обучение» before «2.1 …») is a
-    phase, not an item, even when it carries the stage's own dates (its items carry theirs)."""
+    phase, not an item: when it names no one responsible, or when at least two rows are
+    numbered under it (a stage with its own dates and the deputy who leads it)."""
     for position, line in enumerate(lines[:-1]):
         item, following = line.item, lines[position + 1].item
         if item is None or following is None or not item.number:
+            continue
+        if item.responsible_text and not _numbered_under(item.number, lines[position + 1 :], 2):
             continue
         stem = item.number.rstrip(".)")
         if following.number.startswith(stem + ".") and len(following.number.rstrip(".)")) > len(
@@ -1328,6 +1345,15 @@ def _find_numbered_phases(lines: list[_Line]) -> None:
             lines[position] = _Line(
                 line.number, "header", header=item.title, header_number=item.number
             )
+
+
+def _numbered_under(number: str, lines: list[_Line], count: int) -> bool:
+    """Whether the `count` item rows that follow are all numbered under `number`."""
+    stem = number.rstrip(".)") + "."
+    following = [line.item for line in lines[:count]]
+    return len(following) == count and all(
+        item is not None and item.number.startswith(stem) for item in following
+    )
 
 
 def _phase_levels(lines: list[_Line]) -> list[int | None]:
@@ -1409,11 +1435,17 @@ def parse_plan_rows(
     # any row that begins like a header); the row of column numbers under it is no item.
     lines: list[_Line] = []
     group = ""
-    for line_number, cells in rows:
-        if [normalize_phrase(cell) for cell in cells] in repeats or _is_column_numbers(cells):
-            continue
-        if _is_closing(cells, columns):
-            continue
+    rows = [
+        (number, cells)
+        for number, cells in rows
+        if [normalize_phrase(cell) for cell in cells] not in repeats
+        and not _is_column_numbers(cells)
+    ]
+    # Totals and signatures close the table: the rows of that kind after its last other row.
+    end = len(rows)
+    while end and _is_closing(rows[end - 1][1], columns):
+        end -= 1
+    for line_number, cells in rows[:end]:
         if columns.phase is not None:
             value = _collapse(columns.cell(cells, columns.phase))
             if value and value != group:
@@ -1431,6 +1463,7 @@ def parse_plan_rows(
     phase: _SectionBuilder | None = None
     current: _SectionBuilder | None = None
     levels = _phase_levels(lines)
+    stem = ""
     for position, line in enumerate(lines):
         if line.kind == "header":
             next_is_header = position + 1 < len(lines) and lines[position + 1].kind == "header"
@@ -1446,12 +1479,23 @@ def parse_plan_rows(
             else:
                 phase.sections.append(section)
             current = section
+            # A stage opened by its number («1.») holds the rows numbered under it («1.1»).
+            stem = line.header_number.rstrip(".)") if line.header_number[:1].isdigit() else ""
             continue
         if current is None:
             current = phase = _SectionBuilder("")
             phases.append(phase)
-        if line.item is not None:
-            current.items.append(line.item)
+        item = line.item
+        if item is not None and stem and item.number and not item.number.startswith(stem + "."):
+            # «2. Итоговый отчёт» after stage «1.»'s rows is outside the stage.
+            stem = ""
+            if current is phase or phase is None:
+                current = phase = _SectionBuilder("")
+                phases.append(phase)
+            else:
+                current = phase
+        if item is not None:
+            current.items.append(item)
 
     return ParsedPlan(
         title=title,
