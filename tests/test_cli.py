@@ -194,7 +194,7 @@ def test_a_new_school_with_its_positions_first_director_and_the_template_plan(tr
         "--plan",
         "template",
     )
-    assert "Школа «МБОУ СОШ № 7» (school7): должностей — 18" in created.stdout
+    assert "Школа «МБОУ СОШ № 7» (school7): должностей — 20" in created.stdout
     assert "Ссылка для первого входа (72 часа, один раз): http" in created.stdout
     data = json.loads(tracker("export", "--format", "json", "--school", "school7").stdout)
     [school] = data["schools"]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,6 +151,9 @@ class Task(Model):
     done_on: Mapped[date | None] = mapped_column(Date)
     # The task stands for a step of an act's route: its status comes from the approval records.
     follows_records: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The task is a row of the plan's file (a new edition of the plan compares it), not one
+    # added in the app (a check's recommendation, a follow-up).
+    from_plan: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     completion_file_name: Mapped[str] = mapped_column(String(255), default="")
     completion_file_key: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

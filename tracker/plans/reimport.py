@@ -24,8 +24,14 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.extensions import db
-from tracker.plans.importer import PlannedTask, fill_task, phase_path, phases_by_path
-from tracker.plans.models import Plan, Task, TaskStatus
+from tracker.plans.importer import (
+    PlannedTask,
+    fill_task,
+    phase_path,
+    phase_paths,
+    phases_by_path,
+)
+from tracker.plans.models import STATUS_LABELS, Phase, Plan, Task, TaskStatus
 from tracker.plans.parsing import ParsedPlan, normalize_phrase
 from tracker.plans.services import _audit_changes, _snapshot
 
@@ -37,7 +43,11 @@ LABELS = {
     "deadline_text": _l("сроки"),
     "responsible_text": _l("ответственный"),
     "expected_result": _l("результат"),
+    "status": _l("статус"),
 }
+# The note a new edition leaves on the tasks it cancels; a later edition that has the task
+# again brings it back.
+CANCELLED_NOTE = "Нет в новой редакции плана"
 
 
 @dataclass
@@ -58,6 +68,7 @@ class Differences:
     gone: list[Task] = field(default_factory=list)  # open: to be cancelled
     kept: list[Task] = field(default_factory=list)  # gone from the file, but done or derived
     same: int = 0
+    tasks: dict[int, Task] = field(default_factory=dict)  # id(row) -> its task, when it has one
 
     @property
     def any(self) -> bool:
@@ -77,7 +88,21 @@ def _fields(task: Task, row: PlannedTask) -> list[tuple[str, str, str]]:
         ("responsible_text", task.responsible_text, row.item.responsible_text),
         ("expected_result", task.expected_result, row.item.result_text),
     ]
+    if _cancelled_by_edition(task):
+        pairs.append(
+            (
+                "status",
+                str(STATUS_LABELS[TaskStatus.CANCELLED]),
+                str(STATUS_LABELS[TaskStatus.PLANNED]),
+            )
+        )
     return [(key, before, after) for key, before, after in pairs if before != after]
+
+
+def _cancelled_by_edition(task: Task) -> bool:
+    return task.status == TaskStatus.CANCELLED and task.completion_note.startswith(
+        (CANCELLED_NOTE, _("Нет в новой редакции плана"))
+    )
 
 
 def _key(title: str) -> str:
@@ -86,20 +111,35 @@ def _key(title: str) -> str:
 
 def differences(plan: Plan, planned: list[PlannedTask]) -> Differences:
     """What applying `planned` (the new file's tasks) to the plan would do."""
-    tasks = [t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id)) if t.number]
+    tasks = list(
+        db.session.scalars(
+            select(Task).where(Task.plan_id == plan.id, Task.from_plan).order_by(Task.sort_order)
+        )
+    )
     result = Differences()
     free = {task.id: task for task in tasks}
     matched: dict[int, Task] = {}  # index in planned -> task
     by_title: dict[str, list[Task]] = {}
     for task in tasks:
         by_title.setdefault(_key(task.title), []).append(task)
-    for index, row in enumerate(planned):
-        candidates = [t for t in by_title.get(_key(row.title), []) if t.id in free]
-        if candidates:
-            # Among tasks of one title (a check repeated in two phases), the one of its number.
-            numbered = [t for t in candidates if t.display_number == row.display_number]
-            task = (numbered or candidates)[0]
-            matched[index] = free.pop(task.id)
+    # One title in several places (a check repeated in two phases): first the task of the same
+    # title, phase and number, then of the same phase, then of the same number, then any.
+    same_place = (
+        lambda task, row: (
+            phase_path(task.phase) == row.phase and task.display_number == row.display_number
+        ),
+        lambda task, row: phase_path(task.phase) == row.phase,
+        lambda task, row: task.display_number == row.display_number,
+        lambda task, row: True,
+    )
+    for fits in same_place:
+        for index, row in enumerate(planned):
+            if index in matched:
+                continue
+            candidates = [t for t in by_title.get(_key(row.title), []) if t.id in free]
+            found = next((t for t in candidates if fits(t, row)), None)
+            if found is not None:
+                matched[index] = free.pop(found.id)
     for index, row in enumerate(planned):
         if index in matched:
             continue
@@ -115,6 +155,7 @@ def differences(plan: Plan, planned: list[PlannedTask]) -> Differences:
             result.new.append(row)
             continue
         task = matched[index]
+        result.tasks[id(row)] = task
         fields = _fields(task, row)
         if fields:
             result.changed.append(Change(task, row, fields))
@@ -141,15 +182,11 @@ def apply(
     found = differences(plan, planned)
     by_code = {position.code: position for position in school.positions}
     phases = phases_by_path(plan, parsed)
-    changed = {id(change.row): change.task for change in found.changed}
-    same = {}
-    if found.same:
-        # The unchanged tasks still take their place in the new order.
-        same = _unchanged(plan, planned, found)
+    changed = {id(change.row): change for change in found.changed}
     order = 0
     for row in planned:
         order += 1
-        task = changed.get(id(row)) or same.get(id(row))
+        task = found.tasks.get(id(row))
         if task is None:
             task = Task(plan=plan, phase=phases[row.phase], sort_order=order)
             fill_task(task, row, by_code)
@@ -161,17 +198,23 @@ def apply(
             continue
         task.sort_order = order
         if id(row) in changed:
-            fields = next(c.fields for c in found.changed if c.task is task)
+            fields = changed[id(row)].fields
             before = _snapshot(task)
             deadline_changed = task.deadline_text != row.item.deadline_text
             responsible_changed = task.responsible_text != row.item.responsible_text
             kept_window = (task.starts_on, task.due_on, task.recurrence)
-            kept_people = list(task.positions)
+            kept = (list(task.positions), task.responsible_unmatched, task.responsible_external)
+            reopened = _cancelled_by_edition(task)
             fill_task(task, row, by_code)
             if not deadline_changed:  # re-dated in the app: kept while the cell is the same
                 task.starts_on, task.due_on, task.recurrence = kept_window
-            if not responsible_changed:
-                task.positions = kept_people
+            if not responsible_changed and kept[0]:
+                # Positions set in the app stay while the cell is the same (and so does what the
+                # cell left unmatched); a task that had none takes what the names now match.
+                task.positions = kept[0]
+                task.responsible_unmatched, task.responsible_external = kept[1], kept[2]
+            if reopened:
+                task.status, task.completion_note = TaskStatus.PLANNED, ""
             task.phase = phases[row.phase]
             db.session.flush()
             after = _snapshot(task)
@@ -180,7 +223,7 @@ def apply(
             audit.record(
                 "task.reimport", "task", task.id, school_id=school.id, actor=actor, changes=changes
             )
-    note = _("Нет в новой редакции плана (загружена %(day)s)", day=f"{today:%d.%m.%Y}")
+    note = f"{CANCELLED_NOTE} ({today:%d.%m.%Y})"
     for task in found.gone:
         before = _snapshot(task)
         task.status = TaskStatus.CANCELLED
@@ -190,6 +233,7 @@ def apply(
     for task in [*found.gone, *found.kept]:  # what the file no longer has goes last
         order += 1
         task.sort_order = order
+    _order_phases(phases, parsed)
     plan.source_text = source
     db.session.flush()
     audit.record(
@@ -207,19 +251,15 @@ def apply(
     return found
 
 
-def _unchanged(plan: Plan, planned: list[PlannedTask], found: Differences) -> dict[int, Task]:
-    """The tasks the file has unchanged, by the id of their row (matched the same way)."""
-    rows = {id(change.row) for change in found.changed} | {id(row) for row in found.new}
-    tasks = [t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id)) if t.number]
-    taken = {change.task.id for change in found.changed} | {t.id for t in found.gone + found.kept}
-    pool = [t for t in tasks if t.id not in taken]
-    result: dict[int, Task] = {}
-    for row in planned:
-        if id(row) in rows:
-            continue
-        for task in pool:
-            if not _fields(task, row):
-                result[id(row)] = task
-                pool.remove(task)
-                break
-    return result
+def _order_phases(phases: dict[tuple[str, ...], Phase], parsed: ParsedPlan) -> None:
+    """The phases in the file's order (a new or renamed one where the file has it); those the
+    file no longer has keep their place after them."""
+    order: dict[tuple[str, ...], int] = {}
+    for path in phase_paths(parsed):
+        parent = path[:-1]
+        order[parent] = order.get(parent, 0) + 1
+        phases[path].sort_order = order[parent]
+    for path, phase in phases.items():
+        if path not in set(phase_paths(parsed)):
+            order[path[:-1]] = order.get(path[:-1], 0) + 1
+            phase.sort_order = order[path[:-1]]

@@ -303,6 +303,7 @@ def create_task(
         due_on=due_on,
         responsible_text=", ".join(p.full_name for p in assignees),
         sort_order=(last or 0) + 1,
+        from_plan=False,
     )
     task.assignees = list(assignees)
     db.session.add(task)
