@@ -141,3 +141,20 @@ def normalize_phrase(text: str) -> str:
     how a plan's phrases and a position's names are compared."""
     lowered = text.lower().replace("ё", "е")
     return " ".join(_NON_WORD_RE.sub(" ", lowered).split())
+
+
+# The months as a calendar or a sheet names them (nominative): «сентябрь 2024».
+MONTH_NAMES = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)

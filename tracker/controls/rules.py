@@ -12,20 +12,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
+from tracker.types import MONTH_NAMES
+
+MONTHS = MONTH_NAMES
 KIND_ORDER = {"quarter": 0, "trimester": 0, "half_year": 1, "year": 2}
 
 

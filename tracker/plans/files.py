@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tracker.plans.parsing import PlanFormatError, detect_columns, tab_rows
-from tracker.types import decode_text
+from tracker.types import MONTH_NAMES, decode_text
 
 Rows = list[tuple[int, list[str]]]
 MAX_ROWS = 20_000
@@ -323,22 +323,6 @@ def _merged_ranges(book: Any, sheet: Any) -> list[tuple[int, int, int]]:
     return found
 
 
-_MONTH_NAMES = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
-
-
 def _cell_text(cell: Any) -> str:
     """A cell as the sheet shows it: a date typed as «сентябрь 2024» (Excel keeps 01.09.2024,
     formatted as a month) is the month; a date shown without its year («20.05») is written
@@ -350,7 +334,7 @@ def _cell_text(cell: Any) -> str:
         shown = (cell.number_format or "").lower().split(";")[0]
         shown = shown.split("]")[-1]  # «[$-419]mmmm yyyy»: the locale is not the format
         if "d" not in shown and "m" in shown and "y" in shown:
-            return f"{_MONTH_NAMES[value.month - 1]} {value.year}"
+            return f"{MONTH_NAMES[value.month - 1]} {value.year}"
         if "d" in shown and "y" not in shown:
             return f"{value:%d.%m}"
         return f"{value:%d.%m.%Y}"
