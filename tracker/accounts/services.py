@@ -43,6 +43,12 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def known_words(person: Person) -> tuple[str, ...]:
+    """What anyone who knows this person knows: their name and their school's, for the
+    password rules to try first."""
+    return (person.full_name, person.school.short_name, person.school.city)
+
+
 def random_password(*usernames: str) -> str:
     """A new random password that the rules accept for each of these logins: 16 random
     characters can hold a short login such as «hr» (about one time in seventy)."""
@@ -90,7 +96,7 @@ def create_person(
         raise DomainError(_("Такой логин уже занят"), field="username")
     must_change = password is None if must_change_password is None else must_change_password
     password = password or random_password(username)
-    check_password_rules(password, username)
+    check_password_rules(password, username, (full_name, school.short_name))
     person = Person(
         school=school,
         username=username,
@@ -197,7 +203,7 @@ def change_password(person: Person, current: str, new: str, repeat: str) -> None
         raise DomainError(_("Пароли не совпадают"), field="repeat")
     if new == current:
         raise DomainError(_("Новый пароль должен отличаться от текущего"), field="password")
-    check_password_rules(new, person.username)
+    check_password_rules(new, person.username, known_words(person))
     _set_password(person, new, "person.password", person)
 
 
@@ -570,7 +576,7 @@ def reset_by_link(token: str, new: str, repeat: str) -> Person:
     person = reset.person
     if new != repeat:
         raise DomainError(_("Пароли не совпадают"), field="repeat")
-    check_password_rules(new, person.username)
+    check_password_rules(new, person.username, known_words(person))
     reset.used_at = utcnow()
     _set_password(person, new, "person.password.reset_by_link", person)
     return person
