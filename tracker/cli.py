@@ -23,7 +23,7 @@ from tracker.ical import services as feeds
 from tracker.mail import services as mail_services
 from tracker.plans import reimport
 from tracker.plans import services as plans_services
-from tracker.plans.files import rows_of
+from tracker.plans.files import rows_of, source_text
 from tracker.plans.importer import import_plan_file, read_plan
 from tracker.plans.onboarding import onboard_school, set_operator
 from tracker.seed import load_seed
@@ -145,7 +145,7 @@ def import_plan_command(path: Path, slug: str | None, title: str | None, apply_e
         return
     rows = rows_of(path.name, path.read_bytes())
     parsed, planned = read_plan(school, rows)
-    source = "\n".join("\t".join(cells) for _number, cells in rows)
+    source = source_text(rows)
     today = today_in(school.timezone)
     found = (
         reimport.apply(plan, school, parsed, planned, None, today, source)

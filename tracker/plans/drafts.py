@@ -9,13 +9,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from tracker.accounts.models import Person, School
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans import reimport
-from tracker.plans.files import Table, rows_of, tables_of
+from tracker.plans.files import Table, rows_of, source_text, tables_of
 from tracker.plans.importer import ImportResult, import_plan_rows, read_plan
 from tracker.plans.models import Plan, PlanDraft, window_of
 from tracker.plans.parsing import (
@@ -24,6 +23,7 @@ from tracker.plans.parsing import (
     detect_columns,
     header_of,
 )
+from tracker.plans.services import school_plan
 
 MAX_FILE = 5 * 1024 * 1024
 # What a column of the table can be, as the preview's choices name it.
@@ -80,10 +80,6 @@ class Preview:
         return sum(row.flagged for row in self.rows)
 
 
-def _plan_of(school: School) -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.school_id == school.id).limit(1))
-
-
 def upload(school: School, person: Person, filename: str, content: bytes, title: str) -> PlanDraft:
     """Keep the file as a draft once it reads as a table; nothing of the plan is written. A
     school that has a plan gets a new edition of it: the preview shows the differences."""
@@ -108,27 +104,25 @@ def upload(school: School, person: Person, filename: str, content: bytes, title:
 
 
 def _columns(draft: PlanDraft, cells: list[str]) -> Columns | None:
+    """The columns as the director chose them, or None when she has not."""
     if not draft.columns:
         return None
     chosen = {kind: int(index) for kind, index in draft.columns.items() if kind in KINDS}
     found = detect_columns(cells)  # the grid's word and year, when its header names them
-    return Columns(
-        number=chosen.get("number"),
-        title=chosen["title"],
-        deadline=chosen.get("deadline"),
-        start=chosen.get("start"),
-        end=chosen.get("end"),
-        responsible=chosen.get("responsible"),
-        result=chosen.get("result"),
-        phase=chosen.get("phase"),
-        width=max(len(cells), 1 + max(chosen.values())),
-        q1=chosen.get("q1"),
-        q2=chosen.get("q2"),
-        q3=chosen.get("q3"),
-        q4=chosen.get("q4"),
+    return Columns.at(
+        chosen,
+        max(len(cells), 1 + max(chosen.values())),
         quarter_word=found.quarter_word if found else "квартал",
         quarter_year=found.quarter_year if found else None,
     )
+
+
+def _read(draft: PlanDraft) -> tuple[list[tuple[int, list[str]]], list[str], bool, Columns | None]:
+    """The draft's rows, the cells that name its columns, whether it has a header, and the
+    columns she chose (None: as its header names them)."""
+    rows = rows_of(draft.filename, draft.content, draft.table)
+    cells, has_header = _table_cells(rows)
+    return rows, cells, has_header, _columns(draft, cells)
 
 
 def _table_cells(rows: list[tuple[int, list[str]]]) -> tuple[list[str], bool]:
@@ -142,15 +136,14 @@ def _table_cells(rows: list[tuple[int, list[str]]]) -> tuple[list[str], bool]:
 
 def preview(draft: PlanDraft, school: School) -> Preview:
     """Every row as the task it will become, with the columns used (the same as `confirm`)."""
-    rows = rows_of(draft.filename, draft.content, draft.table)
-    cells, has_header = _table_cells(rows)
-    columns = _columns(draft, cells) or (detect_columns(cells) if has_header else None) or Columns()
+    rows, cells, has_header, chosen = _read(draft)
+    columns = chosen or (detect_columns(cells) if has_header else None) or Columns()
     by_index = {index: kind for kind in KINDS if (index := getattr(columns, kind)) is not None}
     result = Preview(header=[(i, cell, by_index.get(i, "")) for i, cell in enumerate(cells)])
     result.tables, found = tables_of(draft.filename, draft.content)
     result.table = found if draft.table is None else draft.table
     try:
-        parsed, planned = read_plan(school, rows, _columns(draft, cells))
+        parsed, planned = read_plan(school, rows, chosen)
     except PlanFormatError as error:
         result.error = str(error)
         return result
@@ -172,7 +165,7 @@ def preview(draft: PlanDraft, school: School) -> Preview:
                 why=deadline.reason,
             )
         )
-    result.plan = _plan_of(school)
+    result.plan = school_plan(school)
     if result.plan is not None:
         result.title = result.plan.title
         result.differences = reimport.differences(result.plan, planned)
@@ -217,11 +210,9 @@ def confirm(
 ) -> ImportResult | reimport.Differences:
     """Write the plan as the preview shows it (a new edition: apply its differences); the
     draft goes."""
-    rows = rows_of(draft.filename, draft.content, draft.table)
-    cells, _has_header = _table_cells(rows)
-    source = "\n".join("\t".join(row) for _number, row in rows)
-    columns = _columns(draft, cells)
-    plan = _plan_of(school)
+    rows, _cells, _has_header, columns = _read(draft)
+    source = source_text(rows)
+    plan = school_plan(school)
     try:
         if plan is None:
             result: ImportResult | reimport.Differences = import_plan_rows(

@@ -63,6 +63,11 @@ def rows_of(filename: str, content: bytes, table: int | None = None) -> Rows:
     return text_rows(text)
 
 
+def source_text(rows: Rows) -> str:
+    """A table's rows as tab-separated text: what a plan keeps of the file it came from."""
+    return "\n".join("\t".join(cells) for _number, cells in rows)
+
+
 def text_rows(text: str) -> Rows:
     """Text from Word (tab-separated), from Excel (tab-separated, a cell with line breaks in
     quotes) or CSV («;» or «,», whichever splits its first lines into the same number of cells)."""

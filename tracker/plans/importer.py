@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, Position, School
 from tracker.audit import services as audit
 from tracker.extensions import db
-from tracker.plans.files import rows_of, text_rows
+from tracker.plans.files import rows_of, source_text, text_rows
 from tracker.plans.models import Phase, Plan, Task
 from tracker.plans.parsing import (
     Columns,
@@ -58,8 +58,7 @@ def import_plan_file(
 ) -> ImportResult:
     """Create a plan from a file: DOCX, XLSX, CSV or text (`files.rows_of`)."""
     rows = rows_of(filename, content)
-    source = "\n".join("\t".join(cells) for _number, cells in rows)
-    return import_plan_rows(school, rows, source, title, actor)
+    return import_plan_rows(school, rows, source_text(rows), title, actor)
 
 
 @dataclass(frozen=True)

@@ -992,6 +992,36 @@ class Columns:
     def cell(self, cells: list[str], index: int | None) -> str:
         return cells[index] if index is not None and index < len(cells) else ""
 
+    @classmethod
+    def at(
+        cls,
+        found: dict[str, int],
+        width: int,
+        unused: tuple[str, ...] = (),
+        quarter_word: str = "квартал",
+        quarter_year: int | None = None,
+    ) -> Columns:
+        """The columns at these indexes (kind → index; «title» required), the others absent:
+        what a header row names (`detect_columns`) or the director chose on the preview."""
+        return cls(
+            number=found.get("number"),
+            title=found["title"],
+            deadline=found.get("deadline"),
+            start=found.get("start"),
+            end=found.get("end"),
+            responsible=found.get("responsible"),
+            result=found.get("result"),
+            phase=found.get("phase"),
+            width=width,
+            unused=unused,
+            q1=found.get("q1"),
+            q2=found.get("q2"),
+            q3=found.get("q3"),
+            q4=found.get("q4"),
+            quarter_word=quarter_word,
+            quarter_year=quarter_year,
+        )
+
     @property
     def quarters(self) -> tuple[int | None, int | None, int | None, int | None]:
         return (self.q1, self.q2, self.q3, self.q4)
@@ -1080,21 +1110,10 @@ def detect_columns(cells: list[str]) -> Columns | None:
     number = found.get("number")
     if number is None and found["title"] > 0 and 0 not in found.values():
         number = 0  # an unnamed first column before the items' one holds their numbers
-    return Columns(
-        number=number,
-        title=found["title"],
-        deadline=found.get("deadline"),
-        start=found.get("start"),
-        end=found.get("end"),
-        responsible=found.get("responsible"),
-        result=found.get("result"),
-        phase=found.get("phase"),
-        width=len(cells),
+    return Columns.at(
+        {**found, "number": number} if number is not None else found,
+        len(cells),
         unused=tuple(unused),
-        q1=found.get("q1"),
-        q2=found.get("q2"),
-        q3=found.get("q3"),
-        q4=found.get("q4"),
         quarter_word=quarter_word,
         quarter_year=quarter_year,
     )
