@@ -21,6 +21,7 @@ from tracker.plans.parsing import (
     parse_plan_rows,
     parse_responsible,
 )
+from tracker.plans.services import school_plan
 
 
 @dataclass
@@ -177,10 +178,10 @@ def import_plan_rows(
 ) -> ImportResult:
     """Create a plan from its table's rows; `text` is kept as the plan's source; `columns`
     when the director said which column is which."""
-    existing = db.session.scalar(select(Plan.title).where(Plan.school_id == school.id).limit(1))
+    existing = school_plan(school)
     if existing is not None:
         raise PlanFormatError(
-            f"У школы уже есть план «{existing}»: загрузите новую редакцию на странице "
+            f"У школы уже есть план «{existing.title}»: загрузите новую редакцию на странице "
             "«Загрузить план-график» — различия будут показаны перед тем, как их применить."
         )
     parsed = parse_plan_rows(rows, columns)
