@@ -5,20 +5,28 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# Extras for `make install` in production: EXTRAS=postgres for PostgreSQL's driver.
+EXTRAS ?=
 CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NODE_STAMP := tests/browser/node_modules/.installed
 
 .PHONY: install test-tools run test lint translations extract clean bench
 
-# What the app needs to run; the browser tests' node tools come with `make test` only.
+# What the app needs to run, nothing of the tests'; their Python and node tools come with
+# `make test` (its Python ones with `make lint` and `make bench` too).
 install: $(STAMP) $(COMPILED)
 
-test-tools: install $(NODE_STAMP)
+test-tools: install $(TEST_STAMP) $(NODE_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.$(if $(EXTRAS),[$(EXTRAS)])'
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -50,7 +58,7 @@ run: install
 	@$(BIN)/tracker worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install $(TEST_STAMP)
 	$(BIN)/ruff check tracker tests bench
 	$(BIN)/bandit --quiet --recursive --severity-level medium tracker
 	$(BIN)/mypy
@@ -61,7 +69,7 @@ test: test-tools lint
 	$(BIN)/python -m pytest -n auto
 
 # Speed against the bare libraries' floor (bench/README.md); results in bench/results/.
-bench: install
+bench: install $(TEST_STAMP)
 	$(BIN)/python -m bench.documents
 	$(BIN)/python -m bench.feeds
 	$(BIN)/python -m bench.pages
@@ -69,6 +77,7 @@ bench: install
 	$(BIN)/python -m bench.plan_import
 	$(BIN)/python -m bench.digest --schools 600 --people 80
 	$(BIN)/python -m bench.template_limits
+	$(BIN)/python -m bench.login_attack
 	$(BIN)/python -m bench.load --scale 600
 	$(BIN)/python -m bench.summary
 

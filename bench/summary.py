@@ -22,6 +22,7 @@ PAGE_TARGET = 2.0
 FEED_TARGET = 1.5
 POLL_TARGET = 0.1
 WORKER_MB = 150
+LOGIN_UNDER_ATTACK = 1.5  # the owner's login beside an unattacked one's (issue #19)
 IMPORT_SECONDS = 5.0  # a plan of 5,000 rows imported from each kind of file (issue #18)
 
 
@@ -38,6 +39,8 @@ def target_of(benchmark: str, row: dict) -> float | None:
         if name.startswith("304"):
             return POLL_TARGET
         return FEED_TARGET if name.startswith("full request") else None
+    if benchmark == "login_attack":
+        return LOGIN_UNDER_ATTACK
     return None
 
 

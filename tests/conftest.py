@@ -70,6 +70,9 @@ def make_app(tmp_path: Path, database: Database):
             "TESTING": True,
             "INSTANCE_PATH": tmp_path / "instance",
             "TODAY": TODAY,
+            # A line per request would bury the failures' output; tests/test_production.py
+            # turns it on where it looks at it.
+            "ACCESS_LOG": False,
         }
     )
     app.test_client_class = FreshContextClient

@@ -15,17 +15,17 @@ TRACKER = Path(sys.executable).with_name("tracker")
 @pytest.fixture
 def tracker(tmp_path):
     """Run `tracker ...` against its own SQLite file and instance folder."""
-    env = {
+    base_env = {
         **os.environ,
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         "TRACKER_SECRET_KEY": "cli-test-key",
     }
-    env.pop("FLASK_APP", None)
+    base_env.pop("FLASK_APP", None)
 
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(*args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [str(TRACKER), *args],
-            env=env,
+            env={**base_env, **(env or {})},
             cwd=tmp_path,
             capture_output=True,
             text=True,
@@ -99,6 +99,30 @@ def test_users_create_prints_a_one_time_password(tracker):
     data = json.loads(tracker("export").stdout)
     [petrova] = [p for p in data["schools"][0]["people"] if p["username"] == "petrova"]
     assert petrova["positions"] == ["teacher"] and petrova["role"] == "staff"
+
+
+def test_demo_is_refused_on_a_database_with_real_people_unless_forced(tracker):
+    tracker("seed")
+    tracker("users", "create", "--username", "petrova", "--name", "Петрова Анна Ивановна")
+    refused = tracker("demo", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "в базе есть настоящие сотрудники (1)" in refused.stderr
+    assert "--force" in refused.stderr
+    people = {p["username"] for p in json.loads(tracker("export").stdout)["schools"][0]["people"]}
+    assert people == {"petrova"}
+    quiet = tracker("demo", "--if-empty")  # `make run` on a school at work: nothing added
+    assert "демо не загружается" in quiet.stdout
+    forced = tracker("demo", "--force", "--password", "demo-pass-123")
+    assert "Демо-учётные записи созданы" in forced.stdout
+
+
+def test_demo_is_refused_on_a_production_server(tracker):
+    refused = tracker(
+        "demo",
+        check=False,
+        env={"TRACKER_PRODUCTION": "1", "TRACKER_BASE_URL": "https://plan.example/"},
+    )
+    assert refused.returncode == 1 and "это рабочий сервер" in refused.stderr
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,18 @@ DOMAIN = (
     "reminders",
 )
 KERNEL = frozenset(
-    {"tracker.types", "tracker.errors", "tracker.extensions", "tracker.config", "tracker.queue"}
+    {
+        "tracker.types",
+        "tracker.errors",
+        "tracker.extensions",
+        "tracker.config",
+        "tracker.queue",
+        "tracker.urls",
+    }
 )
-SHARED_WEB = frozenset({"tracker.web", "tracker.views_common", "tracker.forms"})
+SHARED_WEB = frozenset(
+    {"tracker.web", "tracker.views_common", "tracker.forms", "tracker.logs", "tracker.health"}
+)
 APPLICATION = frozenset(
     {"tracker", "tracker.cli", "tracker.seed", "tracker.demo", "tracker.export", "tracker.backup"}
 )

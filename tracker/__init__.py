@@ -42,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(config_module.from_environment(instance))
     app.config.from_mapping(config)
+    found = config_module.problems(app.config)
+    if found:
+        raise SystemExit("tracker: " + "; ".join(found))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -81,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tracker.controls.calendar_views import bp as calendar_bp
     from tracker.controls.views import bp as controls_bp
     from tracker.documents.views import bp as documents_bp
+    from tracker.health import bp as health_bp
     from tracker.ical.views import bp as ical_bp
     from tracker.plans.onboarding_views import bp as schools_bp
     from tracker.plans.views import bp as plans_bp
@@ -96,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(publication_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(schools_bp)
+    app.register_blueprint(health_bp)
 
     from tracker.cli import register_commands
 

@@ -15,7 +15,7 @@ from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Role, School
 from tracker.backup import backup, restore, sqlite_path
 from tracker.controls import services as controls
-from tracker.demo import load_demo
+from tracker.demo import load_demo, real_people
 from tracker.errors import DomainError
 from tracker.export import export_schools
 from tracker.extensions import db
@@ -77,14 +77,25 @@ def seed_command():
 @click.command("demo")
 @click.option("--password", help="Пароль для всех демо-учётных записей (иначе случайный).")
 @click.option("--if-empty", is_flag=True, help="Загрузить, только если база пуста.")
+@click.option("--force", is_flag=True, help="Загрузить и в базу с настоящими сотрудниками.")
 @with_appcontext
 @user_errors
-def demo_command(password: str | None, if_empty: bool):
-    """Add demo people for every position and move the plan part-way through its year."""
+def demo_command(password: str | None, if_empty: bool, force: bool):
+    """Add demo people for every position and move the plan part-way through its year. Refused
+    on a database with real people, and in production, unless forced."""
+    from flask import current_app
+
     if if_empty and db.session.scalar(select(School.id).limit(1)):
         if not db.session.scalar(select(Person.id).where(Person.username == "director")):
             click.echo("В базе уже есть данные; демо не загружается.")
             return
+    real = real_people()
+    if not force and (real or current_app.config.get("PRODUCTION")):
+        where = f"в базе есть настоящие сотрудники ({real})" if real else "это рабочий сервер"
+        raise DomainError(
+            f"Демо не загружено: {where}, а демо добавляет двенадцать учётных записей с одним "
+            "общим паролем. Для учебной базы добавьте --force."
+        )
 
     today = today_in("Europe/Moscow")
     report = load_demo(today, password=password)
@@ -297,14 +308,13 @@ def controls_generate_command(slug: str | None, year_title: str | None):
 @user_errors
 def ical_url_command(username: str, alarm_days: int):
     """Print a fresh link to a person's own calendar feed (the token is shown only now)."""
-    from flask import current_app
+    from tracker.urls import external_url
 
     person = db.session.scalar(select(Person).where(Person.username == username.strip()))
     if person is None or not person.is_active:
         raise DomainError(f"Сотрудника с логином «{username}» нет или он отключён")
     _token, raw = feeds.create_token(person, None, "mine", alarm_days)
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000/").rstrip("/")
-    click.echo(f"{base}/ical/{raw}.ics")
+    click.echo(external_url("ical.feed", token=raw))
 
 
 @click.group("schools")

@@ -32,10 +32,18 @@ def from_environment(instance: Path) -> dict:
         # Behind a reverse proxy that terminates https, trust its X-Forwarded-* headers.
         "BEHIND_PROXY": os.environ.get("TRACKER_BEHIND_PROXY") == "1",
         "SECRET_KEY": os.environ.get("TRACKER_SECRET_KEY") or instance_secret(instance),
+        # Keys being retired (space-separated): sessions and links signed with them still work
+        # while everyone moves to the new one (README, «Смена секретного ключа»).
+        "SECRET_KEY_FALLBACKS": os.environ.get("TRACKER_SECRET_KEY_FALLBACKS", "").split(),
         "UPLOAD_FOLDER": str(instance / "uploads"),
-        # The address people reach the app at, for links made outside a request (the command
-        # line's calendar links); pages use the address of the request itself.
-        "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000/"),
+        # The address people reach the app at (https://plan.school20.ru/): every full URL the
+        # app writes and the origin its forms must come from (`tracker.urls`). Required in
+        # production; the development server without one uses the request's address.
+        "BASE_URL": os.environ.get("TRACKER_BASE_URL", ""),
+        # Served by gunicorn (or told so): settings the development server does without are
+        # required (`problems`).
+        "PRODUCTION": os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+        or os.environ.get("TRACKER_PRODUCTION") == "1",
         # The school sites allowed to frame the embeddable public page (space-separated origins,
         # e.g. "https://school20.ru https://www.school20.ru"); none by default.
         "EMBED_ORIGINS": os.environ.get("TRACKER_EMBED_ORIGINS", "").split(),
@@ -65,5 +73,32 @@ DEFAULTS = {
     "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
     "SESSION_IDLE_SECONDS": 2 * 3600,
     "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
-    "LOGIN_SLOWDOWN_SECONDS": 0.25,
+    # The origin of a form is judged against TRACKER_BASE_URL (`tracker.urls.OriginCSRF`), not
+    # by Flask-WTF's comparison of the Referer with the Host header.
+    "WTF_CSRF_SSL_STRICT": False,
 }
+
+
+def signing_keys(config) -> list[str]:
+    """The keys a signature may be made with, for itsdangerous: the retiring ones first, the
+    current one (which signs) last."""
+    return [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+
+
+def problems(config) -> list[str]:
+    """What keeps this configuration from serving: a TRACKER_BASE_URL that is not an http(s)
+    address, or none in production. Each is one line for the log."""
+    from tracker.urls import origin
+
+    found = []
+    base_url = config.get("BASE_URL") or ""
+    if base_url and origin(base_url) is None:
+        found.append(
+            f"TRACKER_BASE_URL={base_url!r} is not an http(s) address like https://plan.school20.ru/"
+        )
+    elif not base_url and config.get("PRODUCTION"):
+        found.append(
+            "TRACKER_BASE_URL is required in production: the address people open, "
+            "like https://plan.school20.ru/ (every link and the forms' origin come from it)"
+        )
+    return found

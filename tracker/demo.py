@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.accounts import notices
 from tracker.accounts import services as accounts
@@ -92,8 +92,19 @@ def done_note(task: Task) -> str:
 
 def demo_password() -> str:
     """One new password for every demo login (the rules refuse one that holds a login)."""
-    usernames = [spec["demo"] for spec in position_specs(SEEDS)]
-    return accounts.random_password(*usernames, *(person[1] for person in EXTRA_PEOPLE))
+    return accounts.random_password(*demo_usernames())
+
+
+def demo_usernames() -> list[str]:
+    return [spec["demo"] for spec in position_specs(SEEDS)] + [p[1] for p in EXTRA_PEOPLE]
+
+
+def real_people() -> int:
+    """How many people the database holds besides the demo's own: a school at work, where
+    twelve accounts with one shared password must never appear."""
+    return (
+        db.session.scalar(select(func.count()).where(Person.username.not_in(demo_usernames()))) or 0
+    )
 
 
 def load_demo(today: date, password: str | None = None) -> DemoReport:

@@ -6,9 +6,10 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from tracker.urls import OriginCSRF
 
 # Stable constraint names, so Alembic can find them again on every database.
 NAMING_CONVENTION = {
@@ -56,7 +57,7 @@ def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:
 
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = OriginCSRF()
 babel = Babel()
 
 

@@ -42,6 +42,12 @@ def form_error(form, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+def refused_status(form) -> int:
+    """The status of a page showing a form the rules refused: 429 for a person over a limit
+    (`accounts.limits`), else 400."""
+    return getattr(form, "refused_status", 400)
+
+
 class Outcome(NamedTuple, Generic[T]):
     """How a service call as the request's transaction went: `done` when it committed, with
     what the service returned as `value` (None when the rules refused). A view that uses the
@@ -63,6 +69,7 @@ def attempt(form, action: Callable[[], T]) -> Outcome[T]:
     except DomainError as error:
         db.session.rollback()
         form_error(form, error)
+        form.refused_status = getattr(error, "status", 400)
         return Outcome(False)
     except (StaleDataError, IntegrityError):
         # Someone else's change landed between our checks and our write (a version bumped, a

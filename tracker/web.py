@@ -1,5 +1,6 @@
 """What every page shares: the login loader, id converter, headers, error pages, filters."""
 
+import logging
 import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,15 +21,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from tracker import logs
 from tracker.accounts.models import Person
 from tracker.audit import services as audit
 from tracker.extensions import db, login_manager
 from tracker.types import ru_date as format_day
+
+log = logging.getLogger(__name__)
 
 # Larger ids cannot exist in any of our tables; refusing them here gives a 404, not an overflow.
 MAX_ID = 2**63 - 1
@@ -155,6 +160,7 @@ def check_session() -> ResponseReturnValue | None:
 
 
 def init_app(app: Flask) -> None:
+    logs.init_app(app)
     app.session_interface = SessionInterface()
     if app.config.get("BEHIND_PROXY"):
         # Flask's documented way to wrap its WSGI app in middleware, though Flask types it a method.
@@ -187,6 +193,13 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    CSRF_REFUSED = (
+        _l("Форма не принята"),
+        _l(
+            "Форма устарела или отправлена не со страницы этого сайта. Обновите страницу и "
+            "отправьте её ещё раз."
+        ),
+    )
     error_texts = {
         400: (_l("Неверный запрос"), _l("Запрос не удалось разобрать. Обновите страницу.")),
         403: (_l("Нет доступа"), _l("У вас нет прав на это действие.")),
@@ -195,14 +208,23 @@ def init_app(app: Flask) -> None:
         500: (_l("Ошибка на сервере"), _l("Что-то пошло не так. Изменения не сохранены.")),
     }
 
-    def error_page(error):
+    def error_page(error, texts=None):
         code = getattr(error, "code", 500) or 500
-        title, text = error_texts.get(code, error_texts[500])
+        title, text = texts or error_texts.get(code, error_texts[500])
         if code in (403, 500):
             db.session.rollback()
         if code == 403:
             record_refusal()
-        return render_template("errors/error.html", code=code, title=title, text=text), code
+        page = render_template(
+            "errors/error.html", code=code, title=title, text=text, request_id=logs.request_id()
+        )
+        return page, code
 
     for code in error_texts:
         app.register_error_handler(code, error_page)
+
+    @app.errorhandler(CSRFError)
+    def refused_form(error):
+        """A form without its token or from another origin: refused, and the reason logged."""
+        log.warning("form refused (CSRF): %s", error.description)
+        return error_page(error, CSRF_REFUSED)

@@ -70,7 +70,7 @@ def test_the_first_director_sets_a_password_by_the_link_and_logs_in(app, client)
     director, _password = accounts.create_person(
         school, username="petrov7", full_name="Петров Иван Сергеевич", role=Role.DIRECTOR
     )
-    link = accounts.first_login_link(director, "http://plan.example/")
+    link = accounts.first_login_link(director)
     db.session.commit()
     path = "/" + link.split("/", 3)[3]
     new = "Жёлтый-трамвай-идёт-в-депо-7"

@@ -282,3 +282,59 @@ def test_an_orders_sheet_is_out_of_date_once_the_staff_changed(app, client):
     person("class_teacher2").is_active = False  # left the school: off the familiarisation list
     db.session.commit()
     assert page_text(client.get("/orders")).count(STALE) == 2  # the order and its sheet
+
+
+def ask_consents(client, output: str = "zip"):
+    csv = "ФИО;Класс\r\nПетров Пётр Ильич;5А\r\n".encode("cp1251")
+    return post(
+        client,
+        "/documents/consents",
+        {"file": (BytesIO(csv), "5а.csv"), "output": output},
+        page="/documents",
+        content_type="multipart/form-data",
+    )
+
+
+def test_files_are_made_two_at_a_time_and_twelve_an_hour_per_person(app, client):
+    login(client, "class_teacher")
+    assert [ask_consents(client).status_code for _ in range(2)] == [302, 302]
+    third = ask_consents(client)
+    assert third.status_code == 429
+    assert "Ещё готовятся ваши файлы (2): дождитесь их" in page_text(third)
+    assert count_prepared() == 2  # the refused ask left nothing behind
+    # Another person is not held up by her.
+    other = app.test_client()
+    login(other, "class_teacher2")
+    assert ask_consents(other).status_code == 302
+    for _ in range(5):  # the worker makes them as they come: twelve in the hour
+        run_pending()
+        assert [ask_consents(client).status_code for _ in range(2)] == [302, 302]
+    run_pending()
+    over = ask_consents(client)
+    assert over.status_code == 429
+    text = page_text(over)
+    assert "За последний час вы заказали файлов: 12 — это предел. Попробуйте через 60 мин." in text
+    assert count_prepared() == 13
+
+
+def count_prepared() -> int:
+    return db.session.scalar(select(func.count()).select_from(PreparedFile))
+
+
+def test_template_uploads_are_limited_per_person_before_they_are_checked(app, client):
+    login(client, "director")
+    good = template_docx("БЛАНК {{ school_short_name }}", "{{ title }}", "{{ stamp_order }}")
+
+    def upload():
+        return post(
+            client,
+            "/documents/templates",
+            {"template-kind": "act", "template-file": (BytesIO(good), "бланк.docx")},
+            page="/documents",
+            content_type="multipart/form-data",
+        )
+
+    assert {upload().status_code for _ in range(10)} == {302}
+    refused = upload()
+    assert refused.status_code == 429
+    assert "За последний час вы загрузили шаблонов: 10 — это предел." in page_text(refused)

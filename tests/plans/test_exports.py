@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import TODAY, login, person
-from tests.plans.test_views import task_titled
+from tests.plans.test_views import page_text, task_titled
 from tracker.documents import data
 from tracker.extensions import db
 from tracker.plans import services as plans
@@ -189,3 +189,16 @@ def test_a_big_plan_is_written_by_the_worker_with_the_page_filters_kept(app, cli
     document = Document(io.BytesIO(client.get(answer.headers["Location"] + "/file").data))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "№")
     assert len(table.rows) > len(done)
+
+
+def test_a_big_export_over_the_limit_is_refused_with_the_reason(app, client):
+    from tests.conftest import post
+
+    app.config["BIG_EXPORT"] = 5
+    login(client, "teacher")
+    for _ in range(2):  # two waiting for the worker, which has not come yet
+        assert post(client, "/plan/export/xlsx", page="/plan/export.xlsx").status_code == 302
+    refused = post(client, "/plan/export/docx", page="/plan/export.docx")
+    assert refused.status_code == 429
+    text = page_text(refused)
+    assert "Ещё готовятся ваши файлы (2)" in text and "Подготовить DOCX" in text

@@ -166,12 +166,14 @@ class PositionHolder(Model):
 
 
 class LoginAttempt(Model):
-    """Every login try, kept in the database so that all workers count the same failures."""
+    """Every login try, kept in the database so that all workers count the same failures
+    (`accounts.throttle` says how they are counted)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_username_address_at", "username", "address", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +181,21 @@ class LoginAttempt(Model):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Refused unchecked while the address had to wait: not a failure, so it adds no wait.
+    refused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class CostlyRequest(Model):
+    """A piece of costly work a person asked for (a file the worker makes, a template checked),
+    counted against their hourly limit (`accounts.limits`)."""
+
+    __tablename__ = "costly_requests"
+    __table_args__ = (Index("ix_costly_requests_person_kind_at", "person_id", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PasswordReset(Model):

@@ -18,8 +18,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from tracker import urls
 from tracker.accounts.models import Person
 from tracker.audit import services as audit
+from tracker.config import signing_keys
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.mail import services as mail
@@ -70,7 +72,7 @@ def notify(
     assert kind in KINDS, kind
     if not wants(person, kind):
         return False
-    unsubscribe = mail.link("accounts.unsubscribe", token=unsubscribe_token(person, kind))
+    unsubscribe = urls.external_url("accounts.unsubscribe", token=unsubscribe_token(person, kind))
     with in_language(person):
         text = _(
             "Здравствуйте, %(name)s!\n\n%(body)s\n\n%(link)s\n\n--\n%(school)s, план перехода.\n"
@@ -82,7 +84,7 @@ def notify(
             school=person.school.short_name,
             kind=str(KINDS[kind]),
             unsubscribe=unsubscribe,
-            profile=mail.link("accounts.profile"),
+            profile=urls.external_url("accounts.profile"),
         )
     return (
         mail.queue(
@@ -99,7 +101,7 @@ def notify(
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="tracker-unsubscribe")
+    return URLSafeSerializer(signing_keys(current_app.config), salt="tracker-unsubscribe")
 
 
 def unsubscribe_token(person: Person, kind: str) -> str:
@@ -141,7 +143,7 @@ def switch(person: Person, off: set[str], actor: Person | None) -> bool:
 
 
 def _confirmer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="tracker-email")
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt="tracker-email")
 
 
 def ask_to_confirm(person: Person, email: str) -> None:
@@ -173,7 +175,7 @@ def ask_to_confirm(person: Person, email: str) -> None:
             name=person.full_name,
             school=person.school.short_name,
             username=person.username,
-            link=mail.link("accounts.confirm_email", token=token),
+            link=urls.external_url("accounts.confirm_email", token=token),
         ),
         kind="confirm_email",
         school_id=person.school_id,

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.accounts import notices
+from tracker import urls
+from tracker.accounts import notices, throttle
 from tracker.accounts.models import (
     MANAGING_ROLES,
     LoginAttempt,
@@ -226,64 +227,45 @@ def _set_password(
     )
 
 
-# Brute force: failures are counted in the database, so every worker process sees them all.
-FAILURE_WINDOW = timedelta(minutes=15)
-ACCOUNT_LOCK_AFTER = 10
-ADDRESS_LOCK_AFTER = 50
-SLOW_AFTER = 3
-MAX_DELAY_SECONDS = 3.0
-
-
 @dataclass(frozen=True)
 class LoginResult:
     person: Person | None
-    is_locked: bool = False
-    delay_steps: int = 0  # how many slowdown steps the caller should wait before answering
-
-
-def _failures(condition, since) -> int:
-    return db.session.execute(
-        select(func.count()).where(
-            condition, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
-        )
-    ).scalar_one()
+    wait_seconds: int = 0  # refused unchecked: the address must wait this long first
+    earlier: throttle.Failures | None = None  # tries against the account since its last login
 
 
 def attempt_login(username: str, password: str, address: str) -> LoginResult:
-    """Check a login, counting failures per account and per address; every try is recorded.
-
-    An unknown login is counted and answered exactly like a wrong password.
+    """Check a login unless the address must wait first (`accounts.throttle`); every try is
+    recorded and audited. An unknown login is counted and answered exactly like a wrong password.
     """
     username = username.strip().lower()[:64]
+    address = address[:64]
     now = utcnow()
-    window_start = now - FAILURE_WINDOW
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)
+    verdict = throttle.judge(username, address, now)
+    person = authenticate(username, password) if verdict.allowed else None
+    db.session.add(
+        LoginAttempt(
+            username=username,
+            address=address,
+            at=now,
+            succeeded=person is not None,
+            refused=not verdict.allowed,
         )
     )
-    since = max(window_start, last_success) if last_success else window_start
-    by_account = _failures(LoginAttempt.username == username, since)
-    by_address = _failures(LoginAttempt.address == address, window_start)
-    locked = by_account >= ACCOUNT_LOCK_AFTER or by_address >= ADDRESS_LOCK_AFTER
-    person = None if locked else authenticate(username, password)
-    db.session.add(
-        LoginAttempt(username=username, address=address[:64], at=now, succeeded=person is not None)
-    )
     known = person or db.session.scalar(select(Person).where(Person.username == username))
+    changes: dict = {"username": [None, username]}
+    if not verdict.allowed:
+        changes["wait"] = [None, f"{verdict.wait_seconds} s ({verdict.reason})"]
     audit.record(
-        "login.success" if person else ("login.locked" if locked else "login.failed"),
+        "login.success" if person else ("login.locked" if not verdict.allowed else "login.failed"),
         "person",
         known.id if known else None,
         school_id=known.school_id if known else None,
         actor=person,
-        changes={"username": [None, username]},
+        changes=changes,
     )
-    return LoginResult(
-        person=person,
-        is_locked=locked,
-        delay_steps=0 if person else max(0, max(by_account, by_address) + 1 - SLOW_AFTER),
-    )
+    earlier = throttle.since_last_success(username, now) if person else None
+    return LoginResult(person=person, wait_seconds=verdict.wait_seconds, earlier=earlier)
 
 
 def reset_password(person: Person, actor: Person | None) -> str:
@@ -422,7 +404,7 @@ def create_school(
     return school
 
 
-def _password_link(person: Person, address: str, valid: timedelta, base_url: str) -> str:
+def _password_link(person: Person, address: str, valid: timedelta) -> str:
     """A single-use link to set a password, valid for `valid`; only its hash is kept."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -435,9 +417,7 @@ def _password_link(person: Person, address: str, valid: timedelta, base_url: str
             expires_at=now + valid,
         )
     )
-    if not base_url:  # TRACKER_BASE_URL (the request's address on a server without one)
-        return mail.link("accounts.reset_by_link", token=token)
-    return f"{base_url.rstrip('/')}/password/reset/{token}"
+    return urls.external_url("accounts.reset_by_link", token=token)
 
 
 def each_school(action: Callable[[School], object], what: str) -> None:
@@ -454,10 +434,10 @@ def each_school(action: Callable[[School], object], what: str) -> None:
             log.exception("%s failed for school %s", what, school_id)
 
 
-def first_login_link(person: Person, base_url: str) -> str:
+def first_login_link(person: Person) -> str:
     """A single-use link for a new person to set their own password (72 hours); sent to their
     address when they have one. Returns the link, to be handed over once."""
-    link = _password_link(person, "first-login", FIRST_LINK_VALID, base_url)
+    link = _password_link(person, "first-login", FIRST_LINK_VALID)
     if person.email:
         mail.queue(
             to=person.email,
@@ -507,7 +487,7 @@ def set_email(person: Person, email: str, actor: Person | None) -> None:
     person.email = email
 
 
-def request_reset(identifier: str, address: str, base_url: str) -> bool:
+def request_reset(identifier: str, address: str) -> bool:
     """«Забыли пароль?»: a single-use link valid for an hour, sent to the person's address.
     The page answers the same whether or not the login or address exists; too many requests
     for one person or from one address in an hour send nothing more. Returns whether a
@@ -536,7 +516,7 @@ def request_reset(identifier: str, address: str, base_url: str) -> bool:
     )
     if (recent_for_person or 0) >= RESETS_PER_PERSON:
         return False
-    link = _password_link(person, address, RESET_VALID, base_url)
+    link = _password_link(person, address, RESET_VALID)
     mail.queue(
         to=person.email,
         subject=_("Восстановление пароля — %(school)s", school=person.school.short_name),

@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from tracker.accounts import notices, services
+from tracker.accounts import notices, services, throttle
 from tracker.accounts.forms import (
     ConfirmForm,
     EmailForm,
@@ -39,6 +40,7 @@ from tracker.errors import DomainError
 from tracker.extensions import csrf, db
 from tracker.jobs import services as jobs
 from tracker.mail import services as mail
+from tracker.types import utcnow
 from tracker.views_common import attempt, own, safe_back, school_today
 
 bp = Blueprint("accounts", __name__)
@@ -54,21 +56,44 @@ def login():
             form.username.data, form.password.data, request.remote_addr or ""
         )
         db.session.commit()
-        if result.person is None:
-            step = current_app.config["LOGIN_SLOWDOWN_SECONDS"]
-            time.sleep(min(result.delay_steps * step, services.MAX_DELAY_SECONDS))
+        if result.wait_seconds:
             form.password.errors.append(
-                _("Слишком много неудачных попыток входа. Попробуйте через 15 минут.")
-                if result.is_locked
-                else _("Неверный логин или пароль")
+                _(
+                    "Слишком много неудачных попыток входа с вашего адреса. "
+                    "Попробуйте через %(wait)s.",
+                    wait=wait_words(result.wait_seconds),
+                )
             )
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(result.wait_seconds)}
+        if result.person is None:
+            form.password.errors.append(_("Неверный логин или пароль"))
         else:
             start_session(result.person)
+            if result.earlier:
+                flash(earlier_failures_text(result.earlier), "warning")
             if result.person.must_change_password:
                 flash(_("Задайте свой пароль вместо начального."), "info")
                 return redirect(url_for("accounts.password"))
             return redirect(url_for("plans.dashboard"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+def wait_words(seconds: int) -> str:
+    """«12 с» under a minute, «3 мин» above (rounded up)."""
+    if seconds < 60:
+        return _("%(n)d с", n=seconds)
+    return _("%(n)d мин", n=-(-seconds // 60))
+
+
+def earlier_failures_text(earlier: throttle.Failures) -> str:
+    """What the owner is told at login about tries against the account since the last one."""
+    return _(
+        "С прошлого входа были неудачные попытки войти под вашим логином: %(tries)d, "
+        "с адресов: %(addresses)d. Если это были не вы, смените пароль.",
+        tries=earlier.failed + earlier.refused,
+        addresses=earlier.addresses,
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -81,7 +106,6 @@ def forgot():
         services.request_reset(
             form.identifier.data or "",
             request.remote_addr or "",
-            current_app.config.get("BASE_URL") or request.url_root,
         )
         db.session.commit()
         deliver_if_local()
@@ -278,14 +302,22 @@ def _school_positions(ids: list[int]) -> list[Position]:
     return [positions[position_id] for position_id in ids]
 
 
+ATTACKS_SHOWN_FOR = timedelta(days=7)
+
+
 def _people_page(create_form=None, position_form=None, status=200):
     if not can_manage_school(current_user, current_user.school):
         abort(403)
     school = current_user.school
+    attacks = throttle.attacks_on(
+        [person.username for person in school.people], utcnow() - ATTACKS_SHOWN_FOR
+    )
+    names = {person.username: person for person in school.people}
     return render_template(
         "accounts/people.html",
         school=school,
         people=school.people,
+        attacks=[(names[row.username], row) for row in attacks],
         create_form=create_form or PersonCreateForm(role=str(Role.STAFF)),
         position_form=position_form or PositionCreateForm(),
         roles=Role,

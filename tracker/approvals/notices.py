@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker import urls
 from tracker.accounts import notices
 from tracker.accounts.models import Person, Role
 from tracker.acts.models import LocalAct
 from tracker.approvals.models import StepKind
 from tracker.approvals.queries import current_step
 from tracker.extensions import db
-from tracker.mail import services as mail
 
 
 def directors(school_id: int) -> list[Person]:
@@ -37,7 +37,7 @@ def tell_waiting(act: LocalAct, actor: Person | None) -> None:
         assert step.body is not None  # a council's step names its council
         secretary = step.body.secretary
         people = [secretary] if secretary is not None else directors(act.school_id)
-    link = mail.link("acts.act", act_id=act.id)
+    link = urls.external_url("acts.act", act_id=act.id)
     for person in people:
         if actor is not None and person.id == actor.id:
             continue

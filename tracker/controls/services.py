@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from tracker import urls
 from tracker.accounts import notices
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, Position, School
@@ -39,7 +40,6 @@ from tracker.controls.models import (
 )
 from tracker.errors import DomainError, check_fresh
 from tracker.extensions import db
-from tracker.mail import services as mail
 from tracker.plans import services as plans
 from tracker.plans.files import document_rows
 from tracker.plans.models import Task
@@ -995,7 +995,7 @@ def _tell_recommended(
                 text=text.strip(),
                 due=ru_date(due_on),
             ),
-            mail.link("plans.task", task_id=task.id),
+            urls.external_url("plans.task", task_id=task.id),
         )
 
 

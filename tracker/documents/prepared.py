@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
 
+from tracker.accounts import limits
 from tracker.accounts.models import Person, School
 from tracker.documents import builders
 from tracker.documents import consents as consent_forms
@@ -24,6 +26,7 @@ from tracker.queue import after_commit, crontab, job, periodic
 from tracker.types import utcnow
 
 KEEP = timedelta(hours=1)
+AT_ONCE = 2  # files of one person being made at the same time
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -67,6 +70,19 @@ def _plan_file(school: School, fmt: str, ids: set[int], today: date) -> consent_
 
 
 def _ask(school: School, person: Person, kind: str, params: dict) -> PreparedFile:
+    waiting = db.session.scalar(
+        select(func.count()).where(
+            PreparedFile.person_id == person.id, PreparedFile.state == PreparedState.PENDING
+        )
+    )
+    if (waiting or 0) >= AT_ONCE:
+        raise limits.TooOften(
+            _(
+                "Ещё готовятся ваши файлы (%(count)d): дождитесь их, потом закажите следующий.",
+                count=waiting,
+            )
+        )
+    limits.spend(person, "prepared_file")
     prepared = PreparedFile(
         school_id=school.id,
         person_id=person.id,

@@ -36,7 +36,14 @@ from tracker.documents.permissions import (
     can_generate_school_documents,
     can_make_consents,
 )
-from tracker.views_common import attempt, generated, own, posted_button, school_today
+from tracker.views_common import (
+    attempt,
+    generated,
+    own,
+    posted_button,
+    refused_status,
+    school_today,
+)
 
 bp = Blueprint("documents", __name__)
 
@@ -149,7 +156,7 @@ def consents():
         ),
     )
     if not done or prepared is None:
-        return index(consents_form=form, code=400)
+        return index(consents_form=form, code=refused_status(form))
     return redirect(url_for("documents.prepared", file_id=prepared.id))
 
 
@@ -237,7 +244,7 @@ def upload_template():
         lambda: templates.upload_template(school, current_user, form.kind.data, filename, content),
     )
     if not done:
-        return index(template_form=form, code=400)
+        return index(template_form=form, code=refused_status(form))
     flash(_("Шаблон загружен: документы этого вида будут оформляться по нему"), "success")
     return redirect(url_for("documents.index", _anchor="templates"))
 

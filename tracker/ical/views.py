@@ -10,6 +10,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker import urls
 from tracker.extensions import db
 from tracker.ical import services
 from tracker.ical.forms import ALARMS, FeedForm
@@ -52,7 +53,7 @@ def feed(token: str):
     if unchanged:
         response = Response(status=304, headers=headers)
     else:
-        body = services.feed_bytes(found, request.url_root, today, todo, check.last_modified)
+        body = services.feed_bytes(found, urls.base_url(), today, todo, check.last_modified)
         db.session.commit()
         response = Response(body, headers=headers, mimetype="text/calendar")
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -83,7 +84,7 @@ def _page(form=None, created=None, code=200):
 def _created(token: FeedToken, raw: str) -> dict:
     import segno
 
-    https = url_for("ical.feed", token=raw, _external=True)
+    https = urls.external_url("ical.feed", token=raw)
     webcal = "webcal://" + https.split("://", 1)[1]
     qr = segno.make(https, error="m")
     return {

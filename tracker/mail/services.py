@@ -17,7 +17,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import CursorResult, or_, select, update
 
 from tracker.extensions import db
@@ -59,20 +59,6 @@ def queue(
     db.session.flush()
     after_commit(send_message, message.id, school_id=school_id)
     return message
-
-
-def link(endpoint: str, **values) -> str:
-    """A full link for a message, from TRACKER_BASE_URL (never from a request's Host header: a
-    message outlives the request and may be forwarded); an app configured without one (the
-    tests' servers) links to the address its request came to."""
-    configured = current_app.config.get("BASE_URL")
-    if not configured and has_request_context():
-        configured = request.url_root
-    base = urlsplit(configured or "http://127.0.0.1:5000/")
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def _html_of(text: str) -> str:

@@ -72,7 +72,6 @@ def onboard_school(
     director_name: str,
     director_email: str = "",
     template: bool = False,
-    base_url: str = "",
     actor: Person | None = None,
 ) -> Onboarded:
     """Create the school, its positions and its director (filling the director's position);
@@ -105,7 +104,7 @@ def onboard_school(
         done.template = import_plan(school, _template_text(), title=TEMPLATE_TITLE, actor=actor)
         done.years = plans.years_to_come(done.template.tasks, today_in(school.timezone))
         plans.shift_plan(done.template.tasks, done.years, actor)
-    done.link = accounts.first_login_link(director, base_url)
+    done.link = accounts.first_login_link(director)
     return done
 
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
+from tracker import urls
 from tracker.accounts import notices
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.signals import staff_changed
 from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.mail import services as mail
 from tracker.plans.models import (
     CLOSED_STATUSES,
     Phase,
@@ -163,12 +163,12 @@ def _tell(changes: list[tuple[Person, _Change]], actor: Person | None) -> None:
         with notices.in_language(person):
             if len(mine) == 1:
                 subject, body = _one_change(mine[0], actor)
-                link = mail.link("plans.task", task_id=mine[0].task.id)
+                link = urls.external_url("plans.task", task_id=mine[0].task.id)
             else:
                 subject = _("Изменения в ваших задачах плана: %(count)d", count=len(mine))
                 lines = "\n".join(_change_line(change) for change in mine)
                 body = _("%(actor)s:", actor=actor.full_name) + "\n" + lines
-                link = mail.link("plans.plan", mine=1)
+                link = urls.external_url("plans.plan", mine=1)
             notices.notify(person, "assigned", subject, body, link)
 
 

@@ -53,7 +53,7 @@ from tracker.plans.models import (
 from tracker.plans.permissions import can_edit_task, can_manage_plan, can_work_on_task
 from tracker.plans.uploads import Upload
 from tracker.types import whole_number
-from tracker.views_common import attempt, own, school_today, send_upload
+from tracker.views_common import attempt, own, refused_status, school_today, send_upload
 
 bp = Blueprint("plans", __name__)
 
@@ -252,17 +252,17 @@ def _query() -> str:
     return f"?{query}" if query else ""
 
 
-def _big_export(fmt: str, count: int):
+def _big_export(fmt: str, count: int, form=None, status: int = 200):
     """A plan too big to write while the person waits: a button that asks the worker (a GET
-    changes nothing)."""
+    changes nothing); shown again with the reason when the ask is refused."""
     return render_template(
         "plans/export_big.html",
         fmt=fmt,
         count=count,
-        form=FlaskForm(),
+        form=form or FlaskForm(),
         query=_query(),
         action=url_for("plans.prepare_export", fmt=fmt) + _query(),
-    )
+    ), status
 
 
 @bp.post("/plan/export/<any(xlsx, docx):fmt>")
@@ -283,7 +283,7 @@ def prepare_export(fmt: str):
         ),
     )
     if not outcome.done or outcome.value is None:
-        abort(400)
+        return _big_export(fmt, len(shown), form, refused_status(form))
     return redirect(url_for("documents.prepared", file_id=outcome.value.id))
 
 

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import urls
 from tracker.accounts.models import School
 from tracker.accounts.records import records_version
 from tracker.acts.models import LocalAct
@@ -55,7 +56,7 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
     school = _school(slug)
     version, _at = records_version(school.id)  # read with the school: no query
     parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
-    key = "\x1f".join(map(str, parts)) + request.host_url
+    key = "\x1f".join(map(str, parts)) + urls.base_url()
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time
     if request.if_none_match.contains_weak(etag):  # a proxy's gzip makes the tag weak
@@ -125,7 +126,7 @@ def embed(slug: str):
 
 
 def _base(slug: str) -> str:
-    return url_for("publication.documents", slug=slug, _external=True).removesuffix("documents")
+    return urls.external_url("publication.documents", slug=slug).removesuffix("documents")
 
 
 @bp.get("/public/<slug>/documents.json")
@@ -146,7 +147,7 @@ def _atom(school: School) -> bytes | str:
         school.short_name,
         groups,
         _base(school.slug),
-        url_for("publication.documents", slug=school.slug, _external=True),
+        urls.external_url("publication.documents", slug=school.slug),
         updated,
     )
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker import urls
 from tracker.accounts import notices
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Person, PositionHolder, School
@@ -20,7 +21,6 @@ from tracker.approvals.models import CollegialBody, Meeting, MeetingState
 from tracker.approvals.queries import Awaiting, awaiting, belongs, running_discussions
 from tracker.controls import work
 from tracker.extensions import db
-from tracker.mail import services as mail
 from tracker.plans import services as plans
 from tracker.plans.models import Task
 from tracker.queue import crontab, periodic
@@ -117,7 +117,7 @@ def _remind_of(person: Person, meeting: Meeting) -> int:
             "meeting",
             _("Завтра заседание: %(body)s", body=meeting.body.title),
             body,
-            mail.link("approvals.meeting", meeting_id=meeting.id),
+            urls.external_url("approvals.meeting", meeting_id=meeting.id),
             key=f"meeting:{meeting.id}:{meeting.held_at:%Y%m%d%H%M}:{person.id}",
         )
     )
@@ -233,7 +233,7 @@ def _send_digest(person, today, tasks, loaded, meetings, running) -> int:
             "digest",
             _("Сводка на неделю с %(day)s", day=f"{today:%d.%m.%Y}"),
             digest.text(today),
-            mail.link("plans.dashboard"),
+            urls.external_url("plans.dashboard"),
             key=f"digest:{year}-W{week:02d}:{person.id}",
         )
     )

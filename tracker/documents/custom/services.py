@@ -11,6 +11,7 @@ from typing import TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.accounts import limits
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
 from tracker.documents.custom.checking import validate_template
@@ -77,6 +78,8 @@ def upload_template(
     kind = template_kind(kind)
     if len(content or b"") > MAX_SIZE:
         raise DomainError(_("Файл больше 5 МБ."), "file")
+    if actor is not None:
+        limits.spend(actor, "template_upload")
     placeholders = validate_template(kind, content)
     previous = db.session.scalars(
         select(DocumentTemplate).where(
