@@ -3,10 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import copy_database, drop_database, login, make_app, post
@@ -89,9 +87,7 @@ def objects() -> dict:
     open_one = next(o for o in check.occurrences if not o.is_done)
     part = db.session.scalars(select(PartDone).order_by(PartDone.id)).first()
     if not done.attachments:
-        key, name = store_upload(
-            Path(current_app.config["UPLOAD_FOLDER"]), Upload("скан.pdf", b"%PDF-1.4 scan")
-        )
+        key, name = store_upload(Upload("скан.pdf", b"%PDF-1.4 scan"))
         done.attachments.append(Attachment(file_name=name, file_key=key))
         db.session.commit()
     feed, _raw = create_token(teacher, None, "mine", 1)
@@ -967,7 +963,6 @@ def prepare(app) -> dict:
         TaskStatus(found["task"].status),
         note="файл для проверки",
         upload=Upload("akt.pdf", b"%PDF-1.4 test"),
-        upload_folder=Path(app.config["UPLOAD_FOLDER"]),
     )
     db.session.commit()
     return found

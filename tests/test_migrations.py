@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import drop_database, empty_database, make_app
@@ -191,5 +191,68 @@ def test_old_meetings_get_their_state_and_their_school_year(app, capfd):
     db.session.remove()
     downgrade(revision="047f55458e9d")
     assert [year for year, _state in meeting_rows()] == [2026, 2026, 2026, 2025, 2026]
+    db.session.remove()
+    upgrade()
+
+
+@pytest.mark.demo_data
+def test_files_on_disk_move_into_the_database_checked_by_their_hash(app, client, capfd):
+    """Files kept in instance/uploads/ before 607fa9837975 are moved in under their keys; every
+    one downloads byte for byte afterwards; one named but missing is reported, not invented."""
+    from pathlib import Path
+
+    from tests.conftest import login
+    from tracker.controls.models import Attachment, Occurrence
+
+    db.session.remove()
+    downgrade(revision="f2c7dd077c9a")
+    folder = Path(app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "a" * 32: b"%PDF-1.4 scan of the order\n" + bytes(range(256)) * 40,
+        "b" * 32: b"%PDF-1.4 act",
+    }
+    for key, content in files.items():
+        (folder / key).write_bytes(content)
+    task_id = db.session.execute(text("SELECT id FROM tasks ORDER BY id LIMIT 1")).scalar_one()
+    db.session.execute(
+        text(
+            "UPDATE tasks SET completion_file_key = :k, completion_file_name = 'скан.pdf' WHERE id = :id"
+        ),
+        {"k": "a" * 32, "id": task_id},
+    )
+    occurrence_id = db.session.execute(
+        text("SELECT id FROM control_occurrences WHERE is_done ORDER BY id LIMIT 1")
+    ).scalar_one()
+    for key in ("b" * 32, "c" * 32):  # the second is named but not on disk
+        db.session.execute(
+            text(
+                "INSERT INTO control_attachments (occurrence_id, file_name, file_key, "
+                "uploaded_at) VALUES (:o, 'акт.pdf', :k, :at)"
+            ),
+            {"o": occurrence_id, "k": key, "at": datetime(2026, 11, 2, 9)},
+        )
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    assert f"file {'c' * 32} is named by a record but is not in" in capfd.readouterr().err
+    kept = dict(db.session.execute(text("SELECT key, sha256 FROM stored_files")).all())
+    assert set(kept) == set(files)
+    for key in files:
+        (folder / key).unlink()  # the folder is gone: what downloads comes from the database
+    login(client, "director")
+    assert client.get(f"/tasks/{task_id}/file").data == files["a" * 32]
+    attachments = db.session.scalars(
+        select(Attachment).where(Attachment.occurrence_id == occurrence_id)
+    ).all()
+    by_key = {attachment.file_key: attachment.id for attachment in attachments}
+    url = f"/controls/occurrences/{occurrence_id}/files/"
+    assert client.get(url + str(by_key["b" * 32])).data == files["b" * 32]
+    assert client.get(url + str(by_key["c" * 32])).status_code == 404
+    assert db.session.get(Occurrence, occurrence_id) is not None
+    # Down again: the files are written back where the older version looks for them.
+    db.session.remove()
+    downgrade(revision="f2c7dd077c9a")
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == files
     db.session.remove()
     upgrade()

@@ -12,9 +12,9 @@ from huey.storage import RedisStorage
 from sqlalchemy import text
 
 from tests.conftest import CSRF_PATTERN, login, person, post
-from tests.plans.test_views import page_text, task_titled
+from tests.plans.test_views import page_text
+from tests.test_durability import crashed_status_change
 from tracker import create_app
-from tracker.audit import services as audit
 from tracker.extensions import db
 from tracker.ical import services as feeds
 from tracker.mail.models import OutgoingMessage
@@ -170,24 +170,13 @@ def test_every_request_is_one_json_line_with_its_id(app, client, log_lines):
 def test_a_server_error_is_logged_with_its_request_id_and_shown_on_the_page(
     app, client, log_lines, monkeypatch
 ):
-    task = task_titled("Совещание при директоре об итогах")
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("the disk went away")
-
-    login(client, "director")
-    monkeypatch.setattr(audit, "record", crash)
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.testing = False
-    response = post(
-        client, f"/tasks/{task.id}/status", {"status": "done"}, page=f"/tasks/{task.id}"
-    )
+    response = crashed_status_change(app, client, monkeypatch)
     assert response.status_code == 500
     request_id = response.headers["X-Request-Id"]
     assert f"Код запроса для администратора: {request_id}" in page_text(response)
     [error] = [line for line in log_lines() if line["level"] == "ERROR"]
     assert error["request_id"] == request_id and error["user"] == "director"
-    assert "the disk went away" in error["traceback"]
+    assert "the power went out" in error["traceback"]
 
 
 def test_a_rotated_secret_key_keeps_sessions_and_links_while_it_retires(app, client):

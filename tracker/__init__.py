@@ -1,5 +1,6 @@
 """tracker: a school's transition project as a living plan."""
 
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, session
@@ -28,7 +29,11 @@ def select_locale() -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
-    instance = Path(config.pop("INSTANCE_PATH", None) or ROOT / "instance")
+    instance = Path(
+        config.pop("INSTANCE_PATH", None)
+        or os.environ.get("TRACKER_INSTANCE_PATH")
+        or ROOT / "instance"
+    )
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(
         __name__,
@@ -37,9 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.from_mapping(config_module.DEFAULTS)
-    if "SQLALCHEMY_DATABASE_URI" in config and "SECRET_KEY" in config:
-        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
-    else:
+    if "SQLALCHEMY_DATABASE_URI" not in config or "SECRET_KEY" not in config:
         app.config.from_mapping(config_module.from_environment(instance))
     app.config.from_mapping(config)
     found = config_module.problems(app.config)

@@ -35,7 +35,6 @@ def from_environment(instance: Path) -> dict:
         # Keys being retired (space-separated): sessions and links signed with them still work
         # while everyone moves to the new one (README, «Смена секретного ключа»).
         "SECRET_KEY_FALLBACKS": os.environ.get("TRACKER_SECRET_KEY_FALLBACKS", "").split(),
-        "UPLOAD_FOLDER": str(instance / "uploads"),
         # The address people reach the app at (https://plan.school20.ru/): every full URL the
         # app writes and the origin its forms must come from (`tracker.urls`). Required in
         # production; the development server without one uses the request's address.

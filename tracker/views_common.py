@@ -1,10 +1,11 @@
 """Small helpers every blueprint's views share."""
 
+import io
 from collections.abc import Callable
 from datetime import date
 from typing import Generic, NamedTuple, TypeVar
 
-from flask import abort, current_app, url_for
+from flask import abort, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.documents.models import GeneratedDocument
 from tracker.errors import DomainError, StaleForm
 from tracker.extensions import db
-from tracker.plans.uploads import stored_path
+from tracker.plans.uploads import stored_file
 from tracker.types import today_in
 from tracker.web import record_refusal
 
@@ -152,14 +153,7 @@ def generated(action: Callable[[], GeneratedDocument], back: str, form=None):
 
 def send_upload(key: str, name: str):
     """A stored upload as a download under its display name; 404 when it is not there."""
-    from pathlib import Path
-
-    from flask import send_file
-
-    try:
-        path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), key)
-    except DomainError:
+    content = stored_file(key)
+    if content is None:
         abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=name)
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name)

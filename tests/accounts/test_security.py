@@ -134,6 +134,25 @@ def test_ten_thousand_failures_from_a_thousand_addresses_leave_the_owner_in(app,
     login(from_address(app, "192.0.2.200"), "director")
 
 
+def test_the_owner_is_written_to_once_a_day_when_her_password_is_guessed(app, client):
+    from tracker.mail.models import OutgoingMessage
+
+    def letters():
+        return db.session.scalars(
+            select(OutgoingMessage).where(OutgoingMessage.kind == "login_attack")
+        ).all()
+
+    for number in range(9):
+        try_login(from_address(app, f"203.0.113.{number // 3}"), "hr", "wrong-password")
+    assert letters() == []  # nine failures: not yet an attack
+    for number in range(6):
+        try_login(from_address(app, f"203.0.113.{10 + number}"), "hr", "wrong-password")
+    [letter] = letters()
+    assert letter.to_address == person("hr").email
+    assert "пытались войти с неверным паролем: 10 раз, с адресов: 4" in letter.text
+    assert "/password" in letter.text and "wrong-password" not in letter.text
+
+
 def test_the_director_sees_attacks_on_the_schools_accounts(app, client):
     for _ in range(7):
         try_login(from_address(app, "203.0.113.5"), "hr", "wrong-password")

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -193,3 +193,36 @@ def read_confirmation(token: str) -> tuple[Person, str] | None:
     if person is None or not person.is_active or person.email != previous:
         return None
     return person, email
+
+
+# --- someone guessing the person's password ---
+
+
+def warn_of_attack(person: Person, failures: int, addresses: int, day: date) -> bool:
+    """Tell the person, once a day at most, that their password is being guessed
+    (`accounts.throttle`: ten failures within the hour). Not a kind to switch off: it is about
+    the account's safety. Returns whether a message was queued."""
+    if not person.email or not person.is_active or _quiet.get():
+        return False
+    with in_language(person):
+        subject = _("Попытки войти под вашим логином — %(school)s", school=person.school.short_name)
+        text = _(
+            "Здравствуйте, %(name)s!\n\nЗа последний час под вашим логином (%(username)s) "
+            "пытались войти с неверным паролем: %(failures)d раз, с адресов: %(addresses)d. "
+            "Вход для вас не закрыт: ждать приходится только адресам, с которых ошибались.\n\n"
+            "Если это были не вы, смените пароль: %(link)s",
+            name=person.full_name,
+            username=person.username,
+            failures=failures,
+            addresses=addresses,
+            link=urls.external_url("accounts.password"),
+        )
+    queued = mail.queue(
+        key=f"attack:{person.id}:{day.isoformat()}",
+        to=person.email,
+        subject=subject,
+        text=text,
+        kind="login_attack",
+        school_id=person.school_id,
+    )
+    return queued is not None

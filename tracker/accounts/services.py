@@ -31,7 +31,7 @@ from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.mail import services as mail
-from tracker.types import normalize_phrase, today_in, utcnow
+from tracker.types import local_day, normalize_phrase, today_in, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both failures take the same time.
@@ -264,6 +264,11 @@ def attempt_login(username: str, password: str, address: str) -> LoginResult:
         actor=person,
         changes=changes,
     )
+    if known is not None and person is None and verdict.allowed:
+        db.session.flush()
+        attack = throttle.under_attack(username, now)
+        if attack:
+            notices.warn_of_attack(known, *attack, day=local_day(now, known.school.timezone))
     earlier = throttle.since_last_success(username, now) if person else None
     return LoginResult(person=person, wait_seconds=verdict.wait_seconds, earlier=earlier)
 

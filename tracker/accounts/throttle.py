@@ -106,6 +106,17 @@ def judge(username: str, address: str, now: datetime) -> Verdict:
     return Verdict(wait, reason) if wait > 0 else Verdict()
 
 
+def under_attack(username: str, now: datetime) -> tuple[int, int] | None:
+    """(failures, addresses) against a login in the last hour when they make it an account
+    under attack, else None: its owner is to be told."""
+    failures, addresses = db.session.execute(
+        select(func.count(), func.count(func.distinct(LoginAttempt.address))).where(
+            LoginAttempt.username == username, LoginAttempt.at > now - RECENT, _failed()
+        )
+    ).one()
+    return (failures, addresses) if failures >= UNDER_ATTACK else None
+
+
 @dataclass(frozen=True)
 class Failures:
     """Failed and refused tries against a login since its previous success: what its owner is

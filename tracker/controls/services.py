@@ -768,7 +768,6 @@ def record_result(
     without_recommendations: bool,
     today: date,
     uploads: Sequence[Upload] = (),
-    upload_folder: Path | None = None,
     expected_version: int | None,
 ) -> None:
     """Record who checked, when, what was found per criterion, the conclusion and the
@@ -814,9 +813,7 @@ def record_result(
             )
         )
     for upload in uploads:
-        if upload_folder is None:  # the caller's mistake: files, and nowhere to keep them
-            raise ValueError("uploads need an upload_folder")
-        key, name = store_upload(upload_folder, upload)
+        key, name = store_upload(upload)
         occurrence.attachments.append(
             Attachment(file_name=name, file_key=key, uploaded_by_id=actor.id)
         )

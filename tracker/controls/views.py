@@ -1,6 +1,4 @@
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -264,7 +262,6 @@ def record(occurrence_id: int):
                 recommendations=parse_recommendations(people, request.form),
                 without_recommendations=form.without_recommendations.data,
                 uploads=uploads,
-                upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
                 today=school_today(),
                 expected_version=form.expected_version,
             )

@@ -293,3 +293,18 @@ class PlanDraft(Model):
     table: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFile(Model):
+    """A file people attached (a task's completion file, the attachments of a check's result),
+    kept in the database beside the record that names it by `key`: a backup holds it, every app
+    server reads it, and a failed request leaves no file behind. Its SHA-256 is kept to check
+    it by (the migration that moved the files in from disk checked each)."""
+
+    __tablename__ = "stored_files"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

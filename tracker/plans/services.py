@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -332,7 +331,6 @@ def change_status(
     *,
     note: str = "",
     upload: Upload | None = None,
-    upload_folder: Path | None = None,
 ) -> None:
     """Move a task to another status, with an optional note and file (kept on the task)."""
     status = TaskStatus(status)
@@ -365,9 +363,7 @@ def change_status(
                 field="status",
             )
     if upload is not None:
-        if upload_folder is None:
-            raise ValueError("upload_folder is required with an upload")
-        task.completion_file_key, task.completion_file_name = store_upload(upload_folder, upload)
+        task.completion_file_key, task.completion_file_name = store_upload(upload)
     before = _snapshot(task)
     before["completion_file"] = before["completion_file"] if upload is None else None
     if status == TaskStatus.DONE and task.status != TaskStatus.DONE:

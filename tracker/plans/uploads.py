@@ -1,5 +1,6 @@
-"""Completion files: checked by content, stored under server-made names."""
+"""Files people attach: checked by content, kept in the database under server-made keys."""
 
+import hashlib
 import io
 import re
 import secrets
@@ -8,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.plans.models import StoredFile
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What a school attaches as proof of work: scans, PDFs, office documents.
@@ -63,19 +67,27 @@ def check_upload(upload: Upload) -> str:
     raise DomainError(_("Можно прикрепить PDF, DOCX, XLSX, ODT, PNG или JPEG"), field="file")
 
 
-def store_upload(folder: Path, upload: Upload) -> tuple[str, str]:
-    """Write the file under a random name. Returns (storage key, display name)."""
+def store_upload(upload: Upload) -> tuple[str, str]:
+    """Keep the file under a random key, in the caller's transaction. Returns (key, display
+    name)."""
     check_upload(upload)
-    folder.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(16)
-    (folder / key).write_bytes(upload.content)
+    db.session.add(
+        StoredFile(
+            key=key,
+            content=upload.content,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+        )
+    )
     return key, safe_display_name(upload.filename)
 
 
-def stored_path(folder: Path, key: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{32}", key):
-        raise DomainError(_("Файл не найден"))
-    return folder / key
+def stored_file(key: str) -> bytes | None:
+    """The content kept under `key`, or None when there is none."""
+    if not re.fullmatch(r"[0-9a-f]{32}", key or ""):
+        return None
+    return db.session.scalar(select(StoredFile.content).where(StoredFile.key == key))
 
 
 def check_archive(content: bytes) -> None:

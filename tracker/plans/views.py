@@ -1,6 +1,5 @@
 import io
 from datetime import date
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -616,7 +615,6 @@ def change_status(task_id: int):
                 TaskStatus(form.status.data),
                 note=form.note.data or "",
                 upload=upload,
-                upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
             ),
         ).done
         if changed:
