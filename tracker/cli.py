@@ -413,12 +413,16 @@ def worker_command(threads: int, once: bool):
     Stop it with Ctrl+C (or SIGTERM): the job in hand is finished first."""
     import logging
 
+    from tracker.logs import JsonLines
     from tracker.queue import queue, run_pending
 
     if once:
         click.echo(f"Выполнено заданий: {run_pending()}")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The queue's own lines (Huey's) as JSON lines too, like the app's (`tracker.logs`).
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     queue.create_consumer(workers=max(1, threads), worker_type="thread").run()
 
 
