@@ -228,6 +228,7 @@ def _new_app(folder: str, today: date, url: str) -> Flask:
             "SECRET_KEY": secrets.token_hex(16),
             "INSTANCE_PATH": Path(folder) / "instance",
             "TODAY": today,
+            "ACCESS_LOG": False,  # a line per request would drown the tables
         }
     )
 

@@ -404,3 +404,44 @@ def test_an_empty_feed_is_still_a_calendar_both_parsers_read():
     parsed = parse(build_feed(feed()))
     assert parsed.items == {}
     assert str(parsed.calendar["X-WR-CALNAME"]) == "МБОУ СОШ № 20: Фёдоров А. М."
+
+
+# --- the writer gives icalendar's own bytes ---
+
+
+def every_kind_of_item(shift: int) -> list[FeedEvent]:
+    """Deadlines and meetings, open, done and cancelled, with long and awkward texts whose fold
+    points move by `shift` octets, a URL long enough to fold, a meeting in UTC."""
+    url = "https://plan.school20.ru:8443/tasks/" + "1" * (60 + shift)
+    items = []
+    for number, title in enumerate(NASTY_TITLES):
+        text = "x" * shift + title
+        items.append(
+            deadline(
+                uid=f"task-{number}@school20.tracker",
+                summary=text,
+                description=text * 2,
+                url=url,
+                sequence=number,
+                last_modified=STAMP - timedelta(days=number),
+                done=number == 2,
+                cancelled=number == 3,
+            )
+        )
+    items.append(meeting(last_modified=STAMP, url=url))
+    items.append(meeting(uid="meeting-2@school20.tracker", cancelled=True))
+    start = datetime(2026, 12, 4, 9, tzinfo=UTC)
+    items.append(FeedEvent(uid="m-utc@x", summary="В UTC", start=start, is_deadline=False))
+    return items
+
+
+@pytest.mark.parametrize("shift", range(4))
+@pytest.mark.parametrize("todo", [False, True])
+@pytest.mark.parametrize("alarm_days", [0, 1, 2])
+def test_the_writer_gives_the_bytes_icalendars_objects_give(shift, todo, alarm_days):
+    from tests.ical.reference import reference_feed
+
+    written = feed(*every_kind_of_item(shift), todo=todo, alarm_days=alarm_days)
+    assert build_feed(written) == reference_feed(written)
+    empty = feed(todo=todo, alarm_days=alarm_days)
+    assert build_feed(empty) == reference_feed(empty)
