@@ -78,6 +78,7 @@ bench: install $(TEST_STAMP)
 	$(BIN)/python -m bench.digest --schools 600 --people 80
 	$(BIN)/python -m bench.template_limits
 	$(BIN)/python -m bench.login_attack
+	$(BIN)/python -m bench.plan_pages
 	$(BIN)/python -m bench.load --scale 600
 	$(BIN)/python -m bench.summary
 

@@ -77,16 +77,17 @@ def test_one_table_judges_each_result_by_its_own_target(tmp_path, capsys):
     )
     rows = {row["name"]: row for row in summary.main(tmp_path)}
     assert rows["dashboard /@600"]["met"] is True and rows["plan /plan@600"]["met"] is False
-    assert rows["personal feed, 1000 items@600"]["target"] == 1.5
-    assert rows["personal feed, 1000 items@600"]["met"] is True
+    assert rows["dashboard /@600"]["target"] == 3.0  # issue #20: 3x on SQLite
+    assert rows["personal feed, 1000 items@600"]["target"] == 1.3
+    assert rows["personal feed, 1000 items@600"]["met"] is False  # 1.47
     assert rows["DOCX of the regulation@600"]["met"] is None  # measured, no target
     assert rows["tracker seed (empty db, 146 rows)"]["met"] is None
     assert rows["304 poll vs full request"]["met"] is True
     assert rows["full request, 1000 items"]["met"] is False
     (load,) = [row for row in rows.values() if row["benchmark"] == "load (sqlite)"]
-    assert load["met"] is True and "309.3 req/s" in load["name"]
+    assert load["met"] is False and "309.3 req/s" in load["name"]  # 131.4 MB, over 120
     printed = capsys.readouterr().out
-    assert "Targets met: 4 of 6" in printed and "NO" in printed
+    assert "Targets met: 2 of 6" in printed and "NO" in printed
     kept = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert len(kept["rows"]) == len(rows)
 
@@ -133,3 +134,38 @@ def test_the_plan_import_is_judged_by_its_seconds_not_its_ratio(tmp_path, capsys
         (None, None),
     ]
     assert "Targets met: 1 of 2" in capsys.readouterr().out
+
+
+def test_public_pages_and_postgresql_pages_have_their_own_targets(tmp_path, capsys):
+    def row(name: str, page: str, ratio: float) -> dict:
+        return {
+            "name": name,
+            "page": page,
+            "n": 1,
+            "ours_s": ratio / 1000,
+            "floor_s": 0.001,
+            "ratio": ratio,
+        }
+
+    write(
+        tmp_path,
+        "pages",
+        {"benchmark": "pages", "rows": [row("public documents@1", "public documents", 1.6)]},
+    )
+    write(
+        tmp_path,
+        "pages-postgresql",
+        {
+            "benchmark": "pages-postgresql",
+            "rows": [
+                row("dashboard /@1", "dashboard /", 2.5),
+                row("plan /plan@1", "plan /plan", 1.9),
+            ],
+        },
+    )
+    judged = {(r["benchmark"], r["name"]): (r["target"], r["met"]) for r in summary.main(tmp_path)}
+    assert judged == {
+        ("pages", "public documents@1"): (1.5, False),
+        ("pages-postgresql", "dashboard /@1"): (2.0, False),
+        ("pages-postgresql", "plan /plan@1"): (2.0, True),
+    }

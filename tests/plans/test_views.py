@@ -483,3 +483,34 @@ def test_the_history_of_a_linked_task_speaks_russian(app, client):
     assert "Шаг согласования: — → педагогический совет" in text
     assert "Связана с актом: — → Положение" in text
     assert "ped_council" not in text and "role:" not in text
+
+
+def test_a_big_plan_is_shown_a_hundred_tasks_a_page_with_the_filters_kept(app, client):
+    from tracker.plans import services as plans
+
+    director = person("director")
+    plan = plans.school_plan(director.school)
+    phase = plans.plan_tasks(plan)[-1].phase
+    for number in range(150):
+        plans.create_task(
+            plan,
+            phase,
+            director,
+            title=f"Проверка журнала {number + 1:03d}",
+            due_on=date(2026, 12, 1) + timedelta(days=number % 20),
+            assignees=[],
+        )
+    db.session.commit()
+    login(client, "director")
+    total = len(plans.plan_tasks(plan))
+    first = page_text(client.get("/plan"))
+    assert f"Показано задач: {total} из {total}" in first
+    assert "Страница 1 из 2" in first and "Следующие задачи" in first
+    assert first.count("Проверка журнала") == 100 - (total - 150)
+    second = client.get("/plan?page=2").get_data(as_text=True)
+    assert page_text(client.get("/plan?page=2")).count("Проверка журнала") == total - 100
+    assert "Предыдущие задачи" in second and "Проверка журнала 150" in second
+    # The filters stay on every page's link; a page past the end shows the last one.
+    december = client.get("/plan?month=2026-12").get_data(as_text=True)
+    assert "/plan?month=2026-12&amp;page=2" in december
+    assert "Страница 2 из 2" in page_text(client.get("/plan?page=99"))

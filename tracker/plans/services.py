@@ -679,6 +679,88 @@ class TaskFilter:
     only_ids: frozenset[int] | None = None  # e.g. a person's own tasks
 
 
+PLAN_PAGE = 100  # tasks on one page of the plan
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of the plan's shown tasks, in the page's order (phase by phase), grouped by
+    the phase (or sub-phase) each stands in; with what a pager asks of a page."""
+
+    by_section: dict[int, list[Task]]
+    page: int
+    pages: int
+    count: int  # the shown tasks on all pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _page_ids(
+    phases: Sequence[Phase], rows: Sequence[tuple[int, int]], page: int
+) -> tuple[list[int], int, int]:
+    """Of (task id, phase id) rows in print order: the ids on `page` in the order the plan
+    reads (each phase, then its sub-phases), the page (out of range: the nearest) and the
+    number of pages of PLAN_PAGE."""
+    sections = [section for phase in phases for section in (phase, *phase.children)]
+    order = {section.id: number for number, section in enumerate(sections)}
+    ordered = sorted(rows, key=lambda row: order.get(row[1], len(order)))
+    pages = max(1, -(-len(ordered) // PLAN_PAGE))
+    page = min(max(page, 1), pages)
+    return [row[0] for row in ordered[(page - 1) * PLAN_PAGE : page * PLAN_PAGE]], page, pages
+
+
+def _grouped(tasks: Iterable[Task], page: int, pages: int, count: int) -> TaskPage:
+    by_section: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_section.setdefault(task.phase_id, []).append(task)
+    return TaskPage(by_section, page, pages, count)
+
+
+def plan_page(phases: Sequence[Phase], shown: Sequence[Task], page: int) -> TaskPage:
+    """One page of tasks the filters kept (all of them loaded)."""
+    ids, page, pages = _page_ids(phases, [(task.id, task.phase_id) for task in shown], page)
+    by_id = {task.id: task for task in shown}
+    return _grouped((by_id[task_id] for task_id in ids), page, pages, len(shown))
+
+
+def whole_plan_page(plan: Plan, phases: Sequence[Phase], page: int) -> TaskPage:
+    """One page of the whole plan, unfiltered: only that page's tasks are loaded (with what
+    the plan page shows of them), whatever the size of the plan."""
+    rows = db.session.execute(
+        select(Task.id, Task.phase_id).where(Task.plan_id == plan.id).order_by(Task.sort_order)
+    ).all()
+    ids, page, pages = _page_ids(phases, [(row.id, row.phase_id) for row in rows], page)
+    loaded = {
+        task.id: task
+        for task in db.session.scalars(
+            select(Task).where(Task.id.in_(ids or [0])).options(*TASK_ROWS)
+        )
+    }
+    return _grouped((loaded[task_id] for task_id in ids), page, pages, len(rows))
+
+
+def due_months(plan: Plan) -> list[date]:
+    """The first day of every month some task of the plan is due in, in order."""
+    days = db.session.scalars(
+        select(Task.due_on).where(Task.plan_id == plan.id, Task.due_on.is_not(None)).distinct()
+    )
+    return sorted({day.replace(day=1) for day in days if day is not None})
+
+
 def filter_tasks(tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list[Task]:
     """The plan page's filters; a month keeps tasks whose window touches it."""
     result = []

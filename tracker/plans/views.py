@@ -1,4 +1,5 @@
 import io
+from collections.abc import Iterable
 from datetime import date
 
 from flask import (
@@ -141,8 +142,8 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
     )
 
 
-def _months(tasks: list[Task]) -> list[tuple[str, str]]:
-    months = sorted({(task.due_on.year, task.due_on.month) for task in tasks if task.due_on})
+def _months(days: Iterable[date | None]) -> list[tuple[str, str]]:
+    months = sorted({(day.year, day.month) for day in days if day})
     return [(f"{year:04d}-{month:02d}", f"{month:02d}.{year}") for year, month in months]
 
 
@@ -423,16 +424,25 @@ def plan():
     if plan is None:
         return render_template("plans/plan.html", plan=None)
     today = school_today()
-    phases, tasks, chosen, shown = _shown_tasks(plan)
+    chosen = _task_filter(plan)
+    number = request.args.get("page", 1, type=int)
+    if chosen == services.TaskFilter():  # the whole plan: only the page's tasks are read
+        phases = services.plan_phases(plan)
+        page = services.whole_plan_page(plan, phases, number)
+        total, months = page.count, _months(services.due_months(plan))
+    else:
+        phases, tasks = services.plan_contents(plan, shown=services.TASK_ROWS)
+        page = services.plan_page(phases, services.filter_tasks(tasks, chosen, today), number)
+        total, months = len(tasks), _months(task.due_on for task in tasks)
     return render_template(
         "plans/plan.html",
         plan=plan,
         phases=phases,
-        tasks=shown,
-        total=len(tasks),
+        page=page,
+        total=total,
         chosen=chosen,
         today=today,
-        months=_months(tasks),
+        months=months,
         statuses=[
             *((str(key), label) for key, label in STATUS_LABELS.items()),
             (OVERDUE, OVERDUE_LABEL),

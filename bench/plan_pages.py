@@ -1,0 +1,85 @@
+"""The first page of `/plan` for a plan of 5,000 tasks against the same page of a 100-task plan
+(issue #20: within 2x). The demo school's plan is grown by tasks the director adds (as her form
+does), first to 100, then to 5,000; each time the director's `/plan` (no filter: the whole plan,
+a hundred tasks a page) is asked for through the test client, each request in its own app
+context as in production.
+
+    .venv/bin/python -m bench.plan_pages
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import time
+from datetime import date, timedelta
+
+from bench.common import demo_app, report_columns
+
+SMALL, BIG = 100, 5000
+REPEATS = 15
+
+
+def median_ms(app, client) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        with app.app_context():
+            response = client.get("/plan")
+            response.get_data()
+        if response.status_code != 200:
+            raise RuntimeError(f"/plan: {response.status_code}")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from bench.pages import logged_in
+    from tracker.accounts.models import Person
+    from tracker.extensions import db
+    from tracker.plans import services as plans
+
+    password = "Bench-" + secrets.token_hex(8)
+    with demo_app() as app:
+        director = db.session.scalar(select(Person).where(Person.username == "director"))
+        director.password_hash = generate_password_hash(password)
+        director.must_change_password = False
+        plan = plans.school_plan(director.school)
+        phase = plans.plan_tasks(plan)[-1].phase
+
+        def grow(to: int) -> None:
+            for number in range(len(plans.plan_tasks(plan)), to):
+                plans.create_task(
+                    plan,
+                    phase,
+                    director,
+                    title=f"Проверка ведения журнала, класс {number % 11 + 1}, № {number}",
+                    due_on=date(2027, 1, 1) + timedelta(days=number % 300),
+                    assignees=[],
+                )
+            db.session.commit()
+
+        grow(SMALL)
+        client = logged_in(app, "director", password)
+        small = median_ms(app, client)
+        grow(BIG)
+        big = median_ms(app, client)
+    report_columns(
+        "plan_pages",
+        [
+            {
+                "name": f"/plan first page, {BIG} tasks vs {SMALL}",
+                "ours_s": big,
+                "floor_s": small,
+                "ratio": big / small,
+                "repeats": REPEATS,
+            }
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
