@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -293,3 +293,24 @@ def scale_app(schools: int, today: date = DEMO_TODAY) -> Iterator[ScaleApp]:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def add_tasks(director, numbers: range, title: str, first_day: date, days: int, assignees=()):
+    """Tasks the director adds to the last phase of her school's plan (as her form does), one
+    for each of `numbers`: `title` formatted with the number, due on successive days from
+    `first_day`, `days` of them round; committed."""
+    from tracker.extensions import db
+    from tracker.plans import services as plans
+
+    plan = plans.school_plan(director.school)
+    phase = plans.plan_tasks(plan)[-1].phase
+    for number in numbers:
+        plans.create_task(
+            plan,
+            phase,
+            director,
+            title=title.format(number=number),
+            due_on=first_day + timedelta(days=number % days),
+            assignees=list(assignees),
+        )
+    db.session.commit()

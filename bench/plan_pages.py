@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date
 
-from bench.common import demo_app, report_columns
+from bench.common import add_tasks, demo_app, report_columns
 
 SMALL, BIG = 100, 5000
 REPEATS = 15
@@ -48,19 +48,11 @@ def main() -> None:
         director.password_hash = generate_password_hash(password)
         director.must_change_password = False
         plan = plans.school_plan(director.school)
-        phase = plans.plan_tasks(plan)[-1].phase
 
         def grow(to: int) -> None:
-            for number in range(len(plans.plan_tasks(plan)), to):
-                plans.create_task(
-                    plan,
-                    phase,
-                    director,
-                    title=f"Проверка ведения журнала, класс {number % 11 + 1}, № {number}",
-                    due_on=date(2027, 1, 1) + timedelta(days=number % 300),
-                    assignees=[],
-                )
-            db.session.commit()
+            have = len(plans.plan_tasks(plan))
+            title = "Проверка ведения журнала № {number}"
+            add_tasks(director, range(have, to), title, date(2027, 1, 1), 300)
 
         grow(SMALL)
         client = logged_in(app, "director", password)
