@@ -13,7 +13,7 @@ Then, each `REPEATS` times alternately:
 - the full request (`GET /ical/<token>.ics` through Flask's test client, every request in its
   own app context and database session as in production) against the same floor;
 - the repeated request with the ETag of the previous answer (`If-None-Match`, answered 304)
-  against the full request: the ratio is what an unchanged hourly poll costs; target < 0.1;
+  against the full request: the ratio is what an unchanged hourly poll costs; target < 0.01;
 - the same 304 once the school's audit log has grown by 100,000 entries (years of a busy
   school): the poll reads the version kept on the school's row, so it must not slow down.
 
