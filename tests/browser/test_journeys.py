@@ -85,6 +85,7 @@ def test_a_phone_sized_screen_shows_the_dashboard(new_page, live_server):
     page = new_page(viewport={"width": 390, "height": 844})
     log_in(page, live_server, "deputy_uvr")
     expect(page.get_by_role("heading", name="Мои задачи")).to_be_visible()
+    page.wait_for_load_state("load")  # the stylesheet applied: an unstyled page is wider
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
 

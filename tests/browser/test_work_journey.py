@@ -16,6 +16,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def fits(page, wide: dict) -> None:
+    # Measured once the page and its stylesheet have loaded: a heading can be visible before
+    # the CSS applies, and an unstyled table is wider than any phone (a flaky 479 px once).
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         wide[page.url] = width
