@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, delete, event, insert, select
@@ -30,7 +31,7 @@ from tracker.audit.models import AuditEntry
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.ical import services
-from tracker.ical.models import FeedMiss, FeedSequence, FeedToken
+from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
 from tracker.plans.models import Task, TaskStatus
 from tracker.types import utcnow
@@ -591,12 +592,90 @@ def test_the_queries_of_a_feed_request_do_not_grow_with_its_items(app, client):
     many = statements_of(client, raw)
     assert many_items == few_items + 50
     assert len(many) == len(few), summary(many)
+    # The feed's last use is noted at most once an hour: the very first poll's UPDATE aside.
+    first_few = [sql for sql in first_few if not sql.startswith("UPDATE feed_tokens")]
     assert len(first_many) == len(first_few), summary(first_many)
     with queries() as unchanged:
         etag = fetch(client, raw).headers["ETag"]
     with queries() as not_modified:
         assert fetch(client, raw, headers={"If-None-Match": etag}).status_code == 304
-    assert len(not_modified) < len(unchanged) / 2
+    # A full answer of an unchanged feed reads its stored bytes: one statement more than a 304.
+    assert len(unchanged) == len(not_modified) + 1, summary(unchanged)
+    assert "FROM feed_bodies" in unchanged[-1]
+
+
+def stored_bodies(raw: str) -> list:
+    token = services.find_token(raw)
+    return list(db.session.scalars(select(FeedBody).where(FeedBody.token_id == token.id)))
+
+
+def test_an_unchanged_feed_is_served_from_its_stored_bytes_until_anything_it_shows_changes(
+    app, client
+):
+    [task] = add_tasks("teacher", 1, title="Сдать отчёт")
+    raw = new_feed("teacher")
+    first = fetch(client, raw)
+    [stored] = stored_bodies(raw)
+    assert stored.body == first.get_data()
+    with queries() as again:  # no ETag sent: a full answer, read back, nothing gathered
+        assert fetch(client, raw).get_data() == first.get_data()
+    assert not [sql for sql in again if "FROM tasks" in sql], summary(again)
+
+    plans.redate_tasks([task], None, date(2026, 12, 20), person("director"))
+    db.session.commit()
+    item = calendar(fetch(client, raw)).items[task_uid(task)]
+    assert (item.start, item.sequence) == (date(2026, 12, 20), 1)
+    [stored] = stored_bodies(raw)  # replaced, not added to
+    assert b"20261220" in stored.body
+
+    # The next day the same records read otherwise («Просрочено»): the stored bytes are not used.
+    app.config["TODAY"] = date(2026, 12, 21)
+    assert "Статус: Просрочено" in calendar(fetch(client, raw)).items[task_uid(task)].description
+
+    # The task-client form is stored beside the events, each under its own key.
+    todo = client.get(f"/ical/{raw}.ics?kind=todo")
+    assert b"BEGIN:VTODO" in todo.get_data()
+    assert len(stored_bodies(raw)) == 2
+    assert b"BEGIN:VEVENT" in fetch(client, raw).get_data()
+
+
+def test_stored_feed_bytes_follow_the_configured_address_and_go_with_the_link(app, client):
+    add_tasks("teacher", 1)
+    raw = new_feed("teacher")
+    app.config["BASE_URL"] = HTTPS + "/"
+    hosts = {urlsplit(item.url).netloc for item in calendar(fetch(client, raw)).items.values()}
+    assert hosts == {"plan.school20.ru"}
+    app.config["BASE_URL"] = "https://plan.example.org/"  # the school moved its address
+    hosts = {urlsplit(item.url).netloc for item in calendar(fetch(client, raw)).items.values()}
+    assert hosts == {"plan.example.org"}
+
+    [token] = services.tokens_of(person("teacher"))
+    services.revoke_token(token, None)
+    db.session.commit()
+    assert stored_bodies_of(token.id) == []
+    assert fetch(client, raw).status_code == 404
+
+
+def stored_bodies_of(token_id: int) -> list:
+    return list(db.session.scalars(select(FeedBody).where(FeedBody.token_id == token_id)))
+
+
+def test_the_last_use_of_a_feed_is_noted_once_an_hour_by_full_answers_and_304s(app, client):
+    raw = new_feed("teacher")
+    [token] = services.tokens_of(person("teacher"))
+    assert token.last_used_at is None
+    etag = fetch(client, raw).headers["ETag"]
+    db.session.expire_all()
+    first_use = db.session.get(FeedToken, token.id).last_used_at
+    assert first_use is not None
+    assert fetch(client, raw, headers={"If-None-Match": etag}).status_code == 304
+    db.session.expire_all()
+    assert db.session.get(FeedToken, token.id).last_used_at == first_use  # within the hour
+    db.session.get(FeedToken, token.id).last_used_at = first_use - timedelta(hours=2)
+    db.session.commit()
+    assert fetch(client, raw, headers={"If-None-Match": etag}).status_code == 304
+    db.session.expire_all()
+    assert db.session.get(FeedToken, token.id).last_used_at > first_use
 
 
 def test_the_queries_of_a_feed_do_not_grow_with_the_agenda_items_of_its_meetings(app, client):

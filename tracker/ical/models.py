@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Person
@@ -44,6 +44,22 @@ class FeedSequence(Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedBody(Model):
+    """A feed's bytes as last written, served again while its key holds: the key hashes the
+    feed's ETag (the school's records version, the day, the scope and the alarm) and the
+    address its links are built on. One row per token and form (events or to-dos)."""
+
+    __tablename__ = "feed_bodies"
+
+    slot: Mapped[str] = mapped_column(String(32), primary_key=True)  # "<token id>:<todo 0|1>"
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("feed_tokens.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class FeedMiss(Model):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
@@ -34,7 +34,7 @@ from tracker.controls.models import ControlCheck, Occurrence
 from tracker.errors import DomainError
 from tracker.extensions import db, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
-from tracker.ical.models import FeedMiss, FeedSequence, FeedToken
+from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
 from tracker.plans.models import TaskStatus
 from tracker.types import utcnow
@@ -97,6 +97,7 @@ def revoke_token(token: FeedToken, actor: Person | None) -> None:
     if token.revoked_at is not None:
         raise DomainError(_("Ссылка уже отозвана"))
     token.revoked_at = utcnow()
+    db.session.execute(delete(FeedBody).where(FeedBody.token_id == token.id))
     db.session.flush()
     audit.record(
         "feed.revoke",
@@ -417,17 +418,42 @@ def known_sequences(uids: list[str]) -> dict[str, FeedSequence]:
     return {row.uid: row for row in rows}
 
 
-def feed_bytes(token: FeedToken, base_url: str, today: date, todo: bool, stamp: datetime) -> bytes:
+USE_RECORDED_EVERY = timedelta(hours=1)
+
+
+def touch(token: FeedToken) -> None:
+    """Note that the feed was fetched (the «Календари» page shows it): at most once an hour, so
+    that an hourly poll answered from what is stored writes nothing else."""
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
+        token.last_used_at = now
+
+
+def feed_bytes(token: FeedToken, base_url: str, today: date, todo: bool, check: Validator) -> bytes:
+    """The feed's bytes, as stored when nothing they hold has changed since they were written
+    (the key is the feed's ETag and the address its links are built on), else gathered,
+    written and stored for the next client: one read for a stored feed, whatever its size."""
+    slot = f"{token.id}:{int(todo)}"
+    key = hashlib.sha256(f"{check.etag}|{base_url}".encode()).hexdigest()
+    stored = db.session.scalar(
+        select(FeedBody.body).where(FeedBody.slot == slot, FeedBody.key == key)
+    )
+    if stored is not None:
+        return stored
     name, events = collect(token, base_url, today)
     events = sequenced(events)
-    token.last_used_at = utcnow()
-    return build_feed(
+    body = build_feed(
         Feed(
             name=name,
             timezone=token.person.school.timezone,
             events=tuple(events),
-            stamp=stamp,
+            stamp=check.last_modified,
             alarm_days=token.alarm_days,
             todo=todo,
         )
     )
+    # Two workers building the same feed at once: the second's row is quietly skipped.
+    db.session.execute(delete(FeedBody).where(FeedBody.slot == slot))
+    row = {"slot": slot, "token_id": token.id, "key": key, "body": body, "built_at": utcnow()}
+    insert_missing(FeedBody, [row], "slot")
+    return body

@@ -53,11 +53,12 @@ def feed(token: str):
     if unchanged:
         response = Response(status=304, headers=headers)
     else:
-        body = services.feed_bytes(found, urls.base_url(), today, todo, check.last_modified)
-        db.session.commit()
+        body = services.feed_bytes(found, urls.base_url(), today, todo, check)
         response = Response(body, headers=headers, mimetype="text/calendar")
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
         response.headers["Content-Disposition"] = 'inline; filename="tracker.ics"'
+    services.touch(found)
+    db.session.commit()
     response.set_etag(check.etag)
     response.last_modified = check.last_modified
     return response
