@@ -12,7 +12,7 @@ CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 NODE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: install test-tools run test lint translations extract clean bench
+.PHONY: install test-tools run test lint translations extract clean bench bench-peers
 
 # What the app needs to run, nothing of the tests'; their Python and node tools come with
 # `make test` (its Python ones with `make lint` and `make bench` too).
@@ -81,6 +81,11 @@ bench: install $(TEST_STAMP)
 	$(BIN)/python -m bench.plan_pages
 	$(BIN)/python -m bench.load --scale 600
 	$(BIN)/python -m bench.summary
+
+# Beside the nearest peers (Redmine's issue list, Radicale's calendar): installs Debian packages,
+# so not part of `make bench`; needs root. bench/peers/run says what it does.
+bench-peers: install $(TEST_STAMP)
+	bench/peers/run
 
 clean:
 	rm -rf $(VENV) build *.egg-info
