@@ -169,3 +169,75 @@ def test_public_pages_and_postgresql_pages_have_their_own_targets(tmp_path, caps
         ("pages-postgresql", "dashboard /@1"): (2.0, False),
         ("pages-postgresql", "plan /plan@1"): (2.0, True),
     }
+
+
+def test_the_peers_run_is_one_table_judged_on_requests_per_second(tmp_path, monkeypatch, capsys):
+    """`make bench-peers` writes the peers' own result lines; the table reads the newest of
+    each and judges issue #20's targets: 10x Redmine's list with a lower p95, 3x Radicale."""
+    from bench.peers import table
+
+    peers = tmp_path / "peers"
+    peers.mkdir()
+
+    def result(label: str, connections: int, rps: float, p95: float) -> str:
+        return (
+            f"RESULT {label} c={connections} requests=100 rps={rps} p50_ms=1.0 "
+            f"p95_ms={p95} p99_ms=1.0 max_ms=1.0 sock_errors=0 non2xx3xx=0"
+        )
+
+    (peers / "redmine-20261207-100000.txt").write_text(result("redmine_issues_html", 4, 1.0, 1))
+    (peers / "redmine-20261207-120000.txt").write_text(
+        "\n".join(
+            [
+                "[12:00:00] puma up",
+                result("redmine_issues_html", 1, 6.6, 209.4),
+                result("redmine_issues_html", 4, 14.4, 488.5),
+                "RSS redmine puma total_MiB=439 processes=3",
+            ]
+        )
+    )
+    (peers / "radicale-20261207-120000.txt").write_text(
+        "\n".join(
+            [
+                result("radicale_gunicorn_events_ics", 1, 8.5, 140.5),
+                result("radicale_gunicorn_events_ics", 4, 21.5, 231.5),
+                "RSS radicale_gunicorn total_MiB=85 processes=3",
+            ]
+        )
+    )
+    (peers / "tracker-20261207-120000.txt").write_text(
+        "\n".join(
+            [
+                result("tracker_plan_html", 1, 35.7, 41.8),
+                result("tracker_plan_html", 4, 74.7, 78.8),
+                result("tracker_feed_ics", 1, 277.1, 4.4),
+                result("tracker_feed_ics", 4, 20.0, 9.5),
+                "RSS tracker gunicorn total_MiB=272 largest_MiB=128 processes=3",
+            ]
+        )
+    )
+    monkeypatch.setattr(table, "RESULTS", tmp_path)
+    rows = table.main(peers)
+    assert [(round(row["ratio"], 1), row["met"]) for row in rows] == [
+        (5.2, False),  # 74.7 against the newest Redmine run's 14.4, not the older 1.0
+        (32.6, True),
+        (0.9, False),  # 20.0 against 21.5 at 4 connections
+    ]
+    printed = capsys.readouterr().out
+    assert "439" in printed and "85" in printed and "272" in printed
+    assert "NOT MET: plan page of 100" in printed
+
+    judged = [row for row in summary.main(tmp_path) if row["benchmark"] == "peers"]
+    assert [(row["target"], row["met"]) for row in judged] == [
+        (">= 10x, lower p95", False),
+        (">= 3x", True),
+        (">= 3x", False),
+    ]
+    assert "Targets met: 1 of 3" in capsys.readouterr().out
+
+
+def test_without_a_peers_run_the_table_says_what_to_run(tmp_path, capsys):
+    from bench.peers import table
+
+    assert table.main(tmp_path) == []
+    assert "make bench-peers" in capsys.readouterr().out
