@@ -46,6 +46,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for(port: int, seconds: float = 30) -> None:
+    """Until a server answers on the port (gunicorn starting its workers)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on 127.0.0.1:{port} after {seconds:.0f} s")
+
+
 def run(args: list[str], env: dict) -> str:
     return subprocess.run(  # noqa: S603 -- our own venv's commands, fixed arguments
         args, env=env, cwd=ROOT, check=True, capture_output=True, text=True
@@ -223,12 +235,7 @@ def main() -> None:
             cwd=ROOT,
         )
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for(port)
             summary = load(port, password, feed, options.seconds, options.connections)
             summary["workers"] = options.workers
             summary["schools"] = 1 + options.scale

@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import urllib.parse
 from datetime import date
 from pathlib import Path
 
-from bench.load import Client, children, free_port, run
+from bench.load import Client, children, free_port, run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -122,12 +121,7 @@ def main() -> None:
         )
         lines = []
         try:
-            for _ in range(150):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_for(port)
             director = Client(port)
             director.log_in("director", password)
             cookie = "; ".join(f"{k}={v}" for k, v in director.cookies.items())
