@@ -22,6 +22,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -29,6 +30,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker import logs
 from tracker.accounts.models import Person
+from tracker.accounts.permissions import can_manage_school
 from tracker.audit import services as audit
 from tracker.extensions import db, login_manager
 from tracker.types import ru_date as format_day
@@ -159,6 +161,56 @@ def check_session() -> ResponseReturnValue | None:
     return None
 
 
+# The top menu's sections: endpoint, label, the endpoint prefix that marks it current (else the
+# endpoint itself), and who sees it (everyone, the school's managers, the installation's).
+SECTIONS = (
+    ("plans.dashboard", _l("Главная"), None, ""),
+    ("plans.plan", _l("План"), None, ""),
+    ("acts.index", _l("Акты"), None, ""),
+    ("approvals.bodies", _l("Советы"), None, ""),
+    ("approvals.orders", _l("Приказы"), None, ""),
+    ("controls.grid", _l("Контроль"), "controls.", ""),
+    ("calendar_pages.calendar", _l("Календарь"), "calendar_pages.", ""),
+    ("documents.index", _l("Документы"), None, ""),
+    ("approvals.awaiting", _l("Ждут меня"), None, ""),
+    ("plans.behind", _l("Кто отстаёт"), None, "manager"),
+    ("plans.assign", _l("Назначения"), None, "manager"),
+    ("accounts.people", _l("Сотрудники"), None, "manager"),
+    ("accounts.outbox", _l("Письма"), None, "manager"),
+    ("schools.schools", _l("Школы"), None, "installation"),
+)
+
+
+def _current_section(endpoint: str) -> str | None:
+    for section, _label, prefix, _who in SECTIONS:
+        if endpoint == section or (prefix and endpoint.startswith(prefix)):
+            return section
+    return None
+
+
+def section_links() -> Markup:
+    """The top menu's items for the logged-in person, as HTML. Nothing in them is private: they
+    depend on the language, on whether she manages the school or the installation and on the
+    section she is in, so each app builds each variant once and reuses it (16 links and labels
+    a page otherwise)."""
+    manager = can_manage_school(current_user, current_user.school)
+    installation = bool(current_user.runs_installation)
+    current = _current_section(request.endpoint or "")
+    key = (str(get_locale() or "ru"), request.script_root, manager, installation, current)
+    built = current_app.extensions.setdefault("tracker.sections", {})
+    if key not in built:
+        items = []
+        for section, label, _prefix, who in SECTIONS:
+            if (who == "manager" and not manager) or (who == "installation" and not installation):
+                continue
+            mark = Markup(' aria-current="page"') if section == current else ""
+            items.append(
+                Markup('<li><a href="{}"{}>{}</a></li>').format(url_for(section), mark, label)
+            )
+        built[key] = Markup("\n      ").join(items)
+    return built[key]
+
+
 def init_app(app: Flask) -> None:
     logs.init_app(app)
     app.session_interface = SessionInterface()
@@ -176,7 +228,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _locale():
-        return {"current_locale": str(get_locale() or "ru")}
+        return {"current_locale": str(get_locale() or "ru"), "section_links": section_links}
 
     @app.after_request
     def _security_headers(response):
