@@ -3,11 +3,13 @@ which gathers what the other parts keep of it (its route and discussions, its ge
 its publications). The route's and the discussion's buttons post to `approvals`, publishing to
 `publication`; a refused form comes back here with its reasons (`act_page`)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from tracker.acts import services as acts_service
 from tracker.acts.forms import (
@@ -83,48 +85,81 @@ def create():
     return _acts_page(form, 400)
 
 
+def _form(forms: dict, name: str, shown: bool, make: Callable[[], FlaskForm]) -> FlaskForm | None:
+    """The form sent back with its errors, else a new one when its part of the page is shown,
+    else none: a person who can do nothing on the act costs no form."""
+    if name in forms:
+        return forms[name]
+    return make() if shown else None
+
+
 def act_page(act: LocalAct, code: int = 200, **forms):
     chosen = set(act.route)
     steps = approvals.route_steps(act)  # once for the line and the history
     today = school_today()
     discussions = approvals.discussions_of(act)
     running = next((d for d in discussions if d.closed_on is None), None)
-    comment_form = forms.get("comment_form") or DiscussionCommentForm()
-    if running is not None:
+    can_edit = can_edit_act(current_user, act)
+    can_route = can_change_route(current_user, act)
+    draft = act.status == "draft"
+    can_open_discussion = (
+        running is None
+        and can_edit
+        and approvals.ped_step_free(act, approvals.current_round(act, steps))
+    )
+    can_comment = (
+        running is not None and running.is_open(today) and can_comment_on(current_user, act)
+    )
+    comment_form = _form(forms, "comment_form", can_comment, DiscussionCommentForm)
+    if running is not None and comment_form is not None:
         comment_form.section.choices = [("", _("Акт в целом"))] + [
             (title, title) for title in approvals.discussion_sections(running)
         ]
+    lock = act.lock_version
     return render_template(
         "acts/act.html",
         act=act,
         line=approvals.route_line(act, steps),
         repealed_by=approvals.repealing_order(act),
         history=approvals.earlier_rounds(act, steps),
-        submit_form=forms.get("submit_form") or ActSubmitForm(lock_version=act.lock_version),
-        version_form=forms.get("version_form")
-        or ActVersionForm(
-            lock_version=act.lock_version,
-            body_text=act.current_version.body_text if act.current_version else "",
+        submit_form=_form(
+            forms, "submit_form", draft and can_edit, lambda: ActSubmitForm(lock_version=lock)
         ),
-        route_form=forms.get("route_form") or RouteForm(lock_version=act.lock_version),
+        version_form=_form(
+            forms,
+            "version_form",
+            can_edit and act.status != "in_force",
+            lambda: ActVersionForm(
+                lock_version=lock,
+                body_text=act.current_version.body_text if act.current_version else "",
+            ),
+        ),
+        route_form=_form(
+            forms, "route_form", draft and can_route, lambda: RouteForm(lock_version=lock)
+        ),
         optional_councils=[kind for kind in BodyKind if kind != BodyKind.PED_COUNCIL],
         chosen_councils=chosen,
-        can_edit=can_edit_act(current_user, act),
-        can_route=can_change_route(current_user, act),
+        can_edit=can_edit,
+        can_route=can_route,
         discussions=discussions,
         running=running,
         today=today,
-        can_open_discussion=running is None
-        and can_edit_act(current_user, act)
-        and approvals.ped_step_free(act, approvals.current_round(act, steps)),
-        can_comment=running is not None
-        and running.is_open(today)
-        and can_comment_on(current_user, act),
-        open_form=forms.get("open_form")
-        or DiscussionOpenForm(
-            lock_version=act.lock_version, opens_on=today, closes_on=today + timedelta(days=14)
+        can_open_discussion=can_open_discussion,
+        can_comment=can_comment,
+        open_form=_form(
+            forms,
+            "open_form",
+            can_open_discussion,
+            lambda: DiscussionOpenForm(
+                lock_version=lock, opens_on=today, closes_on=today + timedelta(days=14)
+            ),
         ),
-        close_form=forms.get("close_form") or DiscussionCloseForm(lock_version=act.lock_version),
+        close_form=_form(
+            forms,
+            "close_form",
+            running is not None and can_edit and today >= running.opens_on,
+            lambda: DiscussionCloseForm(lock_version=lock),
+        ),
         comment_form=comment_form,
         docx_versions=documents.versions(act.school, "act", f"act:{act.id}", per_page=5),
         fresh=generation.current_fingerprints(act),
