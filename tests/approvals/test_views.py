@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import login, post
+from tests.conftest import TODAY, login, person, post
 from tests.plans.test_views import page_text
 from tracker.acts.models import ActStatus, LocalAct
 from tracker.approvals.models import CollegialBody, Meeting, Order
@@ -366,3 +366,25 @@ def test_odd_posts_to_a_meeting_are_refused_not_crashed(app, client, path, field
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).items[0].decision is None
+
+
+def test_the_waiting_list_reads_the_acts_once_however_many_councils_one_records_for(app):
+    """The dashboard's «Ждут решения» of the director (every council of the school) reads the
+    acts' rounds and the planned meetings once for all the councils, as a secretary's (one
+    council) does, not council by council."""
+    from tests.ical.test_feeds import queries, summary
+    from tracker.approvals.permissions import can_record_for
+    from tracker.approvals.queries import awaiting, bodies_of
+
+    director, secretary = person("director"), person("ped_secretary")
+    school = director.school
+    assert len([b for b in bodies_of(school) if can_record_for(director, b)]) >= 3
+    assert len([b for b in bodies_of(school) if can_record_for(secretary, b)]) == 1
+    for someone in (director, secretary):
+        db.session.expire_all()
+        with queries() as statements:
+            found = awaiting(someone, TODAY)
+        for table in ("meetings", "approval_steps", "agenda_items"):
+            reads = [sql for sql in statements if f"FROM {table} " in sql]
+            assert len(reads) == 1, summary(statements)
+    assert len(found.bodies) == 1 and len(awaiting(director, TODAY).bodies) >= 3

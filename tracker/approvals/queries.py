@@ -129,19 +129,38 @@ def current_step(act: LocalAct, round_steps: list[ApprovalStep] | None = None):
 
 def acts_awaiting(body: CollegialBody) -> list[LocalAct]:
     """Acts whose current step is this body's and that no meeting has taken up yet."""
+    return acts_awaiting_bodies(body.school_id, [body.id])[body.id]
+
+
+def acts_awaiting_bodies(school_id: int, body_ids: list[int]) -> dict[int, list[LocalAct]]:
+    """`acts_awaiting` of several bodies of a school at once: its acts under review and their
+    current rounds read once, whatever the number of bodies."""
     acts = list(
         db.session.scalars(
             select(LocalAct)
-            .where(LocalAct.school_id == body.school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
+            .where(LocalAct.school_id == school_id, LocalAct.status == ActStatus.UNDER_REVIEW)
             .order_by(LocalAct.id)
         )
     )
     rounds = current_rounds(acts)  # one query for all of them
-    result = []
+    result: dict[int, list[LocalAct]] = {body_id: [] for body_id in body_ids}
     for act in acts:
         step = current_step(act, rounds[act.id])
-        if step is not None and step.body_id == body.id and step.item is None:
-            result.append(act)
+        if step is not None and step.item is None and step.body_id in result:
+            result[step.body_id].append(act)
+    return result
+
+
+def planned_meetings(body_ids: list[int]) -> dict[int, list[Meeting]]:
+    """The planned meetings of each body, the latest first (as `CollegialBody.meetings`)."""
+    result: dict[int, list[Meeting]] = {body_id: [] for body_id in body_ids}
+    if body_ids:
+        for meeting in db.session.scalars(
+            select(Meeting)
+            .where(Meeting.body_id.in_(body_ids), Meeting.state == MeetingState.PLANNED)
+            .order_by(Meeting.held_at.desc())
+        ):
+            result[meeting.body_id].append(meeting)
     return result
 
 
@@ -453,15 +472,10 @@ def awaiting(person: Person, today: date, running: dict[int, Discussion] | None 
     running = running_discussions(school) if running is None else running
     discussions = sorted(running.values(), key=lambda d: d.closes_on)
     mine = [body for body in bodies_of(school) if can_record_for(person, body)]
+    ids = [body.id for body in mine]
+    waiting, planned = acts_awaiting_bodies(school.id, ids), planned_meetings(ids)
     return Awaiting(
-        bodies=[
-            (
-                body,
-                acts_awaiting(body),
-                [m for m in body.meetings if m.state == MeetingState.PLANNED],
-            )
-            for body in mine
-        ],
+        bodies=[(body, waiting[body.id], planned[body.id]) for body in mine],
         orders=acts.acts_awaiting_order(school) if can_issue_orders(person, school) else [],
         returned=[act for act in acts.returned_acts(school) if can_edit_act(person, act)],
         open_now=[d for d in discussions if d.is_open(today)],
