@@ -25,7 +25,6 @@ from sqlalchemy import select
 
 from tracker import urls
 from tracker.accounts.models import School
-from tracker.accounts.records import records_version
 from tracker.acts.models import LocalAct
 from tracker.extensions import db
 from tracker.publication import feeds, services
@@ -53,9 +52,20 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
     adds an audit entry, which moves it), the school's names, this build and the host the
     absolute links point at; it is rendered in Russian whatever language the first visitor
     chose."""
-    school = _school(slug)
-    version, _at = records_version(school.id)  # read with the school: no query
-    parts = (kind, school.id, version, school.full_name, school.short_name, BUILD)
+    # One row, not an object: a kept page needs no more of the school than its key.
+    table = School.__table__.c
+    found = (
+        db.session.connection()
+        .execute(
+            select(table.id, table.records_version, table.full_name, table.short_name).where(
+                table.slug == slug[:64]
+            )
+        )
+        .first()
+    )
+    if found is None:
+        abort(404)
+    parts = (kind, found.id, found.records_version, found.full_name, found.short_name, BUILD)
     key = "\x1f".join(map(str, parts)) + urls.base_url()
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, no-cache"}  # kept, but asked about each time
@@ -66,7 +76,7 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
         body = kept.get(etag)
         if body is None:
             with force_locale("ru"):  # the site's language, whoever asks first
-                body = render(school)
+                body = render(db.session.get_one(School, found.id))
             kept.put(etag, body)
         response = Response(body, headers=headers, mimetype=mimetype)
     response.set_etag(etag)
