@@ -87,8 +87,9 @@ class Plan(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(500))
-    # The plan-schedule as the school wrote it, kept whole so nothing of it is ever lost.
-    source_text: Mapped[str] = mapped_column(Text, default="")
+    # The plan-schedule as the school wrote it, kept whole so nothing of it is ever lost; read
+    # only when asked for (a plan of 5,000 rows carries a megabyte of it).
+    source_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     school: Mapped[School] = relationship()

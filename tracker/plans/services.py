@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -43,6 +43,23 @@ MAX_TEXT = 10000
 # calendar feed needs no more), and its blockers (the plan's pages, the documents).
 TASK_OWNERS = (selectinload(Task.positions), selectinload(Task.assignees))
 TASK_ROWS = (*TASK_OWNERS, selectinload(Task.blocked_by))
+# What a row of the plan page prints of a task, and no more (its texts stay in the database).
+PLAN_ROW = (
+    load_only(
+        Task.phase_id,
+        Task.number,
+        Task.sub_number,
+        Task.title,
+        Task.deadline_text,
+        Task.starts_on,
+        Task.due_on,
+        Task.recurrence,
+        Task.responsible_external,
+        Task.responsible_unmatched,
+        Task.status,
+    ),
+    *TASK_OWNERS,
+)
 # An export that names the people: those of each task's positions too.
 TASK_NAMES = (
     selectinload(Task.positions).selectinload(Position.holders).selectinload(PositionHolder.person),
@@ -747,7 +764,7 @@ def whole_plan_page(plan: Plan, phases: Sequence[Phase], page: int) -> TaskPage:
     loaded = {
         task.id: task
         for task in db.session.scalars(
-            select(Task).where(Task.id.in_(ids or [0])).options(*TASK_ROWS)
+            select(Task).where(Task.id.in_(ids or [0])).options(*PLAN_ROW)
         )
     }
     return _grouped((loaded[task_id] for task_id in ids), page, pages, len(rows))
