@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, true
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
@@ -25,6 +25,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans.models import (
     CLOSED_STATUSES,
+    OVERDUE,
     Phase,
     Plan,
     Task,
@@ -726,48 +727,79 @@ class TaskPage:
         return self.page + 1
 
 
-def _page_ids(
-    phases: Sequence[Phase], rows: Sequence[tuple[int, int]], page: int
-) -> tuple[list[int], int, int]:
-    """Of (task id, phase id) rows in print order: the ids on `page` in the order the plan
-    reads (each phase, then its sub-phases), the page (out of range: the nearest) and the
-    number of pages of PLAN_PAGE."""
-    sections = [section for phase in phases for section in (phase, *phase.children)]
-    order = {section.id: number for number, section in enumerate(sections)}
-    ordered = sorted(rows, key=lambda row: order.get(row[1], len(order)))
-    pages = max(1, -(-len(ordered) // PLAN_PAGE))
+def plan_page(
+    plan: Plan, phases: Sequence[Phase], chosen: TaskFilter, today: date, page: int
+) -> TaskPage:
+    """One page of the tasks the filters keep (all of the plan's with none), in the order the
+    plan reads (each phase, then its sub-phases; within one, the plan's order): counted,
+    ordered and cut by the database, only the page's tasks loaded, whatever the plan's size.
+    A page out of range gives the nearest."""
+    kept = and_(Task.plan_id == plan.id, filter_clause(chosen, today))
+    count = db.session.scalar(select(func.count()).where(kept)) or 0
+    pages = max(1, -(-count // PLAN_PAGE))
     page = min(max(page, 1), pages)
-    return [row[0] for row in ordered[(page - 1) * PLAN_PAGE : page * PLAN_PAGE]], page, pages
-
-
-def _grouped(tasks: Iterable[Task], page: int, pages: int, count: int) -> TaskPage:
-    by_section: dict[int, list[Task]] = {}
-    for task in tasks:
-        by_section.setdefault(task.phase_id, []).append(task)
-    return TaskPage(by_section, page, pages, count)
-
-
-def plan_page(phases: Sequence[Phase], shown: Sequence[Task], page: int) -> TaskPage:
-    """One page of tasks the filters kept (all of them loaded)."""
-    ids, page, pages = _page_ids(phases, [(task.id, task.phase_id) for task in shown], page)
-    by_id = {task.id: task for task in shown}
-    return _grouped((by_id[task_id] for task_id in ids), page, pages, len(shown))
-
-
-def whole_plan_page(plan: Plan, phases: Sequence[Phase], page: int) -> TaskPage:
-    """One page of the whole plan, unfiltered: only that page's tasks are loaded (with what
-    the plan page shows of them), whatever the size of the plan."""
-    rows = db.session.execute(
-        select(Task.id, Task.phase_id).where(Task.plan_id == plan.id).order_by(Task.sort_order)
-    ).all()
-    ids, page, pages = _page_ids(phases, [(row.id, row.phase_id) for row in rows], page)
+    sections = [section for phase in phases for section in (phase, *phase.children)]
+    rank = (
+        case({section.id: n for n, section in enumerate(sections)}, value=Task.phase_id)
+        if sections
+        else None
+    )
+    ids = list(
+        db.session.scalars(
+            select(Task.id)
+            .where(kept)
+            .order_by(func.coalesce(rank, len(sections)), Task.sort_order, Task.id)
+            .limit(PLAN_PAGE)
+            .offset((page - 1) * PLAN_PAGE)
+        )
+    )
     loaded = {
         task.id: task
         for task in db.session.scalars(
             select(Task).where(Task.id.in_(ids or [0])).options(*PLAN_ROW)
         )
     }
-    return _grouped((loaded[task_id] for task_id in ids), page, pages, len(rows))
+    by_section: dict[int, list[Task]] = {}
+    for task_id in ids:
+        by_section.setdefault(loaded[task_id].phase_id, []).append(loaded[task_id])
+    return TaskPage(by_section, page, pages, count)
+
+
+def filter_clause(chosen: TaskFilter, today: date) -> ColumnElement[bool]:
+    """The plan page's filters as SQL conditions on Task, so the database finds, counts and
+    pages the tasks whatever the size of the plan: the tasks of a position; of a status as
+    people see it (overdue is derived from the day, never stored); a month keeps the tasks
+    whose window touches it; `only_ids`, e.g. a person's own."""
+    conditions: list[ColumnElement[bool]] = []
+    if chosen.only_ids is not None:
+        conditions.append(Task.id.in_(sorted(chosen.only_ids) or [0]))
+    if chosen.position_id:
+        conditions.append(
+            Task.id.in_(
+                select(task_positions.c.task_id).where(
+                    task_positions.c.position_id == chosen.position_id
+                )
+            )
+        )
+    overdue = and_(
+        Task.due_on.is_not(None), Task.due_on < today, Task.status.not_in(CLOSED_STATUSES)
+    )
+    if chosen.status == OVERDUE:
+        conditions.append(overdue)
+    elif chosen.status:
+        conditions.append(and_(Task.status == chosen.status, not_(overdue)))
+    if chosen.month:
+        month_end = (chosen.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        conditions += [
+            Task.due_on.is_not(None),
+            func.coalesce(Task.starts_on, Task.due_on) < month_end,
+            Task.due_on >= chosen.month,
+        ]
+    return and_(true(), *conditions)
+
+
+def task_count(plan: Plan) -> int:
+    return db.session.scalar(select(func.count()).where(Task.plan_id == plan.id)) or 0
 
 
 def due_months(plan: Plan) -> list[date]:
@@ -778,22 +810,11 @@ def due_months(plan: Plan) -> list[date]:
     return sorted({day.replace(day=1) for day in days if day is not None})
 
 
-def filter_tasks(tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list[Task]:
-    """The plan page's filters; a month keeps tasks whose window touches it."""
-    result = []
-    for task in tasks:
-        if chosen.only_ids is not None and task.id not in chosen.only_ids:
-            continue
-        if chosen.position_id and chosen.position_id not in {p.id for p in task.positions}:
-            continue
-        if chosen.status and task.shown_status(today) != chosen.status:
-            continue
-        if chosen.month:
-            if task.due_on is None:
-                continue
-            month_end = (chosen.month.replace(day=28) + timedelta(days=4)).replace(day=1)
-            start = task.starts_on or task.due_on
-            if not (start < month_end and task.due_on >= chosen.month):
-                continue
-        result.append(task)
-    return result
+def filter_tasks(plan: Plan, tasks: Iterable[Task], chosen: TaskFilter, today: date) -> list[Task]:
+    """Of the plan's loaded tasks, those the filters keep (`filter_clause`), in their order."""
+    kept = set(
+        db.session.scalars(
+            select(Task.id).where(Task.plan_id == plan.id, filter_clause(chosen, today))
+        )
+    )
+    return [task for task in tasks if task.id in kept]

@@ -169,7 +169,7 @@ def _shown_tasks(plan: Plan, names: bool = False):
         plan, shown=services.TASK_NAMES if names else services.TASK_ROWS
     )
     chosen = _task_filter(plan)
-    return phases, tasks, chosen, services.filter_tasks(tasks, chosen, school_today())
+    return phases, tasks, chosen, services.filter_tasks(plan, tasks, chosen, school_today())
 
 
 def _svg(text: str):
@@ -426,14 +426,11 @@ def plan():
     today = school_today()
     chosen = _task_filter(plan)
     number = request.args.get("page", 1, type=int)
-    if chosen == services.TaskFilter():  # the whole plan: only the page's tasks are read
-        phases = services.plan_phases(plan)
-        page = services.whole_plan_page(plan, phases, number)
-        total, months = page.count, _months(services.due_months(plan))
-    else:
-        phases, tasks = services.plan_contents(plan, shown=services.TASK_ROWS)
-        page = services.plan_page(phases, services.filter_tasks(tasks, chosen, today), number)
-        total, months = len(tasks), _months(task.due_on for task in tasks)
+    # The filters kept by the database, and only the page's hundred tasks read.
+    phases = services.plan_phases(plan)
+    page = services.plan_page(plan, phases, chosen, today, number)
+    total = page.count if chosen == services.TaskFilter() else services.task_count(plan)
+    months = _months(services.due_months(plan))
     return render_template(
         "plans/plan.html",
         plan=plan,
