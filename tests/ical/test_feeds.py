@@ -268,7 +268,8 @@ def test_titles_with_punctuation_line_breaks_and_long_cyrillic_reach_the_feed_in
 
 
 def test_a_task_without_a_due_date_is_left_out(app, client):
-    mine = plans.my_tasks(plans.school_plan(person("deputy_uvr").school), person("deputy_uvr"))
+    deputy = person("deputy_uvr")
+    mine = plans.feed_tasks(plans.school_plan(deputy.school), plans.mine_clause(deputy))
     undated = [task for task in mine if task.due_on is None]
     dated = [task for task in mine if task.due_on is not None]
     assert undated and dated
@@ -734,3 +735,30 @@ def test_a_meeting_without_quorum_shows_as_not_held_in_the_members_calendars(app
     not_held = items[f"meeting-{failed.id}@school20.tracker"]
     assert not_held.status == "CANCELLED" and "не состоялось (нет кворума)" in not_held.summary
     assert items[f"meeting-{later.id}@school20.tracker"].status != "CANCELLED"
+
+
+def test_each_tasks_item_says_what_its_task_page_says(app, client):
+    """The feed reads tasks as rows (`plans.feed_tasks`): every item's window, owners and
+    status read as the task itself gives them (its positions, then its people; overdue from
+    the day), over the school's whole plan."""
+    director = person("director")
+    plan = plans.school_plan(director.school)
+    tasks = plans.plan_tasks(plan)
+    late = next(task for task in tasks if task.due_on and task.status == TaskStatus.PLANNED)
+    late.due_on = date(2026, 11, 20)  # before the tests' today
+    late.assignees = [person("teacher"), person("deputy_uvr")]
+    db.session.commit()
+    items = calendar(fetch(client, new_feed("director", "school"))).items
+    today = app.config["TODAY"]
+    shown = 0
+    for task in plans.plan_tasks(plan):
+        if task.due_on is None:
+            continue
+        owners = [p.title for p in task.positions] + [p.full_name for p in task.assignees]
+        assert items[task_uid(task)].description == (
+            f"Срок: {task.window_text}\nОтветственные: {', '.join(owners) or '—'}\n"
+            f"Статус: {task.shown_status_label(today)}\n{items[task_uid(task)].url}"
+        )
+        shown += 1
+    assert shown >= 15  # the dated tasks of the demo plan
+    assert "Статус: Просрочено" in items[task_uid(late)].description

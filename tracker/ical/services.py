@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
@@ -36,7 +36,14 @@ from tracker.extensions import db, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
 from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
-from tracker.plans.models import TaskStatus
+from tracker.plans.models import (
+    CLOSED_STATUSES,
+    OVERDUE_LABEL,
+    STATUS_LABELS,
+    Task,
+    TaskStatus,
+    task_positions,
+)
 from tracker.types import utcnow
 
 TOKEN_BYTES = 24  # 192 random bits
@@ -175,15 +182,16 @@ def validator(token: FeedToken, todo: bool, today: date) -> Validator:
 # --- what a feed holds ---
 
 
-def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent]:
+def _task_events(
+    tasks: list[plans.FeedTask], base_url: str, slug: str, today: date
+) -> list[FeedEvent]:
     events = []
+    labels = {str(status): str(label) for status, label in STATUS_LABELS.items()}
+    overdue = str(OVERDUE_LABEL)  # the words looked up once for the whole feed
     for task in tasks:
         if task.due_on is None:
             continue  # a recurring or undated item has no day to show
-        window = task.window_text
-        responsible = ", ".join(
-            [p.title for p in task.positions] + [p.full_name for p in task.assignees]
-        )
+        late = task.due_on < today and task.status not in CLOSED_STATUSES
         url = f"{base_url}tasks/{task.id}"
         events.append(
             FeedEvent(
@@ -191,8 +199,8 @@ def _task_events(tasks, base_url: str, slug: str, today: date) -> list[FeedEvent
                 summary=("Выполнено: " if task.status == TaskStatus.DONE else "") + task.title,
                 day=task.due_on,
                 description=(
-                    f"Срок: {window}\nОтветственные: {responsible or '—'}\n"
-                    f"Статус: {task.shown_status_label(today)}\n{url}"
+                    f"Срок: {task.window}\nОтветственные: {task.owners or '—'}\n"
+                    f"Статус: {overdue if late else labels[task.status]}\n{url}"
                 ),
                 url=url,
                 cancelled=task.status == TaskStatus.CANCELLED,
@@ -326,15 +334,8 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
     events: list[FeedEvent] = []
     if kind in ("mine", "school"):
         everything = kind == "school"
-        tasks = (
-            (
-                plans.plan_tasks(plan, shown=plans.TASK_OWNERS)
-                if everything
-                else plans.my_tasks(plan, person)
-            )
-            if plan
-            else []
-        )
+        where = true() if everything else plans.mine_clause(person)
+        tasks = plans.feed_tasks(plan, where) if plan else []
         bodies = None if everything else member_bodies(person)  # the school's feed: all
         events += _task_events(tasks, base_url, slug, today)
         if everything:
@@ -359,7 +360,10 @@ def collect(token: FeedToken, base_url: str, today: date) -> tuple[str, list[Fee
         )
     elif kind == "position":
         position = db.session.get_one(Position, int(ident))  # never deleted
-        tasks = [t for t in plans.plan_tasks(plan) if position in t.positions] if plan else []
+        of_position = Task.id.in_(
+            select(task_positions.c.task_id).where(task_positions.c.position_id == position.id)
+        )
+        tasks = plans.feed_tasks(plan, of_position) if plan else []
         events += _task_events(tasks, base_url, slug, today)
         occurrences = _occurrences(school, [position.id])
         events += _work_events(map(work.Work, occurrences), base_url, slug)
