@@ -162,17 +162,19 @@ def load(port: int, password: str, feed: str, seconds: float, connections: int) 
     return summary
 
 
+def memory_kb(pid: int, field: str) -> int | None:
+    """A process's memory figure from /proc (VmRSS: resident now; VmHWM: its peak), in kB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(rf"{field}:\s+(\d+) kB", status)
+    return int(match.group(1)) if match else None
+
+
 def peak_memory_mb(pids: list[int]) -> float:
     """The largest peak resident size (VmHWM) among the server's processes."""
-    peaks = []
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if match:
-            peaks.append(int(match.group(1)) / 1024)
+    peaks = [kb / 1024 for kb in (memory_kb(pid, "VmHWM") for pid in pids) if kb is not None]
     return round(max(peaks, default=0.0), 1)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
 import signal
 import subprocess
@@ -32,7 +31,7 @@ import urllib.parse
 from datetime import date
 from pathlib import Path
 
-from bench.load import Client, children, free_port, run, wait_for
+from bench.load import Client, children, free_port, memory_kb, run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -76,16 +75,9 @@ def seed(url: str, folder: str, items: int, password: str) -> str:
 def rss_mib(pid: int) -> tuple[int, int]:
     """(total, largest) resident MiB of the server and its workers, what the peers' scripts
     take with `ps -o rss` (VmRSS)."""
-    sizes = []
-    for process in [pid, *children(pid)]:
-        try:
-            status = Path(f"/proc/{process}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        if match:
-            sizes.append(int(match.group(1)))
-    return sum(sizes) // 1024, max(sizes, default=0) // 1024
+    sizes = [memory_kb(p, "VmRSS") for p in [pid, *children(pid)]]
+    known = [size for size in sizes if size is not None]
+    return sum(known) // 1024, max(known, default=0) // 1024
 
 
 def main() -> None:
