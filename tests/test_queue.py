@@ -108,6 +108,7 @@ def test_the_scheduled_jobs_run_at_their_hours_and_change_nothing_when_run_twice
         "generate_everywhere",
         "forget_expired",
         "prepare_missing",
+        "forget_idle_feeds",
     }
     assert due["remind"](datetime(2026, 12, 7, 5, 0)) and not due["remind"](
         datetime(2026, 12, 7, 5, 1)

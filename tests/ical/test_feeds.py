@@ -762,3 +762,18 @@ def test_each_tasks_item_says_what_its_task_page_says(app, client):
         shown += 1
     assert shown >= 15  # the dated tasks of the demo plan
     assert "Статус: Просрочено" in items[task_uid(late)].description
+
+
+def test_a_feed_no_calendar_fetched_for_a_month_keeps_no_stored_bytes(app, client):
+    idle, polled = new_feed("teacher"), new_feed("director")
+    fetch(client, idle)
+    fetch(client, polled)
+    [idle_token] = services.tokens_of(person("teacher"))
+    idle_token.last_used_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    services.forget_idle_feeds.call_local()
+    db.session.expire_all()
+    assert stored_bodies(idle) == []
+    assert len(stored_bodies(polled)) == 1  # fetched today: kept
+    assert calendar(fetch(client, idle)).items  # the next fetch writes it again
+    assert len(stored_bodies(idle)) == 1

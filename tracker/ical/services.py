@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, true
+from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
@@ -44,6 +44,7 @@ from tracker.plans.models import (
     TaskStatus,
     task_positions,
 )
+from tracker.queue import crontab, periodic
 from tracker.types import utcnow
 
 TOKEN_BYTES = 24  # 192 random bits
@@ -423,6 +424,21 @@ def known_sequences(uids: list[str]) -> dict[str, FeedSequence]:
 
 
 USE_RECORDED_EVERY = timedelta(hours=1)
+STORED_FOR_IDLE = timedelta(days=30)  # a feed nobody fetched for this long keeps no bytes
+
+
+@periodic(crontab(minute="40", hour="2"))
+def forget_idle_feeds() -> None:
+    """Nightly: the stored bytes of feeds no calendar fetched for 30 days are dropped (the next
+    fetch writes them again), so the table holds what calendars actually poll."""
+    idle = select(FeedToken.id).where(
+        or_(
+            FeedToken.last_used_at.is_(None),
+            FeedToken.last_used_at < utcnow() - STORED_FOR_IDLE,
+        )
+    )
+    db.session.execute(delete(FeedBody).where(FeedBody.token_id.in_(idle)))
+    db.session.commit()
 
 
 def touch(token: FeedToken) -> None:
