@@ -173,7 +173,7 @@ def grow(token, items: int) -> None:
     assert len(events) == items, len(events)
 
 
-def feed_of(token):
+def feed_of(token, raw: str):
     """The feed's calendar as `build_feed` takes it: its items gathered and sequenced."""
     from tracker.extensions import db
     from tracker.ical import services
@@ -182,7 +182,9 @@ def feed_of(token):
     name, events = services.collect(token, BASE_URL, DEMO_TODAY)
     events = services.sequenced(events)
     db.session.commit()
-    stamp = services.validator(token, False, DEMO_TODAY).last_modified
+    subscription = services.find_subscription(raw)
+    assert subscription is not None
+    stamp = services.validator(subscription, False, DEMO_TODAY).last_modified
     return Feed(name, "Europe/Moscow", tuple(events), stamp, alarm_days=token.alarm_days)
 
 
@@ -247,7 +249,7 @@ def main() -> None:
         few_queries = polls(raw)
         grow(token, ITEMS)
         queries = polls(raw)
-        feed = feed_of(token)
+        feed = feed_of(token, raw)
         floor = floor_for(feed)
         rows.append(
             {"name": f"build_feed, {ITEMS} items", "items": ITEMS}

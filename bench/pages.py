@@ -406,7 +406,7 @@ def feed_and_docx_rows(built, n: int, repeats: int) -> list[dict]:
         client = built.app.test_client()
         full = getter(client, f"/ical/{raw}.ics")
         full()  # the first poll records the items' sequences, as a client's first poll does
-        feed_floor = feed_bench.floor_for(feed_bench.feed_of(token))
+        feed_floor = feed_bench.floor_for(feed_bench.feed_of(token, raw))
         db.session.remove()
     feed = measure(full, feed_floor, min(repeats, FEED_REPEATS))
     with built.app.app_context():

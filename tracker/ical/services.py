@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, true
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
-from tracker.accounts.records import records_version
 from tracker.approvals.models import (
     AgendaItem,
     ApprovalStep,
@@ -147,6 +146,53 @@ def find_token(raw: str) -> FeedToken | None:
     return token
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """What an hourly poll needs of a feed link, read as one row with its person's school: the
+    link, the school's day and the version of its records. The link's objects are loaded only
+    when its feed is written again."""
+
+    token_id: int
+    scope: str
+    alarm_days: int
+    created_at: datetime
+    last_used_at: datetime | None
+    timezone: str
+    records_version: int
+    records_changed_at: datetime | None
+
+
+def find_subscription(raw: str) -> Subscription | None:
+    """`find_token` as one row: None for an unknown, revoked or disabled link."""
+    if not raw or len(raw) > 100:
+        return None
+    tokens, people, schools = FeedToken.__table__, Person.__table__, School.__table__
+    row = (
+        db.session.connection()
+        .execute(
+            select(
+                tokens.c.id,
+                tokens.c.scope,
+                tokens.c.alarm_days,
+                tokens.c.created_at,
+                tokens.c.last_used_at,
+                schools.c.timezone,
+                schools.c.records_version,
+                schools.c.records_changed_at,
+            )
+            .join(people, people.c.id == tokens.c.person_id)
+            .join(schools, schools.c.id == people.c.school_id)
+            .where(
+                tokens.c.token_hash == digest(raw),
+                tokens.c.revoked_at.is_(None),
+                people.c.is_active.is_(True),
+            )
+        )
+        .first()
+    )
+    return Subscription(*row) if row is not None else None
+
+
 def record_miss(address: str) -> None:
     db.session.add(FeedMiss(address=address[:64]))
     db.session.flush()
@@ -170,12 +216,13 @@ class Validator:
     last_modified: datetime
 
 
-def validator(token: FeedToken, todo: bool, today: date) -> Validator:
+def validator(feed: Subscription, todo: bool, today: date) -> Validator:
     """ETag and Last-Modified from the version of the school's records and the day (the feed
-    says what is overdue as of today): one read of the school's row."""
-    version, at = records_version(token.person.school_id)
-    at = at or token.created_at
-    key = f"{token.id}:{token.scope}:{token.alarm_days}:{int(todo)}:{version}:{today}"
+    says what is overdue as of today): read with the link, no query of their own."""
+    at = feed.records_changed_at or feed.created_at
+    key = (
+        f"{feed.token_id}:{feed.scope}:{feed.alarm_days}:{int(todo)}:{feed.records_version}:{today}"
+    )
     start_of_day = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     return Validator(hashlib.sha256(key.encode()).hexdigest()[:32], max(at, start_of_day))
 
@@ -441,31 +488,36 @@ def forget_idle_feeds() -> None:
     db.session.commit()
 
 
-def touch(token: FeedToken) -> None:
+def touch(feed: Subscription) -> None:
     """Note that the feed was fetched (the «Календари» page shows it): at most once an hour, so
     that an hourly poll answered from what is stored writes nothing else."""
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
-        token.last_used_at = now
+    if feed.last_used_at is None or now - feed.last_used_at >= USE_RECORDED_EVERY:
+        db.session.execute(
+            update(FeedToken).where(FeedToken.id == feed.token_id).values(last_used_at=now)
+        )
 
 
-def feed_bytes(token: FeedToken, base_url: str, today: date, todo: bool, check: Validator) -> bytes:
+def feed_bytes(
+    feed: Subscription, base_url: str, today: date, todo: bool, check: Validator
+) -> bytes:
     """The feed's bytes, as stored when nothing they hold has changed since they were written
     (the key is the feed's ETag and the address its links are built on), else gathered,
     written and stored for the next client: one read for a stored feed, whatever its size."""
-    slot = f"{token.id}:{int(todo)}"
+    slot = f"{feed.token_id}:{int(todo)}"
     key = hashlib.sha256(f"{check.etag}|{base_url}".encode()).hexdigest()
     stored = db.session.scalar(
         select(FeedBody.body).where(FeedBody.slot == slot, FeedBody.key == key)
     )
     if stored is not None:
         return stored
+    token = db.session.get_one(FeedToken, feed.token_id)
     name, events = collect(token, base_url, today)
     events = sequenced(events)
     body = build_feed(
         Feed(
             name=name,
-            timezone=token.person.school.timezone,
+            timezone=feed.timezone,
             events=tuple(events),
             stamp=check.last_modified,
             alarm_days=token.alarm_days,

@@ -26,7 +26,7 @@ NO_REFERRER = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofol
 def feed(token: str):
     """A calendar client's hourly poll: no login, the token is the key; nothing else opens."""
     address = request.remote_addr or ""
-    found = services.find_token(token)
+    found = services.find_subscription(token)
     if found is None:
         # Only misses are throttled: a valid link works whoever shares the address.
         if services.too_many_misses(address, utcnow()):
@@ -41,7 +41,7 @@ def feed(token: str):
         # A bare answer, the same for every miss: no page, no session, nothing to tell apart.
         return Response("Не найдено\n", 404, NO_REFERRER, mimetype="text/plain")
     todo = request.args.get("kind") == "todo"
-    today = today_in(found.person.school.timezone)
+    today = today_in(found.timezone)
     check = services.validator(found, todo, today)
     headers = {**NO_REFERRER, "Cache-Control": "private, no-cache"}
     unchanged = (
