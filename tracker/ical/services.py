@@ -36,11 +36,11 @@ from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
 from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
 from tracker.plans.models import (
-    CLOSED_STATUSES,
     OVERDUE_LABEL,
     STATUS_LABELS,
     Task,
     TaskStatus,
+    is_overdue,
     task_positions,
 )
 from tracker.queue import crontab, periodic
@@ -132,20 +132,6 @@ def tokens_of(person: Person) -> list[FeedToken]:
     )
 
 
-def find_token(raw: str) -> FeedToken | None:
-    """The active feed a token opens; None for an unknown, revoked or disabled one."""
-    if not raw or len(raw) > 100:
-        return None
-    token = db.session.scalar(
-        select(FeedToken)
-        .where(FeedToken.token_hash == digest(raw))
-        .options(selectinload(FeedToken.person))
-    )
-    if token is None or not token.is_active:
-        return None
-    return token
-
-
 @dataclass(frozen=True)
 class Subscription:
     """What an hourly poll needs of a feed link, read as one row with its person's school: the
@@ -163,7 +149,8 @@ class Subscription:
 
 
 def find_subscription(raw: str) -> Subscription | None:
-    """`find_token` as one row: None for an unknown, revoked or disabled link."""
+    """The feed link a token opens, as one row with what a poll needs: None for an unknown,
+    revoked or disabled one (its person switched off)."""
     if not raw or len(raw) > 100:
         return None
     tokens, people, schools = FeedToken.__table__, Person.__table__, School.__table__
@@ -191,6 +178,13 @@ def find_subscription(raw: str) -> Subscription | None:
         .first()
     )
     return Subscription(*row) if row is not None else None
+
+
+def find_token(raw: str) -> FeedToken | None:
+    """The active feed a token opens, as an object; None for an unknown, revoked or disabled
+    one (`find_subscription`)."""
+    found = find_subscription(raw)
+    return db.session.get(FeedToken, found.token_id) if found is not None else None
 
 
 def record_miss(address: str) -> None:
@@ -239,7 +233,7 @@ def _task_events(
     for task in tasks:
         if task.due_on is None:
             continue  # a recurring or undated item has no day to show
-        late = task.due_on < today and task.status not in CLOSED_STATUSES
+        late = is_overdue(task.due_on, task.status, today)
         url = f"{base_url}tasks/{task.id}"
         events.append(
             FeedEvent(
@@ -511,8 +505,7 @@ def feed_bytes(
     )
     if stored is not None:
         return stored
-    token = db.session.get_one(FeedToken, feed.token_id)
-    name, events = collect(token, base_url, today)
+    name, events = collect(db.session.get_one(FeedToken, feed.token_id), base_url, today)
     events = sequenced(events)
     body = build_feed(
         Feed(
@@ -520,12 +513,12 @@ def feed_bytes(
             timezone=feed.timezone,
             events=tuple(events),
             stamp=check.last_modified,
-            alarm_days=token.alarm_days,
+            alarm_days=feed.alarm_days,
             todo=todo,
         )
     )
     # Two workers building the same feed at once: the second's row is quietly skipped.
     db.session.execute(delete(FeedBody).where(FeedBody.slot == slot))
-    row = {"slot": slot, "token_id": token.id, "key": key, "body": body, "built_at": utcnow()}
+    row = {"slot": slot, "token_id": feed.token_id, "key": key, "body": body, "built_at": utcnow()}
     insert_missing(FeedBody, [row], "slot")
     return body

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -54,6 +56,13 @@ STATUS_LABELS = {
 OVERDUE = "overdue"
 OVERDUE_LABEL = _l("Просрочено")
 CLOSED_STATUSES = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+
+
+def is_overdue(due_on: date | None, status: str, today: date) -> bool:
+    """Overdue is derived from the day, never stored: due before today and not done or
+    cancelled. (`Task.overdue_clause` is the same rule in SQL.)"""
+    return due_on is not None and due_on < today and status not in CLOSED_STATUSES
+
 
 task_positions = Table(
     "task_positions",
@@ -253,7 +262,12 @@ class Task(Model):
         return self.status in CLOSED_STATUSES
 
     def is_overdue_on(self, today: date) -> bool:
-        return self.due_on is not None and self.due_on < today and not self.is_closed
+        return is_overdue(self.due_on, self.status, today)
+
+    @classmethod
+    def overdue_clause(cls, today: date) -> ColumnElement[bool]:
+        """`is_overdue_on` as the database asks it (the plan page's filter)."""
+        return and_(cls.due_on.is_not(None), cls.due_on < today, cls.status.not_in(CLOSED_STATUSES))
 
     def shown_status(self, today: date) -> str:
         """The status a person sees: overdue is derived from the date, never stored."""

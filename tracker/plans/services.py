@@ -621,17 +621,20 @@ def feed_tasks(plan: Plan, where: ColumnElement[bool]) -> list[FeedTask]:
     ).all()
     ids = select(Task.id).where(kept)
     owners: dict[int, list[str]] = {}
-    for link, owner, name, order in (
-        (task_positions, Position, Position.title, Position.sort_order),
-        (task_assignees, Person, Person.full_name, Person.full_name),
-    ):
-        link_owner = link.c.position_id if owner is Position else link.c.person_id
-        for task_id, text in db.session.execute(
-            select(link.c.task_id, name)
-            .join(owner, owner.id == link_owner)
-            .where(link.c.task_id.in_(ids))
-            .order_by(link.c.task_id, order, owner.id)
-        ):
+    positions = (
+        select(task_positions.c.task_id, Position.title)
+        .join(Position, Position.id == task_positions.c.position_id)
+        .where(task_positions.c.task_id.in_(ids))
+        .order_by(task_positions.c.task_id, Position.sort_order, Position.id)
+    )
+    people = (
+        select(task_assignees.c.task_id, Person.full_name)
+        .join(Person, Person.id == task_assignees.c.person_id)
+        .where(task_assignees.c.task_id.in_(ids))
+        .order_by(task_assignees.c.task_id, Person.full_name, Person.id)
+    )
+    for query in (positions, people):  # its positions first, then the people named
+        for task_id, text in db.session.execute(query):
             owners.setdefault(task_id, []).append(text)
     return [
         FeedTask(
@@ -827,9 +830,7 @@ def filter_clause(chosen: TaskFilter, today: date) -> ColumnElement[bool]:
                 )
             )
         )
-    overdue = and_(
-        Task.due_on.is_not(None), Task.due_on < today, Task.status.not_in(CLOSED_STATUSES)
-    )
+    overdue = Task.overdue_clause(today)
     if chosen.status == OVERDUE:
         conditions.append(overdue)
     elif chosen.status:

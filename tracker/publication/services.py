@@ -46,6 +46,24 @@ TYPE_GROUPS = {
 }
 
 
+# --- the public page ---
+
+
+def public_key(slug: str):
+    """What a kept public rendering of a school is keyed by, as one row (id, records_version,
+    full_name, short_name), not the School object: None for an unknown slug."""
+    table = School.__table__.c
+    return (
+        db.session.connection()
+        .execute(
+            select(table.id, table.records_version, table.full_name, table.short_name).where(
+                table.slug == slug[:64]
+            )
+        )
+        .first()
+    )
+
+
 # --- PDF ---
 
 

@@ -52,17 +52,7 @@ def _public(slug: str, kind: str, render: Callable[[School], str | bytes], mimet
     adds an audit entry, which moves it), the school's names, this build and the host the
     absolute links point at; it is rendered in Russian whatever language the first visitor
     chose."""
-    # One row, not an object: a kept page needs no more of the school than its key.
-    table = School.__table__.c
-    found = (
-        db.session.connection()
-        .execute(
-            select(table.id, table.records_version, table.full_name, table.short_name).where(
-                table.slug == slug[:64]
-            )
-        )
-        .first()
-    )
+    found = services.public_key(slug)
     if found is None:
         abort(404)
     parts = (kind, found.id, found.records_version, found.full_name, found.short_name, BUILD)
