@@ -514,3 +514,18 @@ def test_a_big_plan_is_shown_a_hundred_tasks_a_page_with_the_filters_kept(app, c
     december = client.get("/plan?month=2026-12").get_data(as_text=True)
     assert "/plan?month=2026-12&amp;page=2" in december
     assert "Страница 2 из 2" in page_text(client.get("/plan?page=99"))
+
+
+def test_a_position_of_another_school_filters_nothing(app, client):
+    """A hand-typed or stale position id that is not this school's: the list shows «все», so
+    the page shows every task, not «0 из 30» under a filter nobody can see."""
+    from tracker.accounts.models import Position, School
+
+    other = db.session.scalar(select(School).where(School.slug == "school7"))
+    foreign = Position(school=other, code="hr", title="Специалист по кадрам")
+    db.session.add(foreign)
+    db.session.commit()
+    foreign = foreign.id
+    login(client, "director")
+    for position in (foreign, 999999):
+        assert "Показано задач: 30 из 30" in page_text(client.get(f"/plan?position={position}"))

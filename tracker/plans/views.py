@@ -133,8 +133,11 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
             only_ids = theirs if only_ids is None else only_ids & theirs
         else:
             person_id = None
+    position_id = number("position")
+    if position_id and position_id not in {position.id for position in plan.school.positions}:
+        position_id = None  # not one of this school's (the list shows «все»): no filter
     return services.TaskFilter(
-        position_id=number("position"),
+        position_id=position_id,
         person_id=person_id,
         status=status,
         month=month,
