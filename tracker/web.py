@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -51,13 +51,17 @@ class IdConverter(IntegerConverter):
         return number
 
 
+# Built once, as every logged-in request runs it: building it cost as much as running it.
+PERSON_OF_SESSION = (
+    select(Person)
+    .where(Person.session_token == bindparam("session_token"), Person.is_active.is_(True))
+    .options(joinedload(Person.school))  # every page shows it or reads its time zone
+)
+
+
 @login_manager.user_loader
 def load_person(session_token: str) -> Person | None:
-    return db.session.scalar(
-        select(Person)
-        .where(Person.session_token == session_token, Person.is_active.is_(True))
-        .options(joinedload(Person.school))  # every page shows it or reads its time zone
-    )
+    return db.session.scalar(PERSON_OF_SESSION, {"session_token": session_token})
 
 
 def ru_date(value: date | datetime | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, true, update
+from sqlalchemy import bindparam, delete, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Person, Position, School
@@ -148,35 +148,39 @@ class Subscription:
     records_changed_at: datetime | None
 
 
+def _subscription_statement():
+    tokens, people, schools = FeedToken.__table__, Person.__table__, School.__table__
+    return (
+        select(
+            tokens.c.id,
+            tokens.c.scope,
+            tokens.c.alarm_days,
+            tokens.c.created_at,
+            tokens.c.last_used_at,
+            schools.c.timezone,
+            schools.c.records_version,
+            schools.c.records_changed_at,
+        )
+        .join(people, people.c.id == tokens.c.person_id)
+        .join(schools, schools.c.id == people.c.school_id)
+        .where(
+            tokens.c.token_hash == bindparam("token_hash"),
+            tokens.c.revoked_at.is_(None),
+            people.c.is_active.is_(True),
+        )
+    )
+
+
+# Built once: a poll's cost is mostly this statement's construction when built per request.
+SUBSCRIPTION = _subscription_statement()
+
+
 def find_subscription(raw: str) -> Subscription | None:
     """The feed link a token opens, as one row with what a poll needs: None for an unknown,
     revoked or disabled one (its person switched off)."""
     if not raw or len(raw) > 100:
         return None
-    tokens, people, schools = FeedToken.__table__, Person.__table__, School.__table__
-    row = (
-        db.session.connection()
-        .execute(
-            select(
-                tokens.c.id,
-                tokens.c.scope,
-                tokens.c.alarm_days,
-                tokens.c.created_at,
-                tokens.c.last_used_at,
-                schools.c.timezone,
-                schools.c.records_version,
-                schools.c.records_changed_at,
-            )
-            .join(people, people.c.id == tokens.c.person_id)
-            .join(schools, schools.c.id == people.c.school_id)
-            .where(
-                tokens.c.token_hash == digest(raw),
-                tokens.c.revoked_at.is_(None),
-                people.c.is_active.is_(True),
-            )
-        )
-        .first()
-    )
+    row = db.session.connection().execute(SUBSCRIPTION, {"token_hash": digest(raw)}).first()
     return Subscription(*row) if row is not None else None
 
 
@@ -492,6 +496,11 @@ def touch(feed: Subscription) -> None:
         )
 
 
+STORED_BODY = select(FeedBody.body).where(
+    FeedBody.slot == bindparam("slot"), FeedBody.key == bindparam("key")
+)
+
+
 def feed_bytes(
     feed: Subscription, base_url: str, today: date, todo: bool, check: Validator
 ) -> bytes:
@@ -500,9 +509,7 @@ def feed_bytes(
     written and stored for the next client: one read for a stored feed, whatever its size."""
     slot = f"{feed.token_id}:{int(todo)}"
     key = hashlib.sha256(f"{check.etag}|{base_url}".encode()).hexdigest()
-    stored = db.session.scalar(
-        select(FeedBody.body).where(FeedBody.slot == slot, FeedBody.key == key)
-    )
+    stored = db.session.scalar(STORED_BODY, {"slot": slot, "key": key})
     if stored is not None:
         return stored
     name, events = collect(db.session.get_one(FeedToken, feed.token_id), base_url, today)

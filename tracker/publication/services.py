@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts import services as accounts
@@ -49,19 +49,18 @@ TYPE_GROUPS = {
 # --- the public page ---
 
 
+_SCHOOL = School.__table__.c
+# Built once: on a page answered from what is kept, building the statement cost as much as
+# running it.
+PUBLIC_KEY = select(
+    _SCHOOL.id, _SCHOOL.records_version, _SCHOOL.full_name, _SCHOOL.short_name
+).where(_SCHOOL.slug == bindparam("slug"))
+
+
 def public_key(slug: str):
     """What a kept public rendering of a school is keyed by, as one row (id, records_version,
     full_name, short_name), not the School object: None for an unknown slug."""
-    table = School.__table__.c
-    return (
-        db.session.connection()
-        .execute(
-            select(table.id, table.records_version, table.full_name, table.short_name).where(
-                table.slug == slug[:64]
-            )
-        )
-        .first()
-    )
+    return db.session.connection().execute(PUBLIC_KEY, {"slug": slug[:64]}).first()
 
 
 # --- PDF ---
