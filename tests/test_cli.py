@@ -260,3 +260,52 @@ def test_a_new_school_with_its_positions_first_director_and_the_template_plan(tr
         assert refused.returncode == 1 and said in refused.stderr
         assert refused.stderr.count("\n") == 1
     assert len(json.loads(tracker("export", "--format", "json").stdout)["schools"]) == 1
+
+
+def test_db_commands_are_flask_migrates_own(tracker):
+    """`tracker db …` runs Flask-Migrate's group (imported only when it is run), its options
+    and subcommands included."""
+    assert "(head)" in tracker("db", "current").stdout
+    help_text = tracker("db", "--help").stdout
+    assert "--directory" in help_text and "upgrade" in help_text and "downgrade" in help_text
+    assert "db" in tracker("--help").stdout
+
+
+SERVING = """
+import sys
+from tracker import create_app
+app = create_app()
+client = app.test_client()
+for path in ("/login", "/public/none/documents", "/ical/unknown.ics"):
+    client.get(path)
+if sys.argv[1:] == ["judge"]:
+    from tracker.accounts.passwords import check_password_rules
+    check_password_rules("Зелёный-Трамвай-2027")
+print(" ".join(sorted(name for name in ("alembic", "zxcvbn", "openpyxl") if name in sys.modules)))
+"""
+
+
+def test_a_serving_process_does_not_load_what_only_commands_need(tracker, tmp_path):
+    """A web worker answers pages without Alembic, zxcvbn's word lists or openpyxl in its
+    memory (≈ 33 MB of the 147 it had): they are imported by the commands, a new password and
+    a spreadsheet when these come."""
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "TRACKER_SECRET_KEY": "cli-test-key",
+        "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+
+    def loaded(*args: str) -> str:
+        served = subprocess.run(
+            [sys.executable, "-c", SERVING, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert served.returncode == 0, served.stderr
+        return served.stdout.strip()
+
+    assert loaded() == ""
+    assert loaded("judge") == "zxcvbn"  # a new password is judged: now it is needed

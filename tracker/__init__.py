@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from tracker import config as config_module
 from tracker import queue
-from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.extensions import babel, csrf, db, init_migrations, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
         raise SystemExit("tracker: " + "; ".join(found))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    init_migrations(app, ROOT / "migrations")
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

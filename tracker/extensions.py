@@ -1,10 +1,12 @@
 """Flask extensions, created unbound and initialised in `create_app`."""
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import click
+from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -55,7 +57,40 @@ def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:
         )
 
 
-migrate = Migrate()
+class Migrations:
+    """Flask-Migrate's place in `app.extensions["migrate"]` until it is first used: Alembic
+    (11 MB of every web worker's memory) is imported by the `db` commands, the migrations and
+    `/healthz`, never by a page. Any attribute asked of it sets Flask-Migrate up on the app,
+    which puts its own config in this place, and answers from that."""
+
+    def __init__(self, app: Flask, directory: Path):
+        self.app = app
+        self.directory = str(directory)
+
+    def __getattr__(self, name: str) -> Any:
+        from flask_migrate import Migrate
+
+        Migrate().init_app(self.app, db, directory=self.directory)
+        return getattr(self.app.extensions["migrate"], name)
+
+
+class MigrationCommands(click.Group):
+    """`flask db …` and `tracker db …`: Flask-Migrate's own group, imported when it is run (the
+    group's context is made by it, so its options and subcommands are its own)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        from flask_migrate.cli import db as commands  # type: ignore[import-not-found]
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+def init_migrations(app: Flask, directory: Path) -> None:
+    app.extensions["migrate"] = Migrations(app, directory)
+    app.cli.add_command(
+        MigrationCommands("db", help="Perform database migrations (Alembic, via Flask-Migrate).")
+    )
+
+
 login_manager = LoginManager()
 csrf = OriginCSRF()
 babel = Babel()

@@ -6,8 +6,6 @@ telling nothing private: each part says «ok» or the kind of its failure, never
 (which may hold an address or a password).
 """
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
@@ -21,6 +19,8 @@ def _heads() -> set[str]:
     """The migrations' heads, read from their folder once per process."""
     kept = current_app.extensions.get("migration_heads")
     if kept is None:
+        from alembic.script import ScriptDirectory  # imported here: no page needs Alembic
+
         directory = current_app.extensions["migrate"].directory
         kept = set(ScriptDirectory(directory).get_heads())
         current_app.extensions["migration_heads"] = kept
@@ -33,6 +33,8 @@ def _database() -> str:
 
 
 def _migrations() -> str:
+    from alembic.runtime.migration import MigrationContext
+
     current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
     return "ok" if current == _heads() else "behind: run «tracker db upgrade»"
 

@@ -6,8 +6,6 @@ from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from tracker.errors import DomainError
 
@@ -41,8 +39,14 @@ RUSSIAN_COMMON = {
 }
 
 
+# zxcvbn (12 MB of word lists) is imported when a password is judged, not by every process
+# that serves pages.
+
+
 @cache
 def common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(RUSSIAN_COMMON)
 
 
@@ -85,6 +89,8 @@ def check_password_rules(password: str, username: str = "", known: tuple[str, ..
             field="password",
         )
     words = [username, *(word for phrase in known for word in phrase.split() if len(word) > 2)]
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:MAX_PASSWORD], user_inputs=[w for w in words if w])
     if result["score"] < MIN_SCORE:
         warning = result["feedback"].get("warning") or ""

@@ -9,11 +9,6 @@ import io
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
-
 from tracker.plans.models import Task
 from tracker.types import xml_safe
 
@@ -39,6 +34,12 @@ def _phase_title(task: Task) -> str:
 
 def plan_xlsx(title: str, tasks: Sequence[Task], today: date) -> bytes:
     """The tasks in print order, each a row; the header frozen and filterable."""
+    # openpyxl (10 MB) is imported when a plan is exported, not by every process serving pages.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
     book = Workbook(write_only=True)
     sheet: Worksheet = book.create_sheet("План")
     for index, (_name, width) in enumerate(COLUMNS, start=1):
