@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    or_,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -245,6 +246,15 @@ class Task(Model):
             not self.is_deadline_understood
             or self.recurrence == AS_NEEDED
             or bool(self.responsible_unmatched)
+        )
+
+    @classmethod
+    def needs_review_clause(cls) -> ColumnElement[bool]:
+        """`needs_review` as the database asks it (the director's dashboard)."""
+        return or_(
+            and_(cls.due_on.is_(None), cls.recurrence.is_(None)),
+            cls.recurrence == AS_NEEDED,
+            cls.responsible_unmatched != "",
         )
 
     @property

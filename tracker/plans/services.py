@@ -7,7 +7,7 @@ commit: the request (or the command) commits once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -668,15 +668,43 @@ class PhaseProgress:
         return f"{self.done:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+DASHBOARD_ROWS = 25  # tasks a dashboard list shows; the rest are one link away
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The first tasks of a dashboard list, in the plan's order, and how many it holds in all:
+    a plan of 5,000 tasks gives a list of 25 and a link, not a page of thousands."""
+
+    tasks: list[Task]
+    total: int
+
+    def __iter__(self):
+        return iter(self.tasks)
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
+EMPTY = Listed([], 0)
+
+
 @dataclass
 class Dashboard:
     progress: list[PhaseProgress]
-    overdue: list[Task]
-    upcoming: list[Task]
-    mine: list[Task]
+    overdue: Listed
+    upcoming: Listed
+    mine: Listed
     mine_closed: int = 0
-    needs_review: list[Task] = field(default_factory=list)
-    colleagues: list[Task] = field(default_factory=list)
+    needs_review: Listed = EMPTY
+    colleagues: Listed = EMPTY
 
 
 UPCOMING_DAYS = 30
@@ -691,14 +719,40 @@ def is_mine(task: Task, person: Person) -> bool:
     return any(position.id in held for position in task.positions)
 
 
-def is_colleagues(task: Task, person: Person) -> bool:
-    """A task of my position that the director named to someone else: «у коллег», not mine."""
-    held = {position.id for position in person.positions}
-    return (
-        bool(task.assignees)
-        and not any(other.id == person.id for other in task.assignees)
-        and any(position.id in held for position in task.positions)
+def colleagues_clause(person: Person) -> ColumnElement[bool]:
+    """Tasks of my position that the director named to someone else: «у коллег», not mine."""
+    named = select(task_assignees.c.task_id)
+    named_me = named.where(task_assignees.c.person_id == person.id)
+    held = [position.id for position in person.positions]
+    by_position = select(task_positions.c.task_id).where(task_positions.c.position_id.in_(held))
+    return and_(Task.id.in_(named), Task.id.not_in(named_me), Task.id.in_(by_position))
+
+
+def phase_progress(
+    plan: Plan, phases: Sequence[Phase], shares: dict[int, float]
+) -> list[PhaseProgress]:
+    """Each top phase's tasks done of those not cancelled, counted by the database; a recurring
+    item (`shares`) counts the share of its occurrences due so far that are done."""
+    progress = {phase.id: PhaseProgress(phase) for phase in phases}
+    top = func.coalesce(Phase.parent_id, Phase.id)
+    in_plan = select(top, Task.status).join(Phase, Phase.id == Task.phase_id)
+    counted = db.session.execute(
+        in_plan.add_columns(func.count())
+        .where(Task.plan_id == plan.id, Task.status != TaskStatus.CANCELLED)
+        .group_by(top, Task.status)
     )
+    for phase_id, status, count in counted:
+        if phase_id in progress:
+            progress[phase_id].total += count
+            progress[phase_id].done += count if status == TaskStatus.DONE else 0
+    if shares:
+        recurring = in_plan.add_columns(Task.id).where(
+            Task.id.in_(shares), Task.status != TaskStatus.CANCELLED
+        )
+        for phase_id, status, task_id in db.session.execute(recurring):
+            if phase_id in progress:  # its share instead of its status
+                progress[phase_id].done += shares[task_id] - (status == TaskStatus.DONE)
+    return list(progress.values())
 
 
 def dashboard(
@@ -709,31 +763,48 @@ def dashboard(
     (`controls.work.shares`), which progress counts instead of its status.
 
     The director sees the whole school's late and near tasks; everyone else sees their own.
+    Counted and cut by the database: the page costs the same for a plan of 30 tasks or 5,000.
     """
-    shares = shares or {}
-    phases, tasks = plan_contents(plan, shown=TASK_OWNERS)  # its lists name the owners
-    mine = [task for task in tasks if is_mine(task, person)]
-    scope = tasks if person.is_manager else mine
-    progress = {phase.id: PhaseProgress(phase) for phase in phases}
-    for task in tasks:
-        top = task.phase.parent or task.phase
-        item = progress[top.id]
-        if task.status != TaskStatus.CANCELLED:
-            item.total += 1
-            item.done += shares.get(task.id, float(task.status == TaskStatus.DONE))
+    phases = plan_phases(plan)  # a task's phase is then found in the session, with no query
+    mine = mine_clause(person)
+    scope = true() if person.is_manager else mine
+    is_open = Task.status.not_in(CLOSED_STATUSES)
     horizon = today + timedelta(days=UPCOMING_DAYS)
+    wanted = {
+        "overdue": and_(scope, Task.overdue_clause(today)),
+        "upcoming": and_(scope, is_open, Task.due_on.between(today, horizon)),
+        "mine": and_(mine, is_open),
+        "colleagues": and_(colleagues_clause(person), is_open),
+    }
+    if person.is_manager:
+        wanted["needs_review"] = Task.needs_review_clause()
+    found: dict[str, tuple[list[int], int]] = {}
+    for name, where in wanted.items():
+        rows = db.session.execute(
+            select(Task.id, func.count().over())
+            .where(Task.plan_id == plan.id, where)
+            .order_by(Task.sort_order, Task.id)
+            .limit(DASHBOARD_ROWS)
+        ).all()
+        found[name] = ([row[0] for row in rows], rows[0][1] if rows else 0)
+    ids = {task_id for shown, _total in found.values() for task_id in shown}
+    tasks = {
+        task.id: task
+        for task in db.session.scalars(
+            select(Task).where(Task.id.in_(ids)).options(*TASK_OWNERS)  # the lists name owners
+        )
+    }
+    listed = {
+        name: Listed([tasks[task_id] for task_id in shown], total)
+        for name, (shown, total) in found.items()
+    }
+    mine_closed = db.session.scalar(
+        select(func.count()).where(Task.plan_id == plan.id, mine, Task.status.in_(CLOSED_STATUSES))
+    )
     return Dashboard(
-        progress=list(progress.values()),
-        overdue=[task for task in scope if task.is_overdue_on(today)],
-        upcoming=[
-            task
-            for task in scope
-            if not task.is_closed and task.due_on is not None and today <= task.due_on <= horizon
-        ],
-        mine=[task for task in mine if not task.is_closed],
-        mine_closed=sum(task.is_closed for task in mine),
-        needs_review=[task for task in tasks if task.needs_review] if person.is_manager else [],
-        colleagues=[t for t in tasks if not t.is_closed and is_colleagues(t, person)],
+        progress=phase_progress(plan, phases, shares or {}),
+        mine_closed=mine_closed or 0,
+        **listed,
     )
 
 
