@@ -28,3 +28,10 @@ def test_pages_are_russian_until_english_is_chosen(app, client):
     text = page_text(response)
     assert "Progress by phase" in text and "Ход работ по этапам" not in text
     assert "Русский" in text
+    # The statuses of the plan's rows follow the language both ways (their words are kept per
+    # language, not per process).
+    plan = page_text(client.get("/plan"))
+    assert "Overdue" in plan and "Completed" in plan and "Просрочено" not in plan
+    post(client, "/language", {"locale": "ru"}, page="/")
+    plan = page_text(client.get("/plan"))
+    assert "Просрочено" in plan and "Выполнено" in plan and "Overdue" not in plan

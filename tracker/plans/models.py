@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -57,6 +58,19 @@ STATUS_LABELS = {
 OVERDUE = "overdue"
 OVERDUE_LABEL = _l("Просрочено")
 CLOSED_STATUSES = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+_WORDS: dict[str, dict[str, str]] = {}
+
+
+def status_word(status: str) -> str:
+    """A shown status's words (overdue included) in the language of the moment, translated once
+    per language, not once per row of a list."""
+    language = str(get_locale() or "ru")
+    words = _WORDS.get(language)
+    if words is None:
+        words = {str(status): str(label) for status, label in STATUS_LABELS.items()}
+        words[OVERDUE] = str(OVERDUE_LABEL)
+        _WORDS[language] = words
+    return words[str(status)]
 
 
 def is_overdue(due_on: date | None, status: str, today: date) -> bool:
@@ -284,9 +298,7 @@ class Task(Model):
         return OVERDUE if self.is_overdue_on(today) else self.status
 
     def shown_status_label(self, today: date) -> str:
-        if self.is_overdue_on(today):
-            return str(OVERDUE_LABEL)
-        return str(STATUS_LABELS[TaskStatus(self.status)])
+        return status_word(self.shown_status(today))
 
 
 class TaskComment(Model):
