@@ -338,3 +338,19 @@ def test_template_uploads_are_limited_per_person_before_they_are_checked(app, cl
     refused = upload()
     assert refused.status_code == 429
     assert "За последний час вы загрузили шаблонов: 10 — это предел." in page_text(refused)
+
+
+def test_the_act_page_reads_its_route_once_for_the_page_and_the_documents_freshness(app, client):
+    """The route line, the history and the fingerprint that says whether a kept DOCX is out of
+    date come from one read of the act's steps; the DOCX just made is current."""
+    from tests.ical.test_feeds import queries
+
+    act = db.session.scalar(select(LocalAct).where(LocalAct.title.startswith("Положение")))
+    login(client, "director")
+    page = f"/acts/{act.id}"
+    assert post(client, f"{page}/docx", page=page).status_code == 302
+    with queries() as seen:
+        text = page_text(client.get(page))
+    assert STALE not in text and "Педагогический совет" in text
+    route_reads = [s for s in seen if "FROM approval_steps" in s and "approval_steps.act_id" in s]
+    assert len(route_reads) == 1, route_reads

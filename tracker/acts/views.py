@@ -162,7 +162,7 @@ def act_page(act: LocalAct, code: int = 200, **forms):
         ),
         comment_form=comment_form,
         docx_versions=documents.versions(act.school, "act", f"act:{act.id}", per_page=5),
-        fresh=generation.current_fingerprints(act),
+        fresh=generation.current_fingerprints(act, steps),
         **_publication_context(act),
     ), code
 

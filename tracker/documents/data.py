@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tracker.accounts.models import Person, Position, PositionHolder, School
 from tracker.accounts.services import holders
 from tracker.acts.models import ActStatus, LocalAct
-from tracker.approvals.models import BodyKind, Meeting, Order, OrderKind
+from tracker.approvals.models import ApprovalStep, BodyKind, Meeting, Order, OrderKind
 from tracker.approvals.queries import (
     current_round,
     enacting_order,
@@ -103,11 +103,12 @@ def staff_list(school: School) -> tuple[tuple[str, str], ...]:
     return tuple((name, ", ".join(titles)) for name, titles in people.values())
 
 
-def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
+def act_stamps(act: LocalAct, route: list[ApprovalStep] | None = None) -> tuple[Stamp, ...]:
     """The act's stamps from the round of its current text: filled when recorded, blank while
     pending. A draft (a new text, or one sent back) has every stamp of its route blank: the
-    decisions on an earlier text do not stand for this one."""
-    steps = current_round(act)
+    decisions on an earlier text do not stand for this one. (`route`: every step of the act,
+    when the caller has read them.)"""
+    steps = current_round(act, route)
     version = act.current_version
     if (
         act.status == ActStatus.DRAFT
@@ -119,14 +120,16 @@ def act_stamps(act: LocalAct) -> tuple[Stamp, ...]:
     return tuple(Stamp(str(r.kind), r.number, r.on, r.amended) for r in requisites(act, steps))
 
 
-def act_doc(act: LocalAct, appendix_to: str = "") -> ActDoc:
+def act_doc(
+    act: LocalAct, appendix_to: str = "", route: list[ApprovalStep] | None = None
+) -> ActDoc:
     version = act.current_version
     return ActDoc(
         school=school_info(act.school),
         title=act.title,
         body_text=version.body_text if version else "",
         version_number=version.number if version else 1,
-        stamps=act_stamps(act),
+        stamps=act_stamps(act, route),
         appendix_to=appendix_to,
     )
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import Person, School
 from tracker.acts.models import LocalAct
-from tracker.approvals.models import Meeting, Order
+from tracker.approvals.models import ApprovalStep, Meeting, Order
 from tracker.audit import services as audit
 from tracker.controls.models import Occurrence
 from tracker.documents import builders
@@ -257,12 +257,16 @@ def _fingerprint_now(school: School, kind: DocumentKind, data: object) -> str:
     return fingerprint(data, template.id if template else None)
 
 
-def current_fingerprints(subject: LocalAct | Meeting | Order | Occurrence) -> dict[str, str]:
+def current_fingerprints(
+    subject: LocalAct | Meeting | Order | Occurrence, route: list[ApprovalStep] | None = None
+) -> dict[str, str]:
     """The fingerprint each kind of document about `subject` (an act, a meeting, an order, a
     check's occurrence) would have if made now: a kept version with another one is out of date
-    («устарел»). Nothing is built or written."""
+    («устарел»). Nothing is built or written. (`route`: an act's steps, when the page has read
+    them.)"""
     if isinstance(subject, LocalAct):
-        return {"act": _fingerprint_now(subject.school, DocumentKind.ACT, act_doc(subject))}
+        data = act_doc(subject, route=route)
+        return {"act": _fingerprint_now(subject.school, DocumentKind.ACT, data)}
     if isinstance(subject, Meeting):
         school = subject.body.school
         return {"protocol": _fingerprint_now(school, DocumentKind.PROTOCOL, protocol_doc(subject))}
