@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import ORMOption
@@ -770,40 +770,44 @@ def dashboard(
     scope = true() if person.is_manager else mine
     is_open = Task.status.not_in(CLOSED_STATUSES)
     horizon = today + timedelta(days=UPCOMING_DAYS)
-    wanted = {
+    lists = {
         "overdue": and_(scope, Task.overdue_clause(today)),
         "upcoming": and_(scope, is_open, Task.due_on.between(today, horizon)),
         "mine": and_(mine, is_open),
         "colleagues": and_(colleagues_clause(person), is_open),
+        "needs_review": Task.needs_review_clause() if person.is_manager else false(),
+        "mine_closed": and_(mine, Task.status.in_(CLOSED_STATUSES)),
     }
-    if person.is_manager:
-        wanted["needs_review"] = Task.needs_review_clause()
-    found: dict[str, tuple[list[int], int]] = {}
-    for name, where in wanted.items():
-        rows = db.session.execute(
-            select(Task.id, func.count().over())
-            .where(Task.plan_id == plan.id, where)
-            .order_by(Task.sort_order, Task.id)
-            .limit(DASHBOARD_ROWS)
-        ).all()
-        found[name] = ([row[0] for row in rows], rows[0][1] if rows else 0)
-    ids = {task_id for shown, _total in found.values() for task_id in shown}
+    # One read of the plan's ids with a mark for each list a task is in, in the plan's order:
+    # each list keeps its first tasks and counts the rest (rows of integers, not objects).
+    marked = db.session.execute(
+        select(Task.id, *(case((where, 1), else_=0) for where in lists.values()))
+        .where(Task.plan_id == plan.id, or_(*lists.values()))
+        .order_by(Task.sort_order, Task.id)
+    )
+    shown: dict[str, list[int]] = {name: [] for name in lists}
+    totals = dict.fromkeys(lists, 0)
+    for task_id, *marks in marked:
+        for name, mark in zip(lists, marks, strict=True):
+            if mark:
+                totals[name] += 1
+                if len(shown[name]) < DASHBOARD_ROWS:
+                    shown[name].append(task_id)
+    wanted = {task_id for name, ids in shown.items() if name != "mine_closed" for task_id in ids}
     tasks = {
         task.id: task
         for task in db.session.scalars(
-            select(Task).where(Task.id.in_(ids)).options(*TASK_OWNERS)  # the lists name owners
+            select(Task).where(Task.id.in_(wanted)).options(*TASK_OWNERS)  # the lists name owners
         )
     }
     listed = {
-        name: Listed([tasks[task_id] for task_id in shown], total)
-        for name, (shown, total) in found.items()
+        name: Listed([tasks[task_id] for task_id in ids], totals[name])
+        for name, ids in shown.items()
+        if name != "mine_closed"
     }
-    mine_closed = db.session.scalar(
-        select(func.count()).where(Task.plan_id == plan.id, mine, Task.status.in_(CLOSED_STATUSES))
-    )
     return Dashboard(
         progress=phase_progress(plan, phases, shares or {}),
-        mine_closed=mine_closed or 0,
+        mine_closed=totals["mine_closed"],
         **listed,
     )
 
