@@ -68,9 +68,10 @@ class Migrations:
         self.directory = str(directory)
 
     def __getattr__(self, name: str) -> Any:
-        from flask_migrate import Migrate
+        if self.app.extensions.get("migrate") is self:
+            from flask_migrate import Migrate
 
-        Migrate().init_app(self.app, db, directory=self.directory)
+            Migrate().init_app(self.app, db, directory=self.directory)
         return getattr(self.app.extensions["migrate"], name)
 
 

@@ -9,19 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from tracker.documents.docx_form import clean, long_date, requisite_line, ru_date
 
-from tracker.documents.docx_form import (
-    TABLE_SIZE,
-    OfficeDocument,
-    clean,
-    long_date,
-    requisite_line,
-    ru_date,
-)
+# The writer (`documents.office`, with python-docx) is imported by the functions that write: a
+# page that only reads these records (an act's stamps, a document's freshness) does not load it.
+if TYPE_CHECKING:
+    from tracker.documents.office import OfficeDocument
 
 
 @dataclass(frozen=True)
@@ -244,6 +239,8 @@ def _act_content(document: OfficeDocument, act: ActDoc) -> None:
 
 def build_act(act: ActDoc) -> bytes:
     """A local act with its stamps, filled from the records or left blank while pending."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title=act.title)
     _act_content(document, act)
     return document.save()
@@ -269,6 +266,8 @@ def _order_head(document: OfficeDocument, school: SchoolInfo, number, issued_on)
 def build_order(order: OrderDoc) -> bytes:
     """An order: head, title, preamble, ПРИКАЗЫВАЮ with its points, signature, the staff
     who must read it, and the act it approves as an appendix."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title=order.title)
     _order_head(document, order.school, order.number, order.issued_on)
     document.paragraph(order.title, bold=True, align="left", indent=False)
@@ -303,6 +302,8 @@ def _familiarisation_table(document: OfficeDocument, people) -> None:
 
 def build_sheet(sheet: SheetDoc) -> bytes:
     """The familiarisation sheet for an order: each named person signs and dates."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title="Лист ознакомления")
     document.heading("ЛИСТ ОЗНАКОМЛЕНИЯ", space_before=0)
     document.paragraph(
@@ -324,6 +325,8 @@ VOTE_WORDS = ("«за»", "«против»", "«воздержались»")
 
 def build_protocol(protocol: ProtocolDoc) -> bytes:
     """Minutes of a council meeting: attendance, agenda, СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ, votes."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title=f"Протокол № {protocol.number}")
     document.paragraph(protocol.school.full_name, bold=True, align="center", indent=False)
     document.blank_line()
@@ -411,6 +414,8 @@ def build_protocol(protocol: ProtocolDoc) -> bytes:
 
 def build_plan(plan: PlanDoc) -> bytes:
     """The plan-schedule as the school prints it, with its current status column."""
+    from tracker.documents.office import TABLE_SIZE, OfficeDocument
+
     document = OfficeDocument(title=plan.title, landscape=True)
     table = document.borderless(2, [14.0, 11.7])
     document.cell_lines(
@@ -457,6 +462,8 @@ def _timeline_table(document: OfficeDocument, timeline: Timeline) -> None:
     """The plan's timeline as Word draws it everywhere: a row per task, a column per month, the
     months of its window shaded (green done, red overdue, blue ahead), «•» where a recurring
     item falls due, today's month shaded in the header and down the column."""
+    from docx.shared import Pt
+
     document.page_break()
     document.heading("Диаграмма сроков", space_before=0)
     document.paragraph(
@@ -491,6 +498,9 @@ def _timeline_table(document: OfficeDocument, timeline: Timeline) -> None:
 
 
 def _shade(cell, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     properties = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -577,6 +587,8 @@ def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent)
 
 def build_consents(consents: ConsentDoc) -> bytes:
     """All pupils' consents in one DOCX, one per page (an empty form when no pupil is given)."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title="Согласие на обработку персональных данных")
     pupils = consents.pupils or (Consent("________________________________"),)
     for number, consent in enumerate(pupils):
@@ -667,6 +679,8 @@ def build_control_report(report: ControlReportDoc) -> bytes:
     """The report on a control check: aim, dates, object, inspector, method, findings by
     criterion, conclusions, recommendations with deadlines, signature and the people who must
     read it."""
+    from tracker.documents.office import OfficeDocument
+
     document = OfficeDocument(title=f"Справка по итогам контроля: {report.check_title}")
     document.paragraph(report.school.full_name, bold=True, align="center", indent=False)
     document.blank_line()

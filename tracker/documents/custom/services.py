@@ -14,10 +14,8 @@ from sqlalchemy import select
 from tracker.accounts import limits
 from tracker.accounts.models import Person, School
 from tracker.audit import services as audit
-from tracker.documents.custom.checking import validate_template
 from tracker.documents.custom.context import template_kind
 from tracker.documents.custom.fields import MAX_SIZE, PLACEHOLDERS
-from tracker.documents.custom.filling import render_template
 from tracker.documents.models import DocumentKind, DocumentTemplate
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -67,6 +65,8 @@ def renderer(
     template = active_template(school, kind) if kind in PLACEHOLDERS else None
     if template is None:
         return None, build
+    from tracker.documents.custom.filling import render_template  # docxtpl, when a document is made
+
     return template, lambda data: render_template(kind, template.content, data)
 
 
@@ -80,6 +80,8 @@ def upload_template(
         raise DomainError(_("Файл больше 5 МБ."), "file")
     if actor is not None:
         limits.spend(actor, "template_upload")
+    from tracker.documents.custom.checking import validate_template  # docxtpl, when one is checked
+
     placeholders = validate_template(kind, content)
     previous = db.session.scalars(
         select(DocumentTemplate).where(
