@@ -143,9 +143,16 @@ OPEN_WHILE_CHANGING_PASSWORD = {
 SEEN_STEP_SECONDS = 60
 
 
+def signed_in() -> bool:
+    """Whether a person is logged in on this request. Flask-Login keeps the logged-in id in the
+    session (`login_user` sets `_user_id`; no «remember me» cookie is used here), so a visitor
+    without one (the public page, a calendar's poll) is not looked up at all."""
+    return "_user_id" in session and current_user.is_authenticated
+
+
 def check_session() -> ResponseReturnValue | None:
     """End sessions idle or old past their limits; send a new person to change their password."""
-    if not current_user.is_authenticated:
+    if not signed_in():
         return None
     now = int(time.time())
     config = current_app.config
@@ -245,7 +252,7 @@ def init_app(app: Flask) -> None:
             if name == "X-Frame-Options" and embeddable:
                 continue
             response.headers.setdefault(name, value)
-        if current_user and current_user.is_authenticated:
+        if signed_in():
             response.headers["Cache-Control"] = "no-store"
         return response
 
