@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import TODAY, login, person
-from tests.plans.test_views import page_text
+from tests.plans.test_views import add_tasks, page_text
 from tracker.accounts.models import Person
 from tracker.extensions import db
 from tracker.plans import services as plans
@@ -102,19 +102,8 @@ def test_every_role_sees_the_tasks_the_rules_give(app, monkeypatch):
 
 
 def test_a_big_plan_gives_the_first_tasks_of_each_list_and_a_link_to_all(app, client):
+    plan = add_tasks(60, "Просроченная сверка {n:02d}", lambda n: TODAY - timedelta(1 + n % 10))
     director = person("director")
-    plan = plans.school_plan(director.school)
-    phase = plans.plan_tasks(plan)[-1].phase
-    for number in range(60):
-        plans.create_task(
-            plan,
-            phase,
-            director,
-            title=f"Просроченная сверка {number + 1:02d}",
-            due_on=TODAY - timedelta(days=1 + number % 10),
-            assignees=[],
-        )
-    db.session.commit()
     overdue = plans.dashboard(plan, director, TODAY).overdue
     assert len(overdue) == plans.DASHBOARD_ROWS and overdue.total > 60
     login(client, "director")

@@ -12,7 +12,7 @@ from tests.conftest import login, person, post
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 from tracker.plans import services as plans
-from tracker.plans.models import Task, TaskStatus
+from tracker.plans.models import Plan, Task, TaskStatus
 
 pytestmark = pytest.mark.demo_data
 
@@ -485,22 +485,31 @@ def test_the_history_of_a_linked_task_speaks_russian(app, client):
     assert "ped_council" not in text and "role:" not in text
 
 
-def test_a_big_plan_is_shown_a_hundred_tasks_a_page_with_the_filters_kept(app, client):
-    from tracker.plans import services as plans
-
+def add_tasks(count: int, title: str, due_on) -> Plan:
+    """`count` tasks the director adds to the last phase of the demo plan (as her form does):
+    `title` formatted with n = 1, 2, …, due on `due_on(n - 1)`; committed. The plan."""
     director = person("director")
     plan = plans.school_plan(director.school)
     phase = plans.plan_tasks(plan)[-1].phase
-    for number in range(150):
+    for number in range(count):
         plans.create_task(
             plan,
             phase,
             director,
-            title=f"Проверка журнала {number + 1:03d}",
-            due_on=date(2026, 12, 1) + timedelta(days=number % 20),
+            title=title.format(n=number + 1),
+            due_on=due_on(number),
             assignees=[],
         )
     db.session.commit()
+    return plan
+
+
+def test_a_big_plan_is_shown_a_hundred_tasks_a_page_with_the_filters_kept(app, client):
+    from tracker.plans import services as plans
+
+    plan = add_tasks(
+        150, "Проверка журнала {n:03d}", lambda n: date(2026, 12, 1) + timedelta(n % 20)
+    )
     login(client, "director")
     total = len(plans.plan_tasks(plan))
     first = page_text(client.get("/plan"))
