@@ -115,6 +115,19 @@ def test_a_big_plan_gives_the_first_tasks_of_each_list_and_a_link_to_all(app, cl
     assert 'href="/plan?status=overdue"' in page
     listed = page_text(client.get("/plan?status=overdue"))
     assert f"Показано задач: {overdue.total} из" in listed
+    # The coming deadlines, and what is to be made clear, lead to the plan filtered the same way.
+    add_tasks(30, "Сверка на неделе {n:02d}", lambda n: TODAY + timedelta(1 + n % 10))
+    add_tasks(30, "Срок не разобран {n:02d}", lambda n: TODAY + timedelta(200))
+    unclear = db.session.scalars(select(Task).where(Task.title.startswith("Срок не разобран")))
+    for task in unclear:
+        task.starts_on = task.due_on = None  # as an import leaves «по мере необходимости»
+    db.session.commit()
+    board = plans.dashboard(plan, director, TODAY)
+    for listed, status in ((board.upcoming, "soon"), (board.needs_review, "review")):
+        assert listed.more > 0
+        assert f'href="/plan?status={status}"' in client.get("/").get_data(as_text=True)
+        shown = page_text(client.get(f"/plan?status={status}"))
+        assert f"Показано задач: {listed.total} из" in shown
     # Progress still counts every task of the plan, not the 25 shown.
     last = plans.dashboard(plan, director, TODAY).progress[-1]
     assert last.total >= 60

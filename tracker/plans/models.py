@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import get_locale
@@ -57,6 +57,12 @@ STATUS_LABELS = {
 }
 OVERDUE = "overdue"
 OVERDUE_LABEL = _l("Просрочено")
+# What the plan page can also show besides a status: the dashboard's «ближайшие 30 дней» and
+# «требуют уточнения», each list's «все» link.
+SOON, SOON_DAYS = "soon", 30
+SOON_LABEL = _l("Срок в ближайшие 30 дней")
+REVIEW = "review"
+REVIEW_LABEL = _l("Требуют уточнения")
 CLOSED_STATUSES = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
 _WORDS: dict[str, dict[str, str]] = {}
 
@@ -287,6 +293,14 @@ class Task(Model):
 
     def is_overdue_on(self, today: date) -> bool:
         return is_overdue(self.due_on, self.status, today)
+
+    @classmethod
+    def soon_clause(cls, today: date) -> ColumnElement[bool]:
+        """Open and due from today to 30 days on, both included: «ближайшие 30 дней»."""
+        return and_(
+            cls.status.not_in(CLOSED_STATUSES),
+            cls.due_on.between(today, today + timedelta(days=SOON_DAYS)),
+        )
 
     @classmethod
     def overdue_clause(cls, today: date) -> ColumnElement[bool]:

@@ -26,6 +26,9 @@ from tracker.extensions import db
 from tracker.plans.models import (
     CLOSED_STATUSES,
     OVERDUE,
+    REVIEW,
+    SOON,
+    SOON_DAYS,
     Phase,
     Plan,
     Task,
@@ -707,7 +710,7 @@ class Dashboard:
     colleagues: Listed = EMPTY
 
 
-UPCOMING_DAYS = 30
+UPCOMING_DAYS = SOON_DAYS
 
 
 def is_mine(task: Task, person: Person) -> bool:
@@ -769,10 +772,9 @@ def dashboard(
     mine = mine_clause(person)
     scope = true() if person.is_manager else mine
     is_open = Task.status.not_in(CLOSED_STATUSES)
-    horizon = today + timedelta(days=UPCOMING_DAYS)
     lists = {
         "overdue": and_(scope, Task.overdue_clause(today)),
-        "upcoming": and_(scope, is_open, Task.due_on.between(today, horizon)),
+        "upcoming": and_(scope, Task.soon_clause(today)),
         "mine": and_(mine, is_open),
         "colleagues": and_(colleagues_clause(person), is_open),
         "needs_review": Task.needs_review_clause() if person.is_manager else false(),
@@ -892,7 +894,8 @@ def plan_page(
 def filter_clause(chosen: TaskFilter, today: date) -> ColumnElement[bool]:
     """The plan page's filters as SQL conditions on Task, so the database finds, counts and
     pages the tasks whatever the size of the plan: the tasks of a position; of a status as
-    people see it (overdue is derived from the day, never stored); a month keeps the tasks
+    people see it (overdue is derived from the day, never stored), or due in the next 30 days,
+    or to be reviewed (the dashboard's lists); a month keeps the tasks
     whose window touches it; `only_ids`, e.g. a person's own."""
     conditions: list[ColumnElement[bool]] = []
     if chosen.only_ids is not None:
@@ -908,6 +911,10 @@ def filter_clause(chosen: TaskFilter, today: date) -> ColumnElement[bool]:
     overdue = Task.overdue_clause(today)
     if chosen.status == OVERDUE:
         conditions.append(overdue)
+    elif chosen.status == SOON:
+        conditions.append(Task.soon_clause(today))
+    elif chosen.status == REVIEW:
+        conditions.append(Task.needs_review_clause())
     elif chosen.status:
         conditions.append(and_(Task.status == chosen.status, not_(overdue)))
     if chosen.month:

@@ -44,6 +44,10 @@ from tracker.plans.forms import (
 from tracker.plans.models import (
     OVERDUE,
     OVERDUE_LABEL,
+    REVIEW,
+    REVIEW_LABEL,
+    SOON,
+    SOON_LABEL,
     STATUS_LABELS,
     Plan,
     PlanDraft,
@@ -120,7 +124,7 @@ def _task_filter(plan: Plan) -> services.TaskFilter:
         except ValueError:
             month = None
     status = request.args.get("status") or None
-    if status not in {*map(str, STATUS_LABELS), OVERDUE, None}:
+    if status not in {*map(str, STATUS_LABELS), OVERDUE, SOON, REVIEW, None}:
         status = None
     only_ids = None
     if request.args.get("mine") == "1":
@@ -446,6 +450,8 @@ def plan():
         statuses=[
             *((str(key), label) for key, label in STATUS_LABELS.items()),
             (OVERDUE, OVERDUE_LABEL),
+            (SOON, SOON_LABEL),
+            (REVIEW, REVIEW_LABEL),
         ],
         people=active_people(current_user.school),
         # The page's filters as the picture and the exports take them (and nothing else).
