@@ -8,11 +8,19 @@ from sqlalchemy import func, insert, select
 
 from tests.conftest import add_other_school, login, person, post
 from tests.ical.test_feeds import queries
-from tracker.accounts.records import records_version
+from tracker.accounts.models import School
 from tracker.audit import services as audit
 from tracker.audit.models import AuditEntry
 from tracker.extensions import db
 from tracker.plans.models import Task
+
+
+def records_version(school_id: int):
+    """The school's version and when it last changed, as the feeds and public pages read them
+    (with the link's or the slug's row: `ical.services.find_subscription`,
+    `publication.services.public_key`)."""
+    school = db.session.get_one(School, school_id)
+    return str(school.records_version), school.records_changed_at
 
 
 def test_every_entry_moves_its_schools_version_and_a_rollback_moves_nothing(app, school):

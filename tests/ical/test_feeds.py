@@ -368,7 +368,7 @@ def test_a_link_that_opens_nothing_gets_the_same_bare_404(app, client):
     body = unknown.get_data()
 
     revoked = new_feed("teacher")
-    token = services.find_token(revoked)
+    token = find_token(revoked)
     services.revoke_token(token, person("teacher"))
     disabled = new_feed("class_teacher")
     accounts.update_person(
@@ -605,8 +605,15 @@ def test_the_queries_of_a_feed_request_do_not_grow_with_its_items(app, client):
     assert "FROM feed_bodies" in unchanged[-1]
 
 
+def find_token(raw: str) -> FeedToken:
+    """The link a raw token opens, as an object (`services.find_subscription` and its row)."""
+    found = services.find_subscription(raw)
+    assert found is not None, "the link opens nothing"
+    return db.session.get_one(FeedToken, found.token_id)
+
+
 def stored_bodies(raw: str) -> list:
-    token = services.find_token(raw)
+    token = find_token(raw)
     return list(db.session.scalars(select(FeedBody).where(FeedBody.token_id == token.id)))
 
 

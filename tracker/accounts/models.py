@@ -50,7 +50,8 @@ class School(Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Moved on, in the same transaction, by every audit entry about the school: what a feed's
-    # ETag or a kept public page is keyed by, read with the school's row (`audit.records_version`).
+    # ETag or a kept public page is keyed by, read with the link's or the slug's row
+    # (`ical.services.find_subscription`, `publication.services.public_key`).
     records_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     records_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

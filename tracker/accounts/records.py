@@ -4,7 +4,6 @@ entry about the school's records, so that reading it is one primary-key read how
 log grows."""
 
 from collections import Counter
-from datetime import datetime
 
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
@@ -12,7 +11,6 @@ from sqlalchemy.orm.util import identity_key
 
 from tracker.accounts.models import School
 from tracker.audit.models import AuditEntry
-from tracker.extensions import db
 from tracker.types import utcnow
 
 # Entries that change nothing a page or a feed shows: a login, a refusal, a new password, a
@@ -53,12 +51,3 @@ def _move_records_versions(session: Session, _context, _instances) -> None:
         loaded = session.identity_map.get(identity_key(School, school_id))
         if loaded is not None:  # read again when next asked (`records_version`)
             session.expire(loaded, ["records_version", "records_changed_at"])
-
-
-def records_version(school_id: int) -> tuple[str, datetime | None]:
-    """A version of the school's records, and when they last changed: every change adds an
-    audit entry, which moves the school's counter (but for `NOT_RECORDS`), so a page or feed
-    built from the records stays the same while this does. Read from the school's row, however
-    long its log grows: no query when the request has the school already."""
-    school = db.session.get_one(School, school_id)
-    return str(school.records_version), school.records_changed_at

@@ -13,10 +13,17 @@ from typing import TYPE_CHECKING
 
 from tracker.documents.docx_form import clean, long_date, requisite_line, ru_date
 
-# The writer (`documents.office`, with python-docx) is imported by the functions that write: a
-# page that only reads these records (an act's stamps, a document's freshness) does not load it.
 if TYPE_CHECKING:
     from tracker.documents.office import OfficeDocument
+
+
+def _new_document(*, title: str, landscape: bool = False) -> OfficeDocument:
+    """A new document in the office form. The writer (`documents.office`, with python-docx) is
+    imported here, when a document is written: a page that only reads these records (an act's
+    stamps, a document's freshness) does not load it."""
+    from tracker.documents.office import OfficeDocument
+
+    return OfficeDocument(title=title, landscape=landscape)
 
 
 @dataclass(frozen=True)
@@ -239,9 +246,7 @@ def _act_content(document: OfficeDocument, act: ActDoc) -> None:
 
 def build_act(act: ActDoc) -> bytes:
     """A local act with its stamps, filled from the records or left blank while pending."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title=act.title)
+    document = _new_document(title=act.title)
     _act_content(document, act)
     return document.save()
 
@@ -266,9 +271,7 @@ def _order_head(document: OfficeDocument, school: SchoolInfo, number, issued_on)
 def build_order(order: OrderDoc) -> bytes:
     """An order: head, title, preamble, ПРИКАЗЫВАЮ with its points, signature, the staff
     who must read it, and the act it approves as an appendix."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title=order.title)
+    document = _new_document(title=order.title)
     _order_head(document, order.school, order.number, order.issued_on)
     document.paragraph(order.title, bold=True, align="left", indent=False)
     document.blank_line()
@@ -302,9 +305,7 @@ def _familiarisation_table(document: OfficeDocument, people) -> None:
 
 def build_sheet(sheet: SheetDoc) -> bytes:
     """The familiarisation sheet for an order: each named person signs and dates."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title="Лист ознакомления")
+    document = _new_document(title="Лист ознакомления")
     document.heading("ЛИСТ ОЗНАКОМЛЕНИЯ", space_before=0)
     document.paragraph(
         "с приказом директора "
@@ -325,9 +326,7 @@ VOTE_WORDS = ("«за»", "«против»", "«воздержались»")
 
 def build_protocol(protocol: ProtocolDoc) -> bytes:
     """Minutes of a council meeting: attendance, agenda, СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ, votes."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title=f"Протокол № {protocol.number}")
+    document = _new_document(title=f"Протокол № {protocol.number}")
     document.paragraph(protocol.school.full_name, bold=True, align="center", indent=False)
     document.blank_line()
     document.heading(f"ПРОТОКОЛ № {protocol.number}", space_before=0)
@@ -414,9 +413,9 @@ def build_protocol(protocol: ProtocolDoc) -> bytes:
 
 def build_plan(plan: PlanDoc) -> bytes:
     """The plan-schedule as the school prints it, with its current status column."""
-    from tracker.documents.office import TABLE_SIZE, OfficeDocument
+    from tracker.documents.office import TABLE_SIZE
 
-    document = OfficeDocument(title=plan.title, landscape=True)
+    document = _new_document(title=plan.title, landscape=True)
     table = document.borderless(2, [14.0, 11.7])
     document.cell_lines(
         table.rows[0].cells[1],
@@ -587,9 +586,7 @@ def consent_page(document: OfficeDocument, school: SchoolInfo, consent: Consent)
 
 def build_consents(consents: ConsentDoc) -> bytes:
     """All pupils' consents in one DOCX, one per page (an empty form when no pupil is given)."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title="Согласие на обработку персональных данных")
+    document = _new_document(title="Согласие на обработку персональных данных")
     pupils = consents.pupils or (Consent("________________________________"),)
     for number, consent in enumerate(pupils):
         if number:
@@ -679,9 +676,7 @@ def build_control_report(report: ControlReportDoc) -> bytes:
     """The report on a control check: aim, dates, object, inspector, method, findings by
     criterion, conclusions, recommendations with deadlines, signature and the people who must
     read it."""
-    from tracker.documents.office import OfficeDocument
-
-    document = OfficeDocument(title=f"Справка по итогам контроля: {report.check_title}")
+    document = _new_document(title=f"Справка по итогам контроля: {report.check_title}")
     document.paragraph(report.school.full_name, bold=True, align="center", indent=False)
     document.blank_line()
     document.heading("СПРАВКА", space_before=0)

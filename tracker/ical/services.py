@@ -36,11 +36,11 @@ from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
 from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
 from tracker.plans.models import (
-    OVERDUE_LABEL,
-    STATUS_LABELS,
+    OVERDUE,
     Task,
     TaskStatus,
     is_overdue,
+    status_word,
     task_positions,
 )
 from tracker.queue import crontab, periodic
@@ -184,13 +184,6 @@ def find_subscription(raw: str) -> Subscription | None:
     return Subscription(*row) if row is not None else None
 
 
-def find_token(raw: str) -> FeedToken | None:
-    """The active feed a token opens, as an object; None for an unknown, revoked or disabled
-    one (`find_subscription`)."""
-    found = find_subscription(raw)
-    return db.session.get(FeedToken, found.token_id) if found is not None else None
-
-
 def record_miss(address: str) -> None:
     db.session.add(FeedMiss(address=address[:64]))
     db.session.flush()
@@ -232,8 +225,6 @@ def _task_events(
     tasks: list[plans.FeedTask], base_url: str, slug: str, today: date
 ) -> list[FeedEvent]:
     events = []
-    labels = {str(status): str(label) for status, label in STATUS_LABELS.items()}
-    overdue = str(OVERDUE_LABEL)  # the words looked up once for the whole feed
     for task in tasks:
         if task.due_on is None:
             continue  # a recurring or undated item has no day to show
@@ -246,7 +237,7 @@ def _task_events(
                 day=task.due_on,
                 description=(
                     f"Срок: {task.window}\nОтветственные: {task.owners or '—'}\n"
-                    f"Статус: {overdue if late else labels[task.status]}\n{url}"
+                    f"Статус: {status_word(OVERDUE if late else task.status)}\n{url}"
                 ),
                 url=url,
                 cancelled=task.status == TaskStatus.CANCELLED,
