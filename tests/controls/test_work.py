@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY, login, person, post, switch_to
 from tests.plans.test_views import page_text
+from tracker.accounts.models import Person
 from tracker.controls import work
 from tracker.controls.models import ControlCheck, Occurrence, PartDone
 from tracker.extensions import db
@@ -125,6 +126,39 @@ def test_progress_counts_the_share_of_occurrences_due_so_far(app):
     shares = work.shares(check.school, TODAY)
     assert shares[check.task_id] == pytest.approx(1 / 2)
     assert all(0 <= value <= 1 for value in shares.values())
+
+
+def test_the_rows_pages_read_give_everyone_the_same_work_as_the_records(app, client):
+    """Pages read the checks as rows (`work.load`), what writes reads objects: for every
+    person, a part done, a part owed since December and a check with nobody named, the two
+    give the same work, states and progress shares."""
+    login(client, "class_teacher")
+    occurrence = next_print_out()
+    page = f"/controls/occurrences/{occurrence.id}"
+    assert post(client, f"{page}/parts", {}, page=page).status_code == 302
+    newcomer = person("class_teacher2")
+    newcomer.holdings[0].since = TODAY.replace(month=12, day=1)  # owes nothing before December
+    db.session.commit()
+    school = newcomer.school
+    rows, objects = work.load(school), work.load_objects(school)
+
+    def seen(items):
+        return [
+            (item.occurrence.id, item.person.id if item.person else None, item.is_done)
+            for item in items
+        ]
+
+    people = list(db.session.scalars(select(Person).where(Person.school_id == school.id)))
+    for someone in [None, *people]:
+        from_rows = work.work_of(school, someone, loaded=rows)
+        assert seen(from_rows) == seen(work.work_of(school, someone, loaded=objects))
+    behind = work.work_by_person(school, rows)
+    assert {key: seen(items) for key, items in behind.items()} == {
+        key: seen(items) for key, items in work.work_by_person(school, objects).items()
+    }
+    parts = [item for items in behind.values() for item in items if item.person is not None]
+    assert any(item.is_done for item in parts) and any(not item.is_done for item in parts)
+    assert work.shares(school, TODAY, rows) == work.shares(school, TODAY, objects)
 
 
 def test_a_result_is_corrected_by_its_author_with_a_reason(app, client):

@@ -640,7 +640,7 @@ def generate(
     db.session.flush()
     for check in checks:
         db.session.expire(check, ["occurrences"])
-    loaded = work.load(school)
+    loaded = work.load_objects(school)
     for check in checks:
         work.sync_task(check, loaded)
     if report.created or report.moved or report.removed:

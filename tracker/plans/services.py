@@ -572,15 +572,19 @@ def tasks_by_ids(plan: Plan, ids: Iterable[int]) -> list[Task]:
     )
 
 
+def held_by(person: Person):
+    """The ids of the positions a person holds, as a subquery (her holdings not loaded)."""
+    return select(PositionHolder.position_id).where(PositionHolder.person_id == person.id)
+
+
 def mine_clause(person: Person):
     """Tasks that are a person's: given to them, or to their position with nobody named."""
-    position_ids = [position.id for position in person.positions]
     assigned = select(task_assignees.c.task_id).where(task_assignees.c.person_id == person.id)
     unassigned = (
         ~select(task_assignees.c.task_id).where(task_assignees.c.task_id == Task.id).exists()
     )
     by_position = select(task_positions.c.task_id).where(
-        task_positions.c.position_id.in_(position_ids)
+        task_positions.c.position_id.in_(held_by(person))
     )
     return or_(Task.id.in_(assigned), unassigned & Task.id.in_(by_position))
 
@@ -726,8 +730,9 @@ def colleagues_clause(person: Person) -> ColumnElement[bool]:
     """Tasks of my position that the director named to someone else: «у коллег», not mine."""
     named = select(task_assignees.c.task_id)
     named_me = named.where(task_assignees.c.person_id == person.id)
-    held = [position.id for position in person.positions]
-    by_position = select(task_positions.c.task_id).where(task_positions.c.position_id.in_(held))
+    by_position = select(task_positions.c.task_id).where(
+        task_positions.c.position_id.in_(held_by(person))
+    )
     return and_(Task.id.in_(named), Task.id.not_in(named_me), Task.id.in_(by_position))
 
 
