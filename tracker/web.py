@@ -128,6 +128,18 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
+    def get_signing_serializer(self, app: Flask):
+        """Flask builds the cookie's signer for every request, a visitor's without a cookie
+        too; it depends only on the keys, so each app keeps the one for its current keys."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get("tracker.session_signer")
+        if kept is None or kept[0] != keys:
+            kept = app.extensions["tracker.session_signer"] = (
+                keys,
+                super().get_signing_serializer(app),
+            )
+        return kept[1]
+
 
 # Pages a person who must change their password may still open.
 OPEN_WHILE_CHANGING_PASSWORD = {
@@ -245,13 +257,14 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         # A page that allows framing by named origins (the embeddable public page) sets its own
         # CSP; X-Frame-Options, which cannot name several origins, is left off for it.
-        embeddable = "frame-ancestors 'none'" not in response.headers.get(
-            "Content-Security-Policy", "frame-ancestors 'none'"
+        present = {name.lower(): value for name, value in response.headers.items()}
+        embeddable = "frame-ancestors 'none'" not in present.get(
+            "content-security-policy", "frame-ancestors 'none'"
         )
         for name, value in SECURITY_HEADERS.items():
-            if name == "X-Frame-Options" and embeddable:
+            if (name == "X-Frame-Options" and embeddable) or name.lower() in present:
                 continue
-            response.headers.setdefault(name, value)
+            response.headers.add(name, value)  # (setdefault raises and catches a KeyError)
         if signed_in():
             response.headers["Cache-Control"] = "no-store"
         return response

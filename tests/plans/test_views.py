@@ -359,6 +359,23 @@ def test_private_pages_are_not_cached_and_carry_the_security_headers(app, client
         assert page.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app, client):
+    """Each app keeps its session signer: a changed key is still seen at once."""
+    login(client, "teacher")
+    assert client.get("/").status_code == 200
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another key, after a leak"
+    try:
+        refused = client.get("/")
+        assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+        login(client, "teacher")
+        assert client.get("/").status_code == 200
+        headers = [name.lower() for name, _value in client.get("/").headers.items()]
+        assert headers.count("x-frame-options") == 1 and headers.count("referrer-policy") == 1
+    finally:
+        app.config["SECRET_KEY"] = old
+
+
 def test_only_mine_lists_tasks_of_my_position_and_those_given_to_me(app, client):
     login(client, "hr")
     text = page_text(client.get("/plan?mine=1"))

@@ -59,8 +59,10 @@ PUBLIC_KEY = select(
 
 def public_key(slug: str):
     """What a kept public rendering of a school is keyed by, as one row (id, records_version,
-    full_name, short_name), not the School object: None for an unknown slug."""
-    return db.session.connection().execute(PUBLIC_KEY, {"slug": slug[:64]}).first()
+    full_name, short_name), not the School object: None for an unknown slug. Read on a
+    connection of its own: a page kept rendered then never opens a session's transaction."""
+    with db.engine.connect() as connection:
+        return connection.execute(PUBLIC_KEY, {"slug": slug[:64]}).first()
 
 
 # --- PDF ---
