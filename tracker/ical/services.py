@@ -180,7 +180,10 @@ def find_subscription(raw: str) -> Subscription | None:
     revoked or disabled one (its person switched off)."""
     if not raw or len(raw) > 100:
         return None
-    row = db.session.connection().execute(SUBSCRIPTION, {"token_hash": digest(raw)}).first()
+    # On a connection of its own: an unchanged poll (a 304) then never opens the session's
+    # transaction, which only a feed built or the hourly note of its use needs.
+    with db.engine.connect() as connection:
+        row = connection.execute(SUBSCRIPTION, {"token_hash": digest(raw)}).first()
     return Subscription(*row) if row is not None else None
 
 

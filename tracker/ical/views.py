@@ -58,7 +58,8 @@ def feed(token: str):
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
         response.headers["Content-Disposition"] = 'inline; filename="tracker.ics"'
     services.touch(found)
-    db.session.commit()
+    if db.session().in_transaction():  # a feed stored or its use noted; an unchanged poll: none
+        db.session.commit()
     response.set_etag(check.etag)
     response.last_modified = check.last_modified
     return response
