@@ -229,6 +229,9 @@ def _new_app(folder: str, today: date, url: str) -> Flask:
             "INSTANCE_PATH": Path(folder) / "instance",
             "TODAY": today,
             "ACCESS_LOG": False,  # a line per request would drown the tables
+            # As production must (TRACKER_BASE_URL): full URLs are built on the configured
+            # address, not worked out from each request.
+            "BASE_URL": "http://localhost/",
         }
     )
 

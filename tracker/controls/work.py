@@ -283,18 +283,15 @@ def load_objects(school: School) -> Objects:
 
 def load(school: School) -> Loaded:
     """The school's checks, occurrences, parts done and recurring items as rows, in six reads
-    of columns (the order of `_checks`: the checks', each one's occurrences by date)."""
+    of columns (in the order of `_checks`: the checks, each one's occurrences by date)."""
+    checks = _check_rows(school)
+    return Loaded(checks, _item_rows([check.task_id for check in checks if check.task_id]))
+
+
+def _check_rows(school: School) -> list[CheckRow]:
     run = db.session.execute
-    people: dict[int, PersonRow] = {}
-
-    def person(person_id: int, full_name: str, is_active: bool, role: str) -> PersonRow:
-        found = people.get(person_id)
-        if found is None:
-            found = people[person_id] = PersonRow(person_id, full_name, is_active, role)
-        return found
-
     checks: dict[int, CheckRow] = {}
-    for row in run(
+    for check_id, title, sort_order, position_id, task_id, position_title in run(
         select(
             ControlCheck.id,
             ControlCheck.title,
@@ -307,13 +304,12 @@ def load(school: School) -> Loaded:
         .where(ControlCheck.school_id == school.id)
         .order_by(ControlCheck.sort_order, ControlCheck.id)
     ):
-        check_id, title, sort_order, position_id, task_id, position_title = row
         position = PositionRow(position_id, position_title, []) if position_id else None
         checks[check_id] = CheckRow(check_id, title, sort_order, position_id, task_id, position, [])
     if not checks:
-        return Loaded([], {})
+        return []
     occurrences: dict[int, OccurrenceRow] = {}
-    for found in run(
+    for occurrence_id, check_id, label, due_on, is_done, is_orphan, checked_on in run(
         select(
             Occurrence.id,
             Occurrence.check_id,
@@ -326,7 +322,6 @@ def load(school: School) -> Loaded:
         .where(Occurrence.check_id.in_(checks))
         .order_by(Occurrence.due_on, Occurrence.id)
     ):
-        occurrence_id, check_id, label, due_on, is_done, is_orphan, checked_on = found
         check = checks[check_id]
         occurrence = OccurrenceRow(
             occurrence_id, check, label, due_on, is_done, is_orphan, checked_on, []
@@ -340,44 +335,53 @@ def load(school: School) -> Loaded:
         .order_by(PartDone.id)
     ):
         occurrences[occurrence_id].parts_done.append(PartRow(person_id))
-    task_ids = [check.task_id for check in checks.values() if check.task_id]
+    return list(checks.values())
+
+
+def _item_rows(task_ids: list[int]) -> dict[int, ItemRow]:
+    """The recurring items with the people they name and their positions' holders (one row
+    for each person, wherever she appears)."""
+    run = db.session.execute
     items = {
         task_id: ItemRow(task_id, status, [], [])
         for task_id, status in run(select(Task.id, Task.status).where(Task.id.in_(task_ids)))
     }
-    if items:
-        named = (Person.id, Person.full_name, Person.is_active, Person.role)
-        for task_id, *who in run(
-            select(task_assignees.c.task_id, *named)
-            .join(Person, Person.id == task_assignees.c.person_id)
-            .where(task_assignees.c.task_id.in_(items))
-            .order_by(Person.full_name)
-        ):
-            items[task_id].assignees.append(person(*who))
-        positions: dict[tuple[int, int], PositionRow] = {}
-        for task_id, position_id, position_title, since, *who in run(
-            select(
-                task_positions.c.task_id,
-                Position.id,
-                Position.title,
-                PositionHolder.since,
-                *named,
+    if not items:
+        return items
+    people: dict[int, PersonRow] = {}
+
+    def person(person_id: int, full_name: str, is_active: bool, role: str) -> PersonRow:
+        found = people.get(person_id)
+        if found is None:
+            found = people[person_id] = PersonRow(person_id, full_name, is_active, role)
+        return found
+
+    named = (Person.id, Person.full_name, Person.is_active, Person.role)
+    for task_id, *who in run(
+        select(task_assignees.c.task_id, *named)
+        .join(Person, Person.id == task_assignees.c.person_id)
+        .where(task_assignees.c.task_id.in_(items))
+        .order_by(Person.full_name)
+    ):
+        items[task_id].assignees.append(person(*who))
+    positions: dict[tuple[int, int], PositionRow] = {}
+    for task_id, position_id, position_title, since, *who in run(
+        select(task_positions.c.task_id, Position.id, Position.title, PositionHolder.since, *named)
+        .join(Position, Position.id == task_positions.c.position_id)
+        .outerjoin(PositionHolder, PositionHolder.position_id == Position.id)
+        .outerjoin(Person, Person.id == PositionHolder.person_id)
+        .where(task_positions.c.task_id.in_(items))
+        .order_by(task_positions.c.task_id, Position.sort_order, Position.id, PositionHolder.id)
+    ):
+        position = positions.get((task_id, position_id))
+        if position is None:
+            position = positions[task_id, position_id] = PositionRow(
+                position_id, position_title, []
             )
-            .join(Position, Position.id == task_positions.c.position_id)
-            .outerjoin(PositionHolder, PositionHolder.position_id == Position.id)
-            .outerjoin(Person, Person.id == PositionHolder.person_id)
-            .where(task_positions.c.task_id.in_(items))
-            .order_by(task_positions.c.task_id, Position.sort_order, Position.id, PositionHolder.id)
-        ):
-            position = positions.get((task_id, position_id))
-            if position is None:
-                position = positions[task_id, position_id] = PositionRow(
-                    position_id, position_title, []
-                )
-                items[task_id].positions.append(position)
-            if who[0] is not None:
-                position.holders.append(HolderRow(person(*who), since))
-    return Loaded(list(checks.values()), items)
+            items[task_id].positions.append(position)
+        if who[0] is not None:
+            position.holders.append(HolderRow(person(*who), since))
+    return items
 
 
 def work_of(
