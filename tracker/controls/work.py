@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -225,7 +226,7 @@ def _at(pairs: Sequence[Doer], day: date | None) -> list[Person | PersonRow]:
 
 def doers(check: ControlCheck, item: Task | None, on: date | None = None) -> list[Person]:
     """The people who owe a part of the check's occurrence due `on` (of any, when None)."""
-    return [person for person in _at(_pairs(check, item), on) if isinstance(person, Person)]
+    return cast(list[Person], _at(_pairs(check, item), on))  # objects in, objects out
 
 
 @dataclass(frozen=True)
@@ -284,11 +285,12 @@ def load_objects(school: School) -> Objects:
 def load(school: School) -> Loaded:
     """The school's checks, occurrences, parts done and recurring items as rows, in six reads
     of columns (in the order of `_checks`: the checks, each one's occurrences by date)."""
-    checks = _check_rows(school)
+    checks = check_rows(school)
     return Loaded(checks, _item_rows([check.task_id for check in checks if check.task_id]))
 
 
-def _check_rows(school: School) -> list[CheckRow]:
+def check_rows(school: School) -> list[CheckRow]:
+    """The school's checks with their occurrences (by date) and the parts done of each."""
     run = db.session.execute
     checks: dict[int, CheckRow] = {}
     for check_id, title, sort_order, position_id, task_id, position_title in run(
@@ -334,13 +336,17 @@ def _check_rows(school: School) -> list[CheckRow]:
         .where(Occurrence.check_id.in_(checks))
         .order_by(PartDone.id)
     ):
-        occurrences[occurrence_id].parts_done.append(PartRow(person_id))
+        marked = occurrences.get(occurrence_id)
+        if marked is not None:  # (one generated between the two reads: not in this page)
+            marked.parts_done.append(PartRow(person_id))
     return list(checks.values())
 
 
 def _item_rows(task_ids: list[int]) -> dict[int, ItemRow]:
     """The recurring items with the people they name and their positions' holders (one row
     for each person, wherever she appears)."""
+    if not task_ids:
+        return {}
     run = db.session.execute
     items = {
         task_id: ItemRow(task_id, status, [], [])

@@ -29,7 +29,6 @@ from tracker.approvals.models import (
 from tracker.approvals.queries import member_bodies, running_discussions
 from tracker.audit import services as audit
 from tracker.controls import work
-from tracker.controls.models import ControlCheck, Occurrence
 from tracker.errors import DomainError
 from tracker.extensions import db, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
@@ -333,17 +332,17 @@ def _order_events(orders, base_url: str, slug: str) -> list[FeedEvent]:
     ]
 
 
-def _occurrences(school: School, position_ids: list[int] | None):
-    query = (
-        select(Occurrence)
-        .join(ControlCheck, ControlCheck.id == Occurrence.check_id)
-        .where(ControlCheck.school_id == school.id)
-        .options(selectinload(Occurrence.check).selectinload(ControlCheck.position))
-        .order_by(Occurrence.due_on)
+def _occurrences(school: School, position_ids: list[int] | None) -> list[work.OccurrenceRow]:
+    """The school's occurrences (those of the checks the positions run), by date, as rows."""
+    return sorted(
+        (
+            occurrence
+            for check in work.check_rows(school)
+            if position_ids is None or check.position_id in position_ids
+            for occurrence in check.occurrences
+        ),
+        key=lambda occurrence: occurrence.due_on,
     )
-    if position_ids is not None:
-        query = query.where(ControlCheck.position_id.in_(position_ids or [0]))
-    return list(db.session.scalars(query))
 
 
 def _meetings(school: School, body_ids: list[int] | None):
