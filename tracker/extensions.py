@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import Executable, MetaData, Row
 from sqlalchemy.orm import DeclarativeBase
 
 from tracker.urls import OriginCSRF
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def first_row(statement: Executable, parameters: dict[str, Any]) -> Row | None:
+    """The first row of a read made on a connection of its own, outside the session: a request
+    that only reads it (a public page kept rendered, a calendar poll answered 304) then opens
+    no transaction and commits nothing. For reads that need no other row of the same moment."""
+    with db.engine.connect() as connection:
+        return connection.execute(statement, parameters).first()
 
 
 def insert_missing(model: type[Base], rows: list[dict], key: str) -> None:

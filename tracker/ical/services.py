@@ -30,7 +30,7 @@ from tracker.approvals.queries import member_bodies, running_discussions
 from tracker.audit import services as audit
 from tracker.controls import work
 from tracker.errors import DomainError
-from tracker.extensions import db, insert_missing
+from tracker.extensions import db, first_row, insert_missing
 from tracker.ical.builder import Feed, FeedEvent, aware, build_feed
 from tracker.ical.models import FeedBody, FeedMiss, FeedSequence, FeedToken
 from tracker.plans import services as plans
@@ -179,10 +179,7 @@ def find_subscription(raw: str) -> Subscription | None:
     revoked or disabled one (its person switched off)."""
     if not raw or len(raw) > 100:
         return None
-    # On a connection of its own: an unchanged poll (a 304) then never opens the session's
-    # transaction, which only a feed built or the hourly note of its use needs.
-    with db.engine.connect() as connection:
-        row = connection.execute(SUBSCRIPTION, {"token_hash": digest(raw)}).first()
+    row = first_row(SUBSCRIPTION, {"token_hash": digest(raw)})
     return Subscription(*row) if row is not None else None
 
 

@@ -30,7 +30,7 @@ from tracker.approvals.queries import current_rounds, enacting_order, in_force_o
 from tracker.audit import services as audit
 from tracker.documents.generation import DOCX, generate_act, safe_filename
 from tracker.errors import DomainError
-from tracker.extensions import db
+from tracker.extensions import db, first_row
 from tracker.publication.models import PdfState, Publication, SimpleSignature
 from tracker.queue import after_commit, crontab, job, periodic
 from tracker.types import local_day, utcnow
@@ -59,10 +59,8 @@ PUBLIC_KEY = select(
 
 def public_key(slug: str):
     """What a kept public rendering of a school is keyed by, as one row (id, records_version,
-    full_name, short_name), not the School object: None for an unknown slug. Read on a
-    connection of its own: a page kept rendered then never opens a session's transaction."""
-    with db.engine.connect() as connection:
-        return connection.execute(PUBLIC_KEY, {"slug": slug[:64]}).first()
+    full_name, short_name), not the School object: None for an unknown slug."""
+    return first_row(PUBLIC_KEY, {"slug": slug[:64]})
 
 
 # --- PDF ---
